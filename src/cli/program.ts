@@ -1,0 +1,149 @@
+/**
+ * The command table. Thin by design: each action lazily imports its command module, which
+ * exports a plain async function `(options, io) => exit code` and throws on bad input.
+ * Only main.ts turns results and errors into process exit codes.
+ */
+import { Command, Option } from 'commander';
+import type { CliIo } from './io.js';
+
+export interface RunOptions {
+  config?: string;
+  runId?: string;
+  skipInstall?: boolean;
+  dryRun?: boolean;
+  outDir?: string;
+  json?: boolean;
+  headless?: boolean;
+  nats?: string;
+  requireNats?: boolean;
+  since?: string;
+  from?: string;
+  to?: string;
+}
+export interface WatchOptions { runId?: string; all?: boolean; json?: boolean; tui?: boolean; nats?: string; config?: string }
+export interface RunsOptions { json?: boolean; limit?: number; nats?: string; config?: string }
+export interface SubmitOptions { config?: string; runId?: string; skipInstall?: boolean; dryRun?: boolean; wait?: boolean; json?: boolean; nats?: string }
+export interface WorkerOptions { concurrency?: number; nats?: string; config?: string; graceSeconds?: number }
+export interface ParseOptions { file: string; format?: string; mask?: string[]; out?: string }
+export interface DetectOptions { files: string[]; baseline?: string[]; format?: string; json?: boolean; config?: string; sessionKey?: string; mask?: string[] }
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new (class extends Error {})(`${name} must be a positive integer, got "${v}"`);
+  return n;
+};
+
+export function buildProgram(io: CliIo, onResult: (code: number) => void): Command {
+  const program = new Command('log-anomaly')
+    .description('Pull a window of logs, find what is anomalous in them, tell the right people, and file a report.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('run')
+    .description('run the pipeline (TUI on a terminal; plain lines or NDJSON otherwise)')
+    .option('-c, --config <file>', 'pipeline settings YAML (default: the bundled demo)')
+    .option('--run-id <id>', 'run id, [A-Za-z0-9._-]{1,64} (default: UTC YYYYMMDD-HHMMSS)')
+    .option('--skip-install', 'skip install_packages')
+    .option('--dry-run', 'analyze and report, but send no email')
+    .option('--out-dir <dir>', 'where runs/<run_id>/ goes (overrides output.dir)')
+    .option('--json', 'NDJSON events on stdout (implies --headless)')
+    .option('--headless', 'plain lines, never the TUI')
+    .option('--nats <url>', 'publish events to NATS (also NATS_URL); comma-separate several servers')
+    .option('--require-nats', 'fail instead of running in-process only when NATS is unreachable')
+    .option('--since <duration>', 'CloudWatch window ending now, e.g. 1h, 30m')
+    .option('--from <iso>', 'CloudWatch window start (ISO-8601)')
+    .option('--to <iso>', 'CloudWatch window end (ISO-8601)')
+    .action(async (opts: RunOptions) => {
+      const { run } = await import('./commands/run.js');
+      onResult(await run(opts, io));
+    });
+
+  program
+    .command('watch')
+    .description('replay a run from NATS JetStream, then follow it live')
+    .argument('[runId]', 'the run to watch (default: the next run to start)')
+    .option('--all', 'follow every run')
+    .option('--json', 'NDJSON events')
+    .option('--tui', 'the terminal UI instead of lines')
+    .option('--nats <url>', 'NATS server(s) (also NATS_URL)')
+    .option('-c, --config <file>', 'pipeline settings (for nats settings)')
+    .action(async (runId: string | undefined, opts: WatchOptions) => {
+      const { watch } = await import('./commands/watch.js');
+      onResult(await watch({ ...opts, runId }, io));
+    });
+
+  program
+    .command('runs')
+    .description('recent runs and their status (from the NATS KV bucket)')
+    .option('--json', 'JSON output')
+    .option('-n, --limit <n>', 'how many', int('--limit'), 20)
+    .option('--nats <url>', 'NATS server(s) (also NATS_URL)')
+    .option('-c, --config <file>', 'pipeline settings (for nats settings)')
+    .action(async (opts: RunsOptions) => {
+      const { runs } = await import('./commands/runs.js');
+      onResult(await runs(opts, io));
+    });
+
+  program
+    .command('submit')
+    .description('queue a run request for workers (NATS JetStream work queue)')
+    .option('-c, --config <file>', 'pipeline settings YAML')
+    .option('--run-id <id>', 'run id')
+    .option('--skip-install', 'skip install_packages')
+    .option('--dry-run', 'send no email')
+    .option('--wait', 'follow the run like watch and exit with its code')
+    .option('--json', 'NDJSON events when waiting')
+    .option('--nats <url>', 'NATS server(s) (also NATS_URL)')
+    .action(async (opts: SubmitOptions) => {
+      const { submit } = await import('./commands/submit.js');
+      onResult(await submit(opts, io));
+    });
+
+  program
+    .command('worker')
+    .description('take run requests from NATS and run them (SIGTERM drains)')
+    .option('--concurrency <n>', 'runs at once', int('--concurrency'), 1)
+    .option('--grace-seconds <n>', 'on SIGTERM, wait this long for runs before cancelling them', int('--grace-seconds'), 30)
+    .option('--nats <url>', 'NATS server(s) (also NATS_URL)')
+    .option('-c, --config <file>', 'pipeline settings (for nats settings)')
+    .action(async (opts: WorkerOptions) => {
+      const { worker } = await import('./commands/worker.js');
+      onResult(await worker(opts, io));
+    });
+
+  program
+    .command('parse')
+    .description('mine templates: one CSV row per parsed line (LineId,EventId,EventTemplate)')
+    .argument('<file>', 'log file (plain or .gz)')
+    .option('--format <fmt>', 'loghub format string, e.g. "<Date> <Time> <Level> <Component>: <Content>", or "json:<messageField>", or "raw"')
+    .addOption(new Option('--mask <regex>', 'extra masking regex (repeatable)').argParser(collect))
+    .option('-o, --out <file.csv>', 'write CSV here instead of stdout')
+    .action(async (file: string, opts: Omit<ParseOptions, 'file'>) => {
+      const { parse } = await import('./commands/parse.js');
+      onResult(await parse({ ...opts, file }, io));
+    });
+
+  program
+    .command('detect')
+    .description('the detector alone: anomalies in FILES against a baseline')
+    .argument('<files...>', 'log files (plain or .gz)')
+    .addOption(new Option('--baseline <file>', 'normal logs to learn from (repeatable)').argParser(collect))
+    .option('--format <fmt>', 'log format (as for parse)')
+    .option('--json', 'print anomalies.json')
+    .option('-c, --config <file>', 'detection config YAML (thresholds, rules)')
+    .option('--session-key <regex>', 'regex that captures a session id (request/trace/block id)')
+    .addOption(new Option('--mask <regex>', 'extra masking regex (repeatable)').argParser(collect))
+    .action(async (files: string[], opts: Omit<DetectOptions, 'files'>) => {
+      const { detect } = await import('./commands/detect.js');
+      onResult(await detect({ ...opts, files }, io));
+    });
+
+  return program;
+}

@@ -1,0 +1,57 @@
+/**
+ * The detection config that `download_config_yaml` fetches from the SkyU config service: what a
+ * team tunes centrally (rules, thresholds, who gets told) without touching the pipeline machines.
+ */
+export const Severity = { info: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' } as const;
+export type Severity = (typeof Severity)[keyof typeof Severity];
+export const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+export const AnomalyKind = {
+  newTemplate: 'new_template',
+  frequencySpike: 'frequency_spike',
+  frequencyDrop: 'frequency_drop',
+  silence: 'silence',
+  errorRateSurge: 'error_rate_surge',
+  rareTemplate: 'rare_template',
+  sessionAnomaly: 'session_anomaly',
+} as const;
+export type AnomalyKind = (typeof AnomalyKind)[keyof typeof AnomalyKind];
+
+export interface KindRule {
+  readonly enabled: boolean;
+  /** Findings of this kind below this score are dropped from the report. */
+  readonly minScore: number;
+  /** Overrides the detector's severity for this kind. */
+  readonly severity?: Severity;
+}
+
+export interface DetectionConfig {
+  readonly version: string;
+  readonly thresholds: {
+    /** Time bucket for frequency statistics. */
+    readonly bucketSeconds: number;
+    /** A bucket count this many times the expected rate (and significant) is a spike. */
+    readonly spikeFactor: number;
+    /** A bucket count below expected / dropFactor (and significant) is a drop. */
+    readonly dropFactor: number;
+    /** Error+warn share this many times the baseline share is a surge. */
+    readonly errorRateFactor: number;
+    /** Ignore templates with fewer occurrences than this for frequency kinds. */
+    readonly minCount: number;
+    /** With no baseline: templates seen at most this many times are rare. */
+    readonly rareMaxCount: number;
+  };
+  readonly rules: {
+    /** Findings below this severity are not reported. */
+    readonly minSeverity: Severity;
+    readonly kinds: Readonly<Partial<Record<AnomalyKind, KindRule>>>;
+  };
+  /** Regexes: findings whose template or sample matches any are dropped. */
+  readonly ignore: readonly string[];
+  readonly notify: {
+    readonly recipients: readonly string[];
+    /** Notify only when some reported finding has at least this severity. */
+    readonly minSeverity: Severity;
+    readonly subjectPrefix: string;
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The inputs and outputs of every step, shared by the machines (which pass them along) and the
+ * services (which implement them). Types only: importing this file pulls in no I/O.
+ */
+import type { DetectionConfig } from './config/detection-types.js';
+import type {
+  DetectionConfigSource,
+  DetectorSettings,
+  LogFormat,
+  LogSource,
+  SmtpSettings,
+  UploadSettings,
+} from './config/settings-types.js';
+import type { AnomalyBrief, RunSummary } from './bus/events.js';
+
+export interface RunParamsInput {
+  readonly runId: string;
+  readonly skipInstall: boolean;
+  readonly dryRun: boolean;
+}
+
+// install_packages
+export interface InstallInput {
+  readonly commands: readonly (readonly string[])[];
+  readonly cwd: string;
+}
+export interface InstallOutput {
+  readonly ran: number;
+}
+
+// execute_cloudwatchLog_injetion (any source type)
+export interface IngestInput {
+  readonly runDir: string;
+  readonly source: LogSource;
+  readonly format: LogFormat;
+  /** Directory that relative source paths resolve from (the settings file's). */
+  readonly baseDir: string;
+}
+export interface IngestOutput {
+  /** NDJSON, one `{"timestamp":ms|null,"stream":"...","message":"...","level"?:"..."}` per line. */
+  readonly eventsFile: string;
+  readonly lines: number;
+  readonly bytes: number;
+  readonly streams: readonly string[];
+  /** Lines that did not match the format (kept as raw messages, counted here). */
+  readonly unparsed: number;
+  readonly from: number | null;
+  readonly to: number | null;
+  /** Human description, e.g. `file:examples/logs/*.log (3 files)`. */
+  readonly source: string;
+}
+
+// download_config_yaml
+export interface DownloadConfigInput {
+  readonly runDir: string;
+  readonly source: DetectionConfigSource;
+  readonly baseDir: string;
+}
+export interface DownloadConfigOutput {
+  readonly config: DetectionConfig;
+  readonly version: string;
+  readonly origin: string;
+  readonly etag?: string;
+  readonly revision?: string;
+  readonly fromCache: boolean;
+  /** The validated YAML as fetched, copied into the run directory. */
+  readonly file: string;
+}
+
+// execute_logAnomaly
+export interface DetectInput {
+  readonly runDir: string;
+  readonly eventsFile: string;
+  readonly config: DetectionConfig;
+  readonly detector: DetectorSettings;
+  readonly baseDir: string;
+}
+export interface DetectOutput {
+  readonly anomaliesFile: string;
+  readonly templatesFile: string;
+  readonly lines: number;
+  readonly templates: number;
+  readonly anomalies: number;
+}
+
+// analyze_report
+export interface AnalyzeInput {
+  readonly runDir: string;
+  readonly runId: string;
+  readonly dryRun: boolean;
+  readonly anomaliesFile: string;
+  readonly config: DetectionConfig;
+  readonly configMeta: { readonly version: string; readonly origin: string; readonly etag?: string; readonly revision?: string };
+  readonly ingest: Pick<IngestOutput, 'lines' | 'streams' | 'from' | 'to' | 'source'>;
+  /** Where the report will be once uploaded (upload is deterministic), for links. */
+  readonly plannedReportUri?: string;
+}
+export interface AnalyzeOutput {
+  readonly reportJson: string;
+  readonly reportMd: string;
+  readonly reportHtml: string;
+  readonly shouldNotify: boolean;
+  /** Why (not) notify, one sentence. */
+  readonly notifyReason: string;
+  readonly recipients: readonly string[];
+  readonly reported: number;
+  readonly total: number;
+  readonly bySeverity: Record<string, number>;
+  readonly top: readonly AnomalyBrief[];
+  readonly histogram?: RunSummary['histogram'];
+}
+
+// send_notification_emails
+export interface EmailInput {
+  readonly runDir: string;
+  readonly runId: string;
+  readonly analysis: AnalyzeOutput;
+  readonly subjectPrefix: string;
+  /** Absent: write .eml previews through nodemailer's stream transport. */
+  readonly smtp?: SmtpSettings;
+  readonly reportUri?: string;
+}
+export interface EmailOutput {
+  readonly status: 'sent' | 'previewed' | 'already_sent' | 'not_needed';
+  readonly recipients: number;
+  readonly messageIds: readonly string[];
+}
+
+// upload_report
+export interface UploadInput {
+  readonly runDir: string;
+  readonly runId: string;
+  readonly upload: UploadSettings;
+  readonly baseDir: string;
+  /** File names inside runDir to upload. */
+  readonly artifacts: readonly string[];
+}
+export interface UploadOutput {
+  /** URI of the uploaded report (report.html), what the email links to. */
+  readonly uri: string;
+  readonly files: readonly { readonly name: string; readonly uri: string; readonly bytes: number }[];
+}
+
+import type { ServiceContext } from './services/context.js';
+
+/** One implementation per step; the composition root plugs these into the machines by name. */
+export interface Services {
+  installPackages(input: InstallInput, ctx: ServiceContext): Promise<InstallOutput>;
+  ingestLogs(input: IngestInput, ctx: ServiceContext): Promise<IngestOutput>;
+  downloadConfig(input: DownloadConfigInput, ctx: ServiceContext): Promise<DownloadConfigOutput>;
+  executeLogAnomaly(input: DetectInput, ctx: ServiceContext): Promise<DetectOutput>;
+  analyzeReport(input: AnalyzeInput, ctx: ServiceContext): Promise<AnalyzeOutput>;
+  sendNotificationEmails(input: EmailInput, ctx: ServiceContext): Promise<EmailOutput>;
+  uploadReport(input: UploadInput, ctx: ServiceContext): Promise<UploadOutput>;
+}
+
+/** What a finished run resolves to (runPipeline's result; the CLI maps it to an exit code). */
+export interface RunResult {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly status: 'completed' | 'failed' | 'cancelled';
+  readonly exitCode: number;
+  readonly failedStep?: string;
+  readonly error?: import('./errors.js').ErrorInfo;
+  readonly summary?: RunSummary;
+}

@@ -1,0 +1,65 @@
+/**
+ * `anomalies.json`: the detector's output, documented and versioned. The built-in engine and any
+ * external `detector.command` must both produce this shape (validated before use).
+ */
+import type { AnomalyKind, Severity } from '../config/detection-types.js';
+
+export const ANOMALIES_SCHEMA = 'log-anomaly-pipeline/anomalies' as const;
+export const ANOMALIES_VERSION = 1 as const;
+
+export interface AnomalySample {
+  /** The original line text (untrusted: escape before display). */
+  readonly line: string;
+  /** 1-based line number in the events file (or source file where known). */
+  readonly lineNo: number;
+  readonly stream: string;
+  /** Epoch milliseconds, null when the line had none. */
+  readonly timestamp: number | null;
+}
+
+export interface Anomaly {
+  /** Stable within a run: `<kind>:<templateId>[:<bucket>|:<session>]`. */
+  readonly id: string;
+  readonly kind: AnomalyKind;
+  readonly severity: Severity;
+  /** Higher is more anomalous; comparable within a kind, roughly 0..10+ across kinds. */
+  readonly score: number;
+  readonly template: string;
+  readonly templateId: string;
+  readonly count: number;
+  /** The baseline's expectation for the same window, null when there is none. */
+  readonly expected: number | null;
+  readonly firstSeen: number | null;
+  readonly lastSeen: number | null;
+  readonly stream?: string;
+  /** One sentence: why this was flagged. */
+  readonly explanation: string;
+  readonly samples: readonly AnomalySample[];
+  /** Bucket start (epoch ms) for per-bucket kinds; session key for session anomalies. */
+  readonly bucket?: number;
+  readonly session?: string;
+}
+
+export interface AnomaliesDoc {
+  readonly schema: typeof ANOMALIES_SCHEMA;
+  readonly version: typeof ANOMALIES_VERSION;
+  readonly generatedAt: string;
+  readonly detector: { readonly name: string; readonly version: string };
+  readonly input: {
+    readonly lines: number;
+    readonly streams: readonly string[];
+    readonly from: number | null;
+    readonly to: number | null;
+    readonly templates: number;
+  };
+  readonly baseline: { readonly lines: number; readonly templates: number; readonly source: string } | null;
+  readonly bucketSeconds: number;
+  /** Event volume per bucket from `start`, with the anomalous buckets marked. */
+  readonly histogram: {
+    readonly start: number | null;
+    readonly bucketSeconds: number;
+    readonly counts: readonly number[];
+    readonly anomalous: readonly boolean[];
+  };
+  readonly anomalies: readonly Anomaly[];
+}
