@@ -1,0 +1,116 @@
+/**
+ * `log-anomaly run`: load and validate settings, start the run, and show it (TUI, lines or NDJSON).
+ * Everything shown comes from bus events; this file only wires the pieces together.
+ */
+import { createBus, type Bus } from '../../bus/bus.js';
+import type { BusEvent } from '../../bus/events.js';
+import { loadSettings } from '../../config/settings.js';
+import type { PipelineSettings } from '../../config/settings-types.js';
+import { UsageError } from '../../errors.js';
+import { generateRunId, startRun, validateRunId } from '../../runtime.js';
+import { formatEventLine } from '../format-event.js';
+import type { CliIo } from '../io.js';
+import type { RunOptions } from '../program.js';
+
+export type OutputMode = 'tui' | 'lines' | 'json';
+
+export function outputModeFor(opts: Pick<RunOptions, 'json' | 'headless'>, io: Pick<CliIo, 'stdout' | 'env'>): OutputMode {
+  if (opts.json) return 'json';
+  if (opts.headless || !io.stdout.isTTY || io.env.CI || io.env.TERM === 'dumb') return 'lines';
+  return 'tui';
+}
+
+/** Command-line overrides of the settings file (CloudWatch window, output dir). */
+export function applyOverrides(settings: PipelineSettings, opts: RunOptions): PipelineSettings {
+  let s = settings;
+  if (opts.since || opts.from || opts.to) {
+    if (s.source.type !== 'cloudwatch') {
+      throw new UsageError('--since/--from/--to apply to a cloudwatch source only; this settings file reads files');
+    }
+    if (opts.since && (opts.from || opts.to)) throw new UsageError('use either --since or --from/--to, not both');
+    const window = opts.since ? { since: opts.since, from: undefined, to: undefined } : { since: undefined, from: opts.from, to: opts.to };
+    s = { ...s, source: { ...s.source, ...window } };
+  }
+  if (opts.outDir) s = { ...s, output: { ...s.output, dir: opts.outDir } };
+  return s;
+}
+
+function attachPrinter(bus: Bus, mode: 'lines' | 'json', io: CliIo): void {
+  bus.events$.subscribe((e: BusEvent) => {
+    if (mode === 'json') {
+      io.stdout.write(JSON.stringify(e) + '\n');
+      return;
+    }
+    const line = formatEventLine(e);
+    if (line !== undefined) io.stdout.write(line + '\n');
+  });
+}
+
+export async function run(opts: RunOptions, io: CliIo): Promise<number> {
+  const runId = opts.runId ?? generateRunId();
+  validateRunId(runId);
+  const settings = applyOverrides(await loadSettings(opts.config, { cwd: io.cwd, env: io.env }), opts);
+  const mode = outputModeFor(opts, io);
+  const bus = createBus({ runId });
+
+  const log = (level: string, msg: string) => io.stderr.write(`log-anomaly: ${level}: ${msg}\n`);
+  const nats = await connectNats(bus, opts, settings, io, log);
+
+  let ui: Promise<void> | undefined;
+  let cancel: (reason: string) => void = () => {};
+  if (mode === 'tui') {
+    const { renderRunTui } = await import('../../tui/render.js');
+    ui = renderRunTui({ events$: bus.events$, mode: 'local', onCancel: () => cancel('cancelled from the terminal UI') });
+  } else {
+    attachPrinter(bus, mode, io);
+  }
+
+  const handle = startRun({
+    settings,
+    params: { runId, skipInstall: !!opts.skipInstall, dryRun: !!opts.dryRun },
+    bus,
+  });
+  cancel = (reason) => handle.cancel(reason);
+
+  // First SIGINT/SIGTERM cancels cleanly (aborting whatever is in flight); a second one forces.
+  let signals = 0;
+  const off = io.onSignal((sig) => {
+    signals += 1;
+    if (signals === 1) {
+      if (mode !== 'json') io.stderr.write(`\nlog-anomaly: ${sig}: cancelling run ${runId} (again to force)\n`);
+      handle.cancel(`${sig} received`);
+    } else {
+      process.exit(130);
+    }
+  });
+  try {
+    const result = await handle.result;
+    bus.complete();
+    await ui;
+    return result.exitCode;
+  } finally {
+    off();
+    await nats?.close();
+  }
+}
+
+async function connectNats(
+  bus: Bus,
+  opts: RunOptions,
+  settings: PipelineSettings,
+  io: CliIo,
+  log: (level: string, msg: string) => void,
+): Promise<{ close(): Promise<void> } | null> {
+  // Only load the NATS client when NATS is asked for: a plain local run never pays for it.
+  if (!opts.nats && !io.env.NATS_URL && !settings.nats) {
+    if (opts.requireNats) throw new UsageError('--require-nats needs --nats URL, NATS_URL or nats.servers in the settings');
+    return null;
+  }
+  const { resolveNatsServers, attachNatsPublisher } = await import('../../bus/nats/publish.js');
+  const servers = resolveNatsServers(opts.nats, io.env, settings.nats);
+  if (!servers || servers.length === 0) {
+    if (opts.requireNats) throw new UsageError('--require-nats needs --nats URL, NATS_URL or nats.servers in the settings');
+    return null;
+  }
+  return attachNatsPublisher(bus, { servers, settings: settings.nats, require: !!opts.requireNats, log, env: io.env });
+}
