@@ -20,8 +20,14 @@ export default function setup(): void {
   const root = join(import.meta.dirname, '..');
   const built = join(root, 'dist', 'cli', 'main.js');
   if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  } catch {
+    // tsc still emits on type errors; tests that need dist/ will fail on their own with a clear cause,
+    // and unit tests that don't need it keep running. `npm run build` (CI) is the strict check.
+    console.warn('global-setup: tsc reported errors; dist/ may be stale');
+  }
 }
