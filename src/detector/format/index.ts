@@ -1,0 +1,176 @@
+/**
+ * Raw line -> ParsedLine for every supported format. Parsers never throw on input: a line that does
+ * not fit returns null (configuration mistakes throw ConfigError when the parser is created).
+ */
+import type { LogFormat } from '../../config/settings-types.js';
+import type { ParsedLine } from '../miner/types.js';
+import { compileLoghubPattern, defaultLevelField, defaultTimestampFields } from './loghub.js';
+import { parseTimestamp } from './timestamp.js';
+import { createLayoutParser } from './layout.js';
+import { asText, firstPresent, getPath, LEVEL_KEYS, MESSAGE_KEYS, TIMESTAMP_KEYS } from './json-fields.js';
+
+export { parseFormatFlag } from './flag.js';
+export { parseTimestamp } from './timestamp.js';
+export { compileLoghubPattern } from './loghub.js';
+
+export type LineParser = (line: string) => ParsedLine | null;
+
+export interface LineParserOptions {
+  /** Year for layouts without one (syslog `Jun 14 15:16:01`); default: the current UTC year. */
+  readonly defaultYear?: number;
+}
+
+/** A one-entry cache: consecutive lines very often carry the same timestamp text. */
+function cachedTimestamp(parse: (s: string) => number | null): (s: string) => number | null {
+  let lastText = '';
+  let lastValue: number | null = null;
+  return (s) => {
+    if (s === lastText) return lastValue;
+    lastText = s;
+    lastValue = parse(s);
+    return lastValue;
+  };
+}
+
+/** Numbers in JSON: seconds, milliseconds, micro- or nanoseconds since the epoch, by magnitude. */
+export function timestampFromValue(v: unknown, parseText: (s: string) => number | null): number | null {
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    const a = Math.abs(v);
+    if (a < 1e11) return Math.round(v * 1000);
+    if (a < 1e14) return Math.round(v);
+    if (a < 1e17) return Math.round(v / 1000);
+    return Math.round(v / 1e6);
+  }
+  if (typeof v === 'string') {
+    const t = parseText(v);
+    if (t !== null) return t;
+    const n = Number(v);
+    return v.length > 0 && Number.isFinite(n) ? timestampFromValue(n, parseText) : null;
+  }
+  return null;
+}
+
+function stripLine(line: string): string {
+  // cheap check first: most lines have no surrounding whitespace once the splitter removed \n
+  const n = line.length;
+  if (n === 0) return line;
+  const a = line.charCodeAt(0);
+  const b = line.charCodeAt(n - 1);
+  return a <= 32 || b <= 32 ? line.trim() : line;
+}
+
+function loghubParser(format: Extract<LogFormat, { type: 'loghub' }>, opts: LineParserOptions): LineParser {
+  const { regex, headers, contentIndex } = compileLoghubPattern(format.pattern);
+  const tsFields = format.timestampFields ?? defaultTimestampFields(headers);
+  const tsIdx = tsFields.map((f) => headers.indexOf(f)).filter((i) => i >= 0);
+  const levelIdx = headers.indexOf(format.levelField ?? defaultLevelField(headers) ?? '\0');
+  const streamIdx = format.streamField ? headers.indexOf(format.streamField) : -1;
+  const parseText = cachedTimestamp(
+    format.timestampLayout ? createLayoutParser(format.timestampLayout, opts.defaultYear) : (s) => parseTimestamp(s, opts.defaultYear),
+  );
+  return (raw) => {
+    const line = stripLine(raw);
+    const m = regex.exec(line);
+    if (m === null || m.groups === undefined) return null;
+    const g = m.groups;
+    const values: Record<string, string> = {};
+    for (let i = 0; i < headers.length; i++) {
+      if (i !== contentIndex) values[headers[i]] = g[`h${i}`] ?? '';
+    }
+    let tsText = '';
+    for (let k = 0; k < tsIdx.length; k++) tsText += (k > 0 ? ' ' : '') + (g[`h${tsIdx[k]}`] ?? '');
+    return {
+      content: g[`h${contentIndex}`] ?? '',
+      timestamp: tsIdx.length > 0 ? parseText(tsText) : null,
+      level: levelIdx >= 0 ? g[`h${levelIdx}`] : undefined,
+      stream: streamIdx >= 0 ? g[`h${streamIdx}`] : undefined,
+      headers: values,
+    };
+  };
+}
+
+function parseJsonObject(line: string): Record<string, unknown> | null {
+  const s = stripLine(line);
+  if (s.charCodeAt(0) !== 123 /* { */) return null;
+  try {
+    const v: unknown = JSON.parse(s);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function topLevelHeaders(obj: Record<string, unknown>, skip: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (skip.has(k)) continue;
+    const t = asText(v);
+    if (t !== undefined) out[k] = t;
+  }
+  return out;
+}
+
+function jsonParser(format: Extract<LogFormat, { type: 'json' }>, opts: LineParserOptions): LineParser {
+  const parseText = cachedTimestamp((s) => parseTimestamp(s, opts.defaultYear));
+  const tsKeys = format.timestampField ? [format.timestampField] : TIMESTAMP_KEYS;
+  const levelKeys = format.levelField ? [format.levelField] : LEVEL_KEYS;
+  return (line) => {
+    const obj = parseJsonObject(line);
+    if (obj === null) return null;
+    const content = asText(getPath(obj, format.messageField));
+    if (content === undefined) return null;
+    const skip = new Set([format.messageField]);
+    return {
+      content,
+      timestamp: timestampFromValue(firstPresent(obj, tsKeys), parseText),
+      level: asText(firstPresent(obj, levelKeys)),
+      stream: format.streamField ? asText(getPath(obj, format.streamField)) : undefined,
+      headers: topLevelHeaders(obj, skip),
+    };
+  };
+}
+
+/**
+ * CloudWatch events as exported/streamed (`{"timestamp":ms,"message":"...","logStreamName":"..."}`).
+ * When the message is itself JSON, its message/level fields are used and the rest become headers.
+ */
+function cloudwatchParser(format: Extract<LogFormat, { type: 'cloudwatch' }>, opts: LineParserOptions): LineParser {
+  const parseText = cachedTimestamp((s) => parseTimestamp(s, opts.defaultYear));
+  const innerMessageKeys = format.messageField ? [format.messageField] : MESSAGE_KEYS;
+  const levelKeys = format.levelField ? [format.levelField] : LEVEL_KEYS;
+  return (line) => {
+    const obj = parseJsonObject(line);
+    if (obj === null) return null;
+    const message = asText(obj.message);
+    if (message === undefined) return null;
+    const timestamp = timestampFromValue(obj.timestamp, parseText);
+    const stream = asText(obj.logStreamName ?? obj.stream);
+    const inner = message.trimStart().startsWith('{') ? parseJsonObject(message) : null;
+    if (inner) {
+      const content = asText(firstPresent(inner, innerMessageKeys));
+      if (content !== undefined) {
+        return {
+          content,
+          timestamp: timestamp ?? timestampFromValue(firstPresent(inner, TIMESTAMP_KEYS), parseText),
+          level: asText(firstPresent(inner, levelKeys)),
+          stream,
+          headers: topLevelHeaders(inner, new Set(innerMessageKeys)),
+        };
+      }
+    }
+    return { content: stripLine(message), timestamp, stream, level: undefined };
+  };
+}
+
+export function createLineParser(format: LogFormat, opts: LineParserOptions = {}): LineParser {
+  switch (format.type) {
+    case 'loghub':
+      return loghubParser(format, opts);
+    case 'json':
+      return jsonParser(format, opts);
+    case 'cloudwatch':
+      return cloudwatchParser(format, opts);
+    case 'raw':
+      return (line) => ({ content: stripLine(line), timestamp: null });
+  }
+}

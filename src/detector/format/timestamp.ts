@@ -1,0 +1,161 @@
+/**
+ * Timestamps to epoch ms without regexes or Date.parse (both are slow and Date.parse is
+ * locale-lenient). One scanner reads the layouts logs actually use: ISO-8601 (with T/Z/offsets),
+ * `yyyy-MM-dd HH:mm:ss,SSS`, `yy/MM/dd`, compact `yyMMdd HHmmss` / `yyyyMMdd-HH:mm:ss:SSS`,
+ * syslog `MMM d HH:mm:ss` (no year: the default year), `Sun Dec 04 04:47:44 2005`,
+ * `MM-dd HH:mm:ss.SSS`, and epoch seconds/milliseconds. No zone means UTC.
+ */
+const MONTHS: Readonly<Record<string, number>> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+};
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isAlpha = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
+
+interface Scan {
+  nums: number[];
+  lens: number[];
+  /** Separator char code before each number (0 at start). */
+  seps: number[];
+  month: number;
+  tz: number | null;
+}
+
+function scan(s: string): Scan | null {
+  const nums: number[] = [];
+  const lens: number[] = [];
+  const seps: number[] = [];
+  let month = 0;
+  let tz: number | null = null;
+  let sep = 0;
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) {
+      let v = 0;
+      const start = i;
+      while (i < n && isDigit(s.charCodeAt(i))) v = v * 10 + (s.charCodeAt(i++) - 48);
+      if (i - start > 17) return null;
+      nums.push(v);
+      lens.push(i - start);
+      seps.push(sep);
+      sep = 0;
+      continue;
+    }
+    if (isAlpha(c)) {
+      const start = i;
+      while (i < n && isAlpha(s.charCodeAt(i))) i++;
+      const word = s.slice(start, i).toLowerCase();
+      if (word === 't' && nums.length > 0) { sep = 84; continue; }
+      if (word === 'z' || word === 'utc' || word === 'gmt') { tz = 0; continue; }
+      if (word === 'am' || word === 'pm') {
+        // 12-hour clocks: fix the hour already read (the 4th number of a full date, else the first)
+        const hi = nums.length >= 5 ? nums.length - (lens.length >= 6 ? 3 : 2) : -1;
+        if (hi >= 0) nums[hi] = (nums[hi] % 12) + (word === 'pm' ? 12 : 0);
+        continue;
+      }
+      const m = MONTHS[word.slice(0, 3)];
+      if (m !== undefined && month === 0) month = m;
+      sep = 32;
+      continue;
+    }
+    if ((c === 43 || c === 45) && tz === null && nums.length >= 5 && i + 1 < n && isDigit(s.charCodeAt(i + 1))) {
+      // +hh:mm / -hhmm after the time
+      const sign = c === 43 ? 1 : -1;
+      let j = i + 1;
+      let hh = 0;
+      let mm = 0;
+      let k = 0;
+      const digits: number[] = [];
+      while (j < n && (isDigit(s.charCodeAt(j)) || s.charCodeAt(j) === 58) && k < 6) {
+        if (s.charCodeAt(j) !== 58) digits.push(s.charCodeAt(j) - 48);
+        j++;
+        k++;
+      }
+      if (digits.length === 4 || digits.length === 2) {
+        hh = digits[0] * 10 + digits[1];
+        mm = digits.length === 4 ? digits[2] * 10 + digits[3] : 0;
+        tz = sign * (hh * 60 + mm);
+        i = j;
+        continue;
+      }
+    }
+    if (sep === 0 || sep === 32) sep = c;
+    i++;
+  }
+  return { nums, lens, seps, month, tz };
+}
+
+function ms(v: number, len: number): number {
+  if (len <= 0) return 0;
+  if (len === 3) return v;
+  if (len < 3) return v * Math.pow(10, 3 - len);
+  return Math.floor(v / Math.pow(10, len - 3));
+}
+
+function build(y: number, mo: number, d: number, h: number, mi: number, sec: number, milli: number, tz: number | null): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60) return null;
+  const t = Date.UTC(y, mo - 1, d, h, mi, sec, milli);
+  return Number.isFinite(t) ? t - (tz ?? 0) * 60_000 : null;
+}
+
+/** Parses a timestamp string; null when it cannot tell. `defaultYear` fills in year-less layouts. */
+export function parseTimestamp(text: string, defaultYear = new Date().getUTCFullYear()): number | null {
+  const s = text.trim();
+  if (s.length === 0 || s.length > 64) return null;
+  const sc = scan(s);
+  if (!sc) return null;
+  const { nums, lens, seps, month } = sc;
+  const k = nums.length;
+  if (k === 0) return null;
+  // epoch seconds (10 digits) or ms (13), optionally with a fraction
+  if (month === 0 && (k === 1 || (k === 2 && seps[1] === 46)) && (lens[0] === 10 || lens[0] === 13)) {
+    const base = lens[0] === 10 ? nums[0] * 1000 : nums[0];
+    return base + (k === 2 && lens[0] === 10 ? ms(nums[1], lens[1]) : 0);
+  }
+  let i = 0;
+  let y = defaultYear;
+  let mo = month;
+  let d = 0;
+  if (month !== 0) {
+    // `Dec 04 04:47:44 2005`, `Jun 14 15:16:01`, `04 Dec 2005 04:47:44`, `2005 Dec 04 ...`
+    if (lens[0] === 4) { y = nums[0]; i = 1; }
+    d = nums[i++];
+    if (i < k && lens[i] === 4 && seps[i] !== 58) { y = nums[i]; i++; }
+    else if (k - i >= 4 && lens[k - 1] === 4 && seps[k - 1] === 32) { y = nums[k - 1]; }
+  } else if (lens[0] === 8 && k >= 1) {
+    y = Math.floor(nums[0] / 10000); mo = Math.floor(nums[0] / 100) % 100; d = nums[0] % 100; i = 1;
+  } else if (lens[0] === 6 && k >= 2 && lens[1] === 6) {
+    // yyMMdd HHmmss (HDFS)
+    const yy = Math.floor(nums[0] / 10000);
+    const t = nums[1];
+    return build(2000 + yy, Math.floor(nums[0] / 100) % 100, nums[0] % 100, Math.floor(t / 10000), Math.floor(t / 100) % 100, t % 100, k >= 3 ? ms(nums[2], lens[2]) : 0, sc.tz);
+  } else if (lens[0] === 4 && k >= 3) {
+    y = nums[0]; mo = nums[1]; d = nums[2]; i = 3;
+  } else if (k >= 3 && lens[2] === 4 && seps[2] === seps[1] && seps[1] !== 58) {
+    // MM/dd/yyyy, or dd/MM/yyyy when the first number cannot be a month
+    if (nums[0] > 12) { d = nums[0]; mo = nums[1]; } else { mo = nums[0]; d = nums[1]; }
+    y = nums[2]; i = 3;
+  } else if (k >= 3 && lens[0] === 2 && lens[1] === 2 && lens[2] === 2 && seps[2] === seps[1] && seps[1] !== 58) {
+    y = 2000 + nums[0]; mo = nums[1]; d = nums[2]; i = 3;
+  } else if (k >= 2 && lens[0] <= 2 && lens[1] <= 2 && seps[1] !== 58) {
+    // MM-dd / MM.dd (Android, Proxifier): no year
+    mo = nums[0]; d = nums[1]; i = 2;
+  } else {
+    return null;
+  }
+  // the time: H:M[:S][.,:frac]
+  let h = 0, mi = 0, sec = 0, milli = 0;
+  if (i < k) {
+    if (lens[i] === 6 && (i + 1 >= k || seps[i + 1] !== 58)) {
+      h = Math.floor(nums[i] / 10000); mi = Math.floor(nums[i] / 100) % 100; sec = nums[i] % 100; i++;
+    } else {
+      h = nums[i++];
+      if (i < k) mi = nums[i++];
+      if (i < k && (seps[i] === 58 || seps[i] === 46)) sec = nums[i++];
+      if (i < k && (seps[i] === 46 || seps[i] === 44 || seps[i] === 58)) milli = ms(nums[i], lens[i]);
+    }
+  }
+  return build(y, mo, d, h, mi, sec, milli, sc.tz);
+}

@@ -1,0 +1,38 @@
+/** Persisted miner state: the templates with their ids and counts, versioned. */
+import type { MinerState } from './types.js';
+import type { Cluster } from './cluster.js';
+import { PipelineError, ErrorCode } from '../../errors.js';
+
+export const STATE_KIND = 'log-anomaly/miner';
+export const STATE_VERSION = 1;
+
+interface SavedCluster {
+  readonly id: string;
+  readonly tokens: readonly string[];
+  readonly count: number;
+}
+
+export function writeState(clusters: readonly Cluster[]): MinerState {
+  return {
+    kind: STATE_KIND,
+    version: STATE_VERSION,
+    data: { templates: clusters.map((c) => ({ id: c.id, template: c.tokens.join(' '), count: c.count })) },
+  };
+}
+
+export function readState(state: MinerState | undefined): SavedCluster[] {
+  if (state === undefined) return [];
+  if (state.kind !== STATE_KIND || state.version !== STATE_VERSION) {
+    throw new PipelineError(ErrorCode.INPUT_INVALID, `miner state: expected ${STATE_KIND} v${STATE_VERSION}, got ${String(state.kind)} v${String(state.version)}`);
+  }
+  const data = state.data as { templates?: unknown };
+  if (!Array.isArray(data?.templates)) throw new PipelineError(ErrorCode.INPUT_INVALID, 'miner state: data.templates must be an array');
+  return data.templates.map((t: unknown, i: number) => {
+    const o = t as { id?: unknown; template?: unknown; count?: unknown };
+    if (typeof o?.id !== 'string' || typeof o.template !== 'string') {
+      throw new PipelineError(ErrorCode.INPUT_INVALID, `miner state: data.templates[${i}] needs string id and template`);
+    }
+    const tokens = o.template.length === 0 ? [] : o.template.split(' ');
+    return { id: o.id, tokens, count: typeof o.count === 'number' && o.count >= 0 ? o.count : 0 };
+  });
+}
