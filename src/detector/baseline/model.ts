@@ -1,0 +1,124 @@
+/**
+ * The baseline model: what "normal" looked like, persisted across runs. Per template it keeps
+ * running sums over whole time buckets (count, sum of squares, buckets present), which is all a
+ * negative-binomial test needs, in O(templates) space whatever the history length. Older history
+ * decays once `maxBuckets` is reached, so the model follows slow drift but not one bad hour.
+ */
+import type { MinerState } from '../miner/types.js';
+import type { CountModel } from '../detect/stats.js';
+import type { SessionModelData } from '../detect/sessions.js';
+
+export const BASELINE_SCHEMA = 'log-anomaly-pipeline/baseline' as const;
+export const BASELINE_VERSION = 1 as const;
+
+export interface TemplateRate {
+  template: string;
+  /** All lines ever learned for this template (not decayed). */
+  total: number;
+  /** Over the model's `buckets` buckets (decayed): Σ count, Σ count², buckets with count > 0. */
+  sum: number;
+  sumSq: number;
+  present: number;
+  lastSeen: number | null;
+}
+
+export interface ErrorRateStats {
+  /** Per-bucket sums: Σe, Σt, Σe², Σe·t, Σt² (decayed with the buckets). */
+  e: number;
+  t: number;
+  ee: number;
+  et: number;
+  tt: number;
+}
+
+export interface BaselineModel {
+  schema: typeof BASELINE_SCHEMA;
+  version: typeof BASELINE_VERSION;
+  bucketSeconds: number;
+  updatedAt: string;
+  /** Where it was learned from, e.g. `baseline files (3)` or `model runs/.model/baseline.json`. */
+  source: string;
+  /** Lines learned in total. */
+  lines: number;
+  /** Whole buckets the rates cover (decayed). */
+  buckets: number;
+  /** End (epoch ms, exclusive) of the latest bucket folded in: a re-run of a window is not learned twice. */
+  coveredTo: number | null;
+  templates: Record<string, TemplateRate>;
+  errors: ErrorRateStats;
+  sessions: SessionModelData | null;
+  /** The miner's state, so template ids stay stable across runs. */
+  miner: MinerState | null;
+}
+
+export function emptyModel(bucketSeconds: number, source: string): BaselineModel {
+  return {
+    schema: BASELINE_SCHEMA,
+    version: BASELINE_VERSION,
+    bucketSeconds,
+    updatedAt: new Date(0).toISOString(),
+    source,
+    lines: 0,
+    buckets: 0,
+    coveredTo: null,
+    templates: {},
+    errors: { e: 0, t: 0, ee: 0, et: 0, tt: 0 },
+    sessions: null,
+    miner: null,
+  };
+}
+
+/**
+ * The count model of one template per bucket. A pseudo-count of half a line keeps templates seen
+ * once or never in a short baseline from making every later line look like a 1000x spike; the
+ * mean's own uncertainty (mean / buckets) widens the variance when the baseline is short.
+ */
+export function templateCountModel(model: BaselineModel, id: string): CountModel & { sd: number } {
+  const r = model.templates[id];
+  const n = Math.max(1, model.buckets);
+  const sum = r?.sum ?? 0;
+  const mean = (sum + 0.5) / (n + 1);
+  const rawVar = r ? Math.max(0, r.sumSq / n - (r.sum / n) ** 2) : 0;
+  const variance = Math.max(rawVar, mean) + mean / n;
+  return { mean, variance, sd: Math.sqrt(Math.max(rawVar, 0)) };
+}
+
+/** Share of buckets in which the template appeared at all. */
+export function presence(model: BaselineModel, id: string): number {
+  const r = model.templates[id];
+  return r && model.buckets > 0 ? Math.min(1, r.present / model.buckets) : 0;
+}
+
+/** Baseline share of problem lines and the dispersion index of per-bucket problem counts (>= 1). */
+export function errorShare(model: BaselineModel): { share: number; dispersion: number } {
+  const s = model.errors;
+  if (s.t <= 0) return { share: 0, dispersion: 1 };
+  const p = (s.e + 0.5) / (s.t + 1);
+  const resid = s.ee - 2 * p * s.et + p * p * s.tt;
+  const dispersion = s.e > 0 ? Math.max(1, resid / Math.max(1e-9, p * s.t)) : 1;
+  return { share: p, dispersion };
+}
+
+/** Re-express the rates of a model learned with another bucket size (counts add up over time). */
+export function rebucket(model: BaselineModel, bucketSeconds: number): BaselineModel {
+  if (model.bucketSeconds === bucketSeconds || model.buckets === 0) return { ...model, bucketSeconds };
+  const f = bucketSeconds / model.bucketSeconds;
+  const buckets = model.buckets / f;
+  const templates: Record<string, TemplateRate> = {};
+  for (const [id, r] of Object.entries(model.templates)) {
+    const mean = r.sum / model.buckets;
+    const variance = Math.max(0, r.sumSq / model.buckets - mean * mean);
+    const mean2 = mean * f;
+    // Over-dispersion scales with the window; Poisson-like noise adds up linearly.
+    const var2 = variance * f;
+    templates[id] = { ...r, sum: mean2 * buckets, sumSq: (var2 + mean2 * mean2) * buckets, present: Math.min(buckets, r.present / Math.max(1, f)) };
+  }
+  const e = model.errors;
+  return {
+    ...model,
+    bucketSeconds,
+    buckets,
+    templates,
+    errors: { e: e.e, t: e.t, ee: e.ee * f, et: e.et * f, tt: e.tt * f },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The model file: JSON, written atomically (temp + rename) so a crash mid-write leaves the old
+ * model, and checked on load so a hand-edited or foreign file fails with its path and field.
+ */
+import { readFile } from 'node:fs/promises';
+import { writeJsonAtomic } from '../../util/atomic-write.js';
+import { PipelineError, ErrorCode } from '../../errors.js';
+import { BASELINE_SCHEMA, BASELINE_VERSION, type BaselineModel } from './model.js';
+
+export async function loadModel(path: string): Promise<BaselineModel | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new PipelineError(ErrorCode.IO, `cannot read baseline model ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw invalid(path, '', `not JSON (${(err as Error).message})`);
+  }
+  return checkModel(value, path);
+}
+
+export async function saveModel(path: string, model: BaselineModel): Promise<void> {
+  await writeJsonAtomic(path, model);
+}
+
+function invalid(path: string, field: string, problem: string): PipelineError {
+  return new PipelineError(ErrorCode.INPUT_INVALID, `${path}${field ? ` ${field}` : ''}: ${problem}`, { details: { file: path, field } });
+}
+
+export function checkModel(value: unknown, path: string): BaselineModel {
+  const m = value as Record<string, unknown>;
+  if (!m || typeof m !== 'object' || Array.isArray(m)) throw invalid(path, '', 'expected a JSON object');
+  if (m.schema !== BASELINE_SCHEMA) throw invalid(path, 'schema', `expected "${BASELINE_SCHEMA}", got ${JSON.stringify(m.schema)}`);
+  if (m.version !== BASELINE_VERSION) throw invalid(path, 'version', `expected ${BASELINE_VERSION}, got ${JSON.stringify(m.version)} (delete the file to relearn)`);
+  for (const f of ['bucketSeconds', 'lines', 'buckets'] as const) {
+    if (typeof m[f] !== 'number' || !Number.isFinite(m[f]) || (m[f] as number) < 0) throw invalid(path, f, `expected a number >= 0, got ${JSON.stringify(m[f])}`);
+  }
+  if (!m.templates || typeof m.templates !== 'object') throw invalid(path, 'templates', 'expected an object');
+  for (const [id, r] of Object.entries(m.templates as Record<string, Record<string, unknown>>)) {
+    for (const f of ['sum', 'sumSq', 'present', 'total'] as const) {
+      if (typeof r?.[f] !== 'number') throw invalid(path, `templates.${id}.${f}`, `expected a number, got ${JSON.stringify(r?.[f])}`);
+    }
+    if (typeof r.template !== 'string') throw invalid(path, `templates.${id}.template`, 'expected a string');
+  }
+  const e = m.errors as Record<string, unknown> | undefined;
+  for (const f of ['e', 't', 'ee', 'et', 'tt'] as const) {
+    if (typeof e?.[f] !== 'number') throw invalid(path, `errors.${f}`, `expected a number, got ${JSON.stringify(e?.[f])}`);
+  }
+  return m as unknown as BaselineModel;
+}

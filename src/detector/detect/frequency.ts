@@ -1,0 +1,119 @@
+/**
+ * frequency_spike, frequency_drop and silence: each template's count per bucket against the
+ * baseline's negative-binomial count model (stats.ts). A bucket is flagged only when it is both
+ * far off in ratio (the config's spike/drop factor: "is it big?") and improbable (p < 1e-6: "is it
+ * real?"): ratio alone fires on 3-vs-0.2, probability alone fires on 10,200-vs-10,000.
+ */
+import type { Anomaly, AnomalySample } from '../anomalies-schema.js';
+import { AnomalyKind } from '../../config/detection-types.js';
+import { templateCountModel, presence } from '../baseline/model.js';
+import { log10LowerTail, log10UpperTail, round2, scoreFromLog10P, type CountModel } from './stats.js';
+import { coverage, groupConsecutive, runBuckets } from './buckets.js';
+import { fmtCount, fmtDuration, fmtPer, fmtPercent, fmtTime, severityFor } from './explain.js';
+import { LevelClass, type DetectorInput, type TemplateAcc } from './types.js';
+
+/** Per-test false-alarm probability. Thousands of template-buckets are tested per run. */
+export const LOG10_ALPHA = -6;
+/** A template present in at least this share of baseline buckets "normally appears every bucket". */
+const EVERY_BUCKET = 0.9;
+/** Partial buckets below this coverage are not judged for drops or silence. */
+const MIN_COVERAGE = 0.5;
+
+interface Flag {
+  readonly bucket: number;
+  readonly n: number;
+  readonly expected: number;
+  readonly log10p: number;
+  readonly samples: readonly AnomalySample[];
+}
+
+export function detectFrequency(input: DetectorInput): Anomaly[] {
+  const { run, baseline, config } = input;
+  if (!baseline || baseline.buckets < 1) return [];
+  const th = config.thresholds;
+  const B = run.bucketMs;
+  const buckets = runBuckets(run);
+  const out: Anomaly[] = [];
+  const ids = new Set<string>([...run.templates.keys()].filter((id) => id in baseline.templates));
+  for (const id of Object.keys(baseline.templates)) if (presence(baseline, id) >= EVERY_BUCKET) ids.add(id);
+
+  for (const id of ids) {
+    const acc = run.templates.get(id);
+    const rate = baseline.templates[id]!;
+    const cm = templateCountModel(baseline, id);
+    const everyBucket = presence(baseline, id) >= EVERY_BUCKET;
+    const spikes: Flag[] = [];
+    const drops: Flag[] = [];
+    const silent: Flag[] = [];
+    for (const b of buckets) {
+      const cov = coverage(run, b);
+      const m: CountModel = { mean: cm.mean * cov, variance: cm.variance * cov };
+      const cell = acc?.buckets.get(b);
+      const n = cell?.n ?? 0;
+      if (n >= th.minCount && n >= th.spikeFactor * m.mean) {
+        const p = log10UpperTail(n, m);
+        if (p <= LOG10_ALPHA) spikes.push({ bucket: b, n, expected: m.mean, log10p: p, samples: cell!.samples });
+        continue;
+      }
+      if (cov < MIN_COVERAGE || m.mean < th.minCount) continue;
+      if (n === 0 && everyBucket) {
+        silent.push({ bucket: b, n, expected: m.mean, log10p: log10LowerTail(0, m), samples: [] });
+      } else if (n * th.dropFactor <= m.mean) {
+        const p = log10LowerTail(n, m);
+        if (p <= LOG10_ALPHA) drops.push({ bucket: b, n, expected: m.mean, log10p: p, samples: cell?.samples ?? [] });
+      }
+    }
+    const template = acc?.template ?? rate.template;
+    const level = acc?.level ?? LevelClass.normal;
+    const base = `baseline ${fmtCount(cm.mean)} ± ${fmtCount(cm.sd)} ${fmtPer(th.bucketSeconds)}`;
+    for (const g of groupConsecutive(spikes, B)) out.push(finding(AnomalyKind.frequencySpike, g, id, template, level, acc, B, (c, span, peak) =>
+      `appeared ${fmtCount(c)} times in ${span}${peak}; ${base}`));
+    for (const g of groupConsecutive(drops, B)) out.push(finding(AnomalyKind.frequencyDrop, g, id, template, level, acc, B, (c, span) =>
+      `appeared only ${fmtCount(c)} times in ${span}; ${base}`));
+    for (const g of groupConsecutive(silent, B)) {
+      const log10p = g.reduce((s, f) => s + f.log10p, 0);
+      if (log10p > LOG10_ALPHA) continue;
+      out.push(finding(AnomalyKind.silence, g, id, template, level, acc, B, (_c, span) =>
+        `did not appear for ${span} from ${fmtTime(g[0]!.bucket)}; ${base}, present in ${fmtPercent(presence(baseline, id))} of baseline buckets`));
+    }
+  }
+  return out;
+}
+
+function finding(
+  kind: AnomalyKind,
+  g: readonly Flag[],
+  id: string,
+  template: string,
+  level: LevelClass,
+  acc: TemplateAcc | undefined,
+  B: number,
+  explain: (count: number, span: string, peak: string) => string,
+): Anomaly {
+  const count = g.reduce((s, f) => s + f.n, 0);
+  const expected = g.reduce((s, f) => s + f.expected, 0);
+  const log10p = g.reduce((s, f) => s + f.log10p, 0);
+  const score = scoreFromLog10P(log10p);
+  const span = fmtDuration((g.length * B) / 1000);
+  const peak = g.length > 1 ? ` (up to ${fmtCount(Math.max(...g.map((f) => f.n)))} ${fmtPer(B / 1000)})` : '';
+  const samples = g.flatMap((f) => f.samples).slice(0, 3);
+  const first = g[0]!.bucket;
+  const last = g[g.length - 1]!.bucket + B - 1;
+  return {
+    id: `${kind}:${id}:${first}`,
+    kind,
+    severity: severityFor(score, kind === AnomalyKind.frequencyDrop ? LevelClass.normal : level),
+    score,
+    template,
+    templateId: id,
+    count,
+    expected: round2(expected),
+    firstSeen: samples[0]?.timestamp ?? first,
+    // Bucket bounds: only the first lines of each bucket are kept, not the last.
+    lastSeen: last,
+    ...(acc ? { stream: acc.firstStream } : {}),
+    explanation: explain(count, span, peak),
+    samples,
+    bucket: first,
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * The streaming engine: parsed lines -> miner -> per-template/per-bucket counters -> detectors ->
+ * AnomaliesDoc. One pass, O(templates x buckets) memory, a Map lookup and a few increments per
+ * line; the detectors run once, at the end, on the counters.
+ */
+import type { AnomaliesDoc, Anomaly, AnomalySample } from './anomalies-schema.js';
+import { ANOMALIES_SCHEMA, ANOMALIES_VERSION } from './anomalies-schema.js';
+import type { AnomalyKind, DetectionConfig } from '../config/detection-types.js';
+import type { TemplateInfo, TemplateMiner } from './miner/types.js';
+import type { BaselineModel } from './baseline/model.js';
+import { LevelClass, type BucketCell, type RunStats, type TemplateAcc, type TotalsCell, type DetectorInput } from './detect/types.js';
+import { levelClassOf, levelClassOfText } from './detect/explain.js';
+import { detectFrequency } from './detect/frequency.js';
+import { detectNewTemplates, detectRareTemplates } from './detect/templates.js';
+import { detectErrorRate } from './detect/error-rate.js';
+import { detectSessions } from './detect/session-detector.js';
+import { createSessionTracker, toModelData, type SessionModelData, type SessionTracker } from './detect/sessions.js';
+import { buildHistogram } from './histogram.js';
+
+export const DETECTOR_NAME = 'log-anomaly-builtin';
+export const DETECTOR_VERSION = '1.0.0';
+
+/** One line as the engine sees it: the format parser's fields plus where it came from. */
+export interface EngineLine {
+  readonly content: string;
+  readonly timestamp: number | null;
+  readonly level?: string;
+  readonly stream: string;
+  /** The original line (evidence in samples). */
+  readonly raw: string;
+  readonly lineNo: number;
+}
+
+export interface EngineOptions {
+  readonly config: DetectionConfig;
+  readonly miner: TemplateMiner;
+  readonly baseline?: BaselineModel | null;
+  /** First capture group (or the whole match) is the session id. */
+  readonly sessionKey?: RegExp | null;
+  readonly now?: () => Date;
+  /** false: only count (learning a baseline); finish() returns no anomalies. */
+  readonly detect?: boolean;
+}
+
+export interface EngineResult {
+  readonly doc: AnomaliesDoc;
+  readonly run: RunStats;
+  /** This run's sessions as model data (to fold into the baseline), when a session key is set. */
+  readonly sessions: SessionModelData | null;
+  /** Every template the miner knows, with this run's counts (0 for baseline-only templates). */
+  readonly templates: readonly TemplateInfo[];
+}
+
+export interface DetectionEngine {
+  push(line: EngineLine): void;
+  readonly lines: number;
+  finish(): EngineResult;
+}
+
+const SAMPLES_PER_TEMPLATE = 3;
+const SAMPLES_PER_CELL = 2;
+
+export function createEngine(opts: EngineOptions): DetectionEngine {
+  const { config, miner } = opts;
+  const baseline = opts.baseline ?? null;
+  const B = config.thresholds.bucketSeconds * 1000;
+  const templates = new Map<string, TemplateAcc>();
+  const totals = new Map<number, TotalsCell>();
+  const streams = new Set<string>();
+  const levelCache = new Map<string, LevelClass | null>();
+  const sessionRe = opts.sessionKey ?? null;
+  const tracker: SessionTracker | null = sessionRe ? createSessionTracker() : null;
+  let lines = 0;
+  let from: number | null = null;
+  let to: number | null = null;
+  let lastTs: number | null = null;
+  let lastTotalsBucket = NaN;
+  let lastTotals: TotalsCell | null = null;
+  let lastStream = '';
+
+  function levelOf(level: string | undefined, acc: TemplateAcc, textLevel: LevelClass): LevelClass {
+    if (level === undefined) return textLevel;
+    let c = levelCache.get(level);
+    if (c === undefined) {
+      c = levelClassOf(level);
+      if (levelCache.size < 1000) levelCache.set(level, c);
+    }
+    return c ?? textLevel;
+  }
+
+  const textLevels = new Map<string, LevelClass>();
+
+  return {
+    get lines() {
+      return lines;
+    },
+    push(line) {
+      lines++;
+      if (line.stream !== lastStream) {
+        streams.add(line.stream);
+        lastStream = line.stream;
+      }
+      // A line without a timestamp (a stack-trace continuation, say) belongs with the line before it.
+      const ts = line.timestamp ?? lastTs;
+      if (line.timestamp !== null) {
+        lastTs = line.timestamp;
+        if (from === null || line.timestamp < from) from = line.timestamp;
+        if (to === null || line.timestamp > to) to = line.timestamp;
+      }
+      const mined = miner.add(line.content);
+      let acc = templates.get(mined.templateId);
+      if (!acc) {
+        acc = {
+          id: mined.templateId,
+          template: mined.template,
+          count: 0,
+          errors: 0,
+          level: LevelClass.normal,
+          firstSeen: null,
+          lastSeen: null,
+          firstStream: line.stream,
+          samples: [],
+          buckets: new Map(),
+          lastBucket: NaN,
+          lastCell: null,
+        };
+        templates.set(mined.templateId, acc);
+        textLevels.set(mined.templateId, levelClassOfText(mined.template));
+      } else if (acc.template !== mined.template) acc.template = mined.template;
+      const lc = levelOf(line.level, acc, textLevels.get(acc.id)!);
+      const problem = lc !== LevelClass.normal ? 1 : 0;
+      acc.count++;
+      acc.errors += problem;
+      if (lc > acc.level) acc.level = lc;
+      if (ts !== null) {
+        if (acc.firstSeen === null || ts < acc.firstSeen) acc.firstSeen = ts;
+        if (acc.lastSeen === null || ts > acc.lastSeen) acc.lastSeen = ts;
+      }
+      let sample: AnomalySample | null = null;
+      const mk = (): AnomalySample => (sample ??= { line: line.raw, lineNo: line.lineNo, stream: line.stream, timestamp: ts });
+      if (acc.samples.length < SAMPLES_PER_TEMPLATE) acc.samples.push(mk());
+      if (ts !== null) {
+        const b = ts - (((ts % B) + B) % B);
+        let cell: BucketCell | null | undefined = acc.lastBucket === b ? acc.lastCell : acc.buckets.get(b);
+        if (!cell) {
+          cell = { n: 0, errors: 0, samples: [] };
+          acc.buckets.set(b, cell);
+        }
+        acc.lastBucket = b;
+        acc.lastCell = cell;
+        cell.n++;
+        cell.errors += problem;
+        if (cell.samples.length < SAMPLES_PER_CELL) cell.samples.push(mk());
+        let t = lastTotalsBucket === b ? lastTotals : totals.get(b);
+        if (!t) {
+          t = { n: 0, errors: 0 };
+          totals.set(b, t);
+        }
+        lastTotalsBucket = b;
+        lastTotals = t;
+        t.n++;
+        t.errors += problem;
+      }
+      if (tracker) {
+        const m = sessionRe!.exec(line.content);
+        if (m) tracker.add(m[1] ?? m[0], acc.id, mk());
+      }
+    },
+    finish() {
+      const run: RunStats = { lines, bucketMs: B, from, to, templates, totals, streams: [...streams].sort() };
+      const input: DetectorInput = { run, baseline, config };
+      const enabled = (k: AnomalyKind) => opts.detect !== false && config.rules.kinds[k]?.enabled !== false;
+      const found: Anomaly[] = [];
+      if (enabled('new_template')) found.push(...detectNewTemplates(input));
+      if (enabled('rare_template')) found.push(...detectRareTemplates(input));
+      const freq = detectFrequency(input).filter((a) => enabled(a.kind));
+      found.push(...freq);
+      if (enabled('error_rate_surge')) found.push(...detectErrorRate(input));
+      let sessions: SessionModelData | null = null;
+      if (tracker) {
+        const sigs = tracker.finish();
+        sessions = toModelData(sigs);
+        if (enabled('session_anomaly')) {
+          const text = (id: string) => templates.get(id)?.template ?? miner.template(id) ?? id;
+          found.push(...detectSessions(sigs, baseline?.sessions ?? null, text));
+        }
+      }
+      found.sort((a, b) => b.score - a.score || (a.firstSeen ?? 0) - (b.firstSeen ?? 0) || (a.id < b.id ? -1 : 1));
+      const doc: AnomaliesDoc = {
+        schema: ANOMALIES_SCHEMA,
+        version: ANOMALIES_VERSION,
+        generatedAt: (opts.now?.() ?? new Date()).toISOString(),
+        detector: { name: DETECTOR_NAME, version: DETECTOR_VERSION },
+        input: { lines, streams: run.streams, from, to, templates: templates.size },
+        baseline: baseline ? { lines: baseline.lines, templates: Object.keys(baseline.templates).length, source: baseline.source } : null,
+        bucketSeconds: config.thresholds.bucketSeconds,
+        histogram: buildHistogram(run, found),
+        anomalies: found,
+      };
+      const counts = new Map([...templates.values()].map((t) => [t.id, t.count]));
+      const all = miner.templates().map((t) => ({ id: t.id, template: templates.get(t.id)?.template ?? t.template, count: counts.get(t.id) ?? 0 }));
+      return { doc, run, sessions, templates: all };
+    },
+  };
+}
+
+/** Cells the baseline must not learn: the buckets of frequency findings. */
+export function flaggedCells(doc: AnomaliesDoc): Set<string> {
+  const out = new Set<string>();
+  for (const a of doc.anomalies) {
+    if (a.bucket === undefined || a.lastSeen === null) continue;
+    if (a.kind !== 'frequency_spike' && a.kind !== 'frequency_drop' && a.kind !== 'silence') continue;
+    const B = doc.bucketSeconds * 1000;
+    for (let b = a.bucket; b <= a.lastSeen; b += B) out.add(`${a.templateId}:${b}`);
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * One detection run, from line sources to anomalies and the updated baseline: learn a model from
+ * baseline sources when there is none, resume the miner from the model (stable template ids),
+ * stream the input through the engine, and fold the run back into the model.
+ */
+import type { DetectionConfig } from '../config/detection-types.js';
+import { ConfigError, ErrorCode, AbortedError } from '../errors.js';
+import type { TemplateMiner } from './miner/types.js';
+import { createMiner } from './miner/index.js';
+import { createEngine, flaggedCells, type EngineLine, type EngineResult } from './engine.js';
+import { rebucket, type BaselineModel } from './baseline/model.js';
+import { foldRun } from './baseline/learn.js';
+
+/** A re-openable stream of line batches (a file, the events NDJSON, an array in tests). */
+export type LineSource = (signal?: AbortSignal) => AsyncIterable<readonly EngineLine[]>;
+
+export interface DetectorRunOptions {
+  readonly config: DetectionConfig;
+  /** Extra masking regexes (source text); `field` names them in errors. */
+  readonly masks?: readonly string[];
+  readonly sessionKey?: string | null;
+  /** A model from earlier runs; takes precedence over baselineSources. */
+  readonly model?: BaselineModel | null;
+  /** Normal logs to learn from when there is no model. */
+  readonly baselineSources?: readonly LineSource[];
+  readonly baselineLabel?: string;
+  readonly maxTemplates?: number;
+  readonly signal?: AbortSignal;
+  /** Called about every 100,000 lines with the lines done so far (baseline and input). */
+  readonly onProgress?: (lines: number, phase: 'baseline' | 'detect') => void;
+  /** Where the masks/sessionKey settings came from, for error messages. */
+  readonly settingsFile?: string;
+  readonly fieldPrefix?: string;
+  readonly now?: () => Date;
+}
+
+export interface DetectorRunResult extends EngineResult {
+  /** The model after learning this run (persist it to keep learning). */
+  readonly model: BaselineModel;
+}
+
+/** `where` is `{ file, field }` of the setting, so a bad regex names its place. */
+export function compileRegex(source: string, where: { file: string; field: string }, flags = ''): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch (err) {
+    throw new ConfigError(ErrorCode.CONFIG_INVALID, where, `invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message}`);
+  }
+}
+
+export async function runDetector(sources: readonly LineSource[], opts: DetectorRunOptions): Promise<DetectorRunResult> {
+  const prefix = opts.fieldPrefix ?? 'detector';
+  const file = opts.settingsFile ?? '(options)';
+  const masks = (opts.masks ?? []).map((m, i) => compileRegex(m, { file, field: `${prefix}.masks[${i}]` }, 'g'));
+  const sessionKey = opts.sessionKey ? compileRegex(opts.sessionKey, { file, field: `${prefix}.sessionKey` }) : null;
+  const bucketSeconds = opts.config.thresholds.bucketSeconds;
+  let model = opts.model ? rebucket(opts.model, bucketSeconds) : null;
+
+  if (!model && opts.baselineSources && opts.baselineSources.length > 0) {
+    const miner = createMiner({ masks });
+    const learner = createEngine({ config: opts.config, miner, sessionKey, detect: false, now: opts.now });
+    await feed(learner, opts.baselineSources, opts, 'baseline');
+    const learned = learner.finish();
+    model = foldRun(null, learned.run, {
+      bucketSeconds,
+      minerState: miner.toState(),
+      sessions: learned.sessions,
+      maxTemplates: opts.maxTemplates,
+      source: opts.baselineLabel ?? `baseline logs (${opts.baselineSources.length} file${opts.baselineSources.length === 1 ? '' : 's'})`,
+      now: opts.now?.(),
+    });
+  }
+
+  const miner: TemplateMiner = createMiner({ masks, ...(model?.miner ? { state: model.miner } : {}) });
+  const engine = createEngine({ config: opts.config, miner, baseline: model, sessionKey, now: opts.now });
+  await feed(engine, sources, opts, 'detect');
+  const result = engine.finish();
+  const updated = foldRun(model, result.run, {
+    bucketSeconds,
+    exclude: flaggedCells(result.doc),
+    minerState: miner.toState(),
+    sessions: result.sessions,
+    maxTemplates: opts.maxTemplates,
+    source: model?.source ?? 'earlier runs',
+    now: opts.now?.(),
+  });
+  return { ...result, model: updated };
+}
+
+async function feed(
+  engine: { push(l: EngineLine): void; readonly lines: number },
+  sources: readonly LineSource[],
+  opts: DetectorRunOptions,
+  phase: 'baseline' | 'detect',
+): Promise<void> {
+  let nextReport = 100_000;
+  for (const source of sources) {
+    for await (const batch of source(opts.signal)) {
+      if (opts.signal?.aborted) throw new AbortedError('detection aborted', { cause: opts.signal.reason });
+      for (let i = 0; i < batch.length; i++) engine.push(batch[i]!);
+      if (engine.lines >= nextReport) {
+        opts.onProgress?.(engine.lines, phase);
+        nextReport = engine.lines + 100_000;
+      }
+    }
+  }
+  opts.onProgress?.(engine.lines, phase);
+}
