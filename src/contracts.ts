@@ -108,6 +108,8 @@ export interface AnalyzeOutput {
   readonly bySeverity: Record<string, number>;
   readonly top: readonly AnomalyBrief[];
   readonly histogram?: RunSummary['histogram'];
+  /** The ingest's source description, for the email subject (`N anomalies in <source>`). */
+  readonly source?: string;
 }
 
 // send_notification_emails
@@ -124,6 +126,8 @@ export interface EmailOutput {
   readonly status: 'sent' | 'previewed' | 'already_sent' | 'not_needed';
   readonly recipients: number;
   readonly messageIds: readonly string[];
+  /** Recipients the server refused for good (5xx); the others were still notified. */
+  readonly rejected?: readonly string[];
 }
 
 // upload_report
