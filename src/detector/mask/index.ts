@@ -4,7 +4,7 @@
  */
 import { ConfigError, ErrorCode } from '../../errors.js';
 
-export { maskToken, WILDCARD } from './token.js';
+export { maskToken, isVariableToken, WILDCARD } from './token.js';
 
 /** Compiles user mask patterns (global flag added), naming the bad one on error. */
 export function compileMasks(patterns: readonly string[], where = 'masks'): RegExp[] {

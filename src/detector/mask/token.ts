@@ -2,7 +2,7 @@
  * The built-in maskers, decided per whitespace token by one char-class scan instead of a regex per
  * kind: a token is variable when it carries a digit (numbers, hex ids, IPv4/IPv6 and ports, UUIDs,
  * timestamps, durations, versions), or is a URL, an email address, a path with two or more
- * segments, or the value of `key=value`. Brackets and trailing punctuation around a variable stay
+ * segments, or the (variable-looking) value of `key=value`. Brackets and trailing punctuation around a variable stay
  * literal so `[10.0.0.1]` becomes `[<*>]` and `(uid=0)` becomes `(uid=<*>)`.
  */
 export const WILDCARD = '<*>';
@@ -41,35 +41,84 @@ const isClose = (c: number) =>
 export function maskToken(s: string, start: number, end: number): string {
   let flags = 0;
   let slashes = 0;
+  let digits = 0;
   let firstEq = -1;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     const k = c < 128 ? CLASS[c] : C.alpha;
     flags |= k;
-    if (k === C.slash) slashes++;
+    if (k === C.digit) digits++;
+    else if (k === C.slash) slashes++;
     else if (k === C.eq && firstEq < 0) firstEq = i;
   }
-  if ((flags & (C.digit | C.slash | C.at | C.eq)) === 0) return s.slice(start, end);
-  if (flags & C.star && s.indexOf(WILDCARD, start) >= 0 && s.indexOf(WILDCARD, start) < end && !(flags & C.digit)) {
-    // already masked by a configured regex, e.g. `blk_<*>`: keep its shape
-    return s.slice(start, end);
+  if ((flags & (C.digit | C.slash | C.at | C.eq | C.star)) === 0) {
+    // an empty bracket pair is an empty value: `()` where others have `(host)`
+    return end - start === 2 && isEmptyPair(s.charCodeAt(start), s.charCodeAt(start + 1)) ? s[start] + WILDCARD + s[start + 1] : s.slice(start, end);
   }
-  // peel brackets and trailing punctuation
+  // peel brackets and trailing punctuation (never the `>` that closes a `<*>`)
   let a = start;
   let b = end;
-  while (a < b && isOpen(s.charCodeAt(a))) a++;
-  while (b > a && isClose(s.charCodeAt(b - 1))) b--;
+  while (a < b && isOpen(s.charCodeAt(a)) && !s.startsWith(WILDCARD, a)) a++;
+  while (b > a && isClose(s.charCodeAt(b - 1)) && !(b - a >= 3 && s.startsWith(WILDCARD, b - 3))) b--;
   if (a >= b) return s.slice(start, end);
   if (firstEq > a && firstEq < b - 1 && isKey(s, a, firstEq)) {
-    // key=value: the key stays, the value is variable
-    return s.slice(start, firstEq + 1) + WILDCARD + s.slice(b, end);
+    // key=value: the key stays; the value is variable when it looks like one (a word such as
+    // `user=root` may be what tells two events apart)
+    const v = maskToken(s, firstEq + 1, b);
+    if (v === s.slice(firstEq + 1, b)) return s.slice(start, end);
+    return s.slice(start, firstEq + 1) + v + s.slice(b, end);
   }
-  let variable = (flags & C.digit) !== 0;
+  const core = b - a;
+  let variable = digits >= 2 || (flags & C.star && s.slice(a, b).includes(WILDCARD));
   if (!variable && flags & C.at) variable = isEmail(s, a, b);
   if (!variable && flags & C.slash) variable = slashes >= 2 || s.indexOf('://', a) > a;
+  if (!variable && digits === 1) {
+    // a lone digit inside a word (`ssh2`, `eth0`, `IRQ0`, `PendingReds:1`) masks just the digit, so
+    // `eth<*>` and `alt<*>` stay apart while `IRQ0`/`IRQ2` agree; two or more digits make a
+    // number, id, address or time, and the whole token is variable
+    let d = a;
+    while (!isDigitCode(s.charCodeAt(d))) d++;
+    const lead = s.charCodeAt(d - 1);
+    if (core > 1 && d > a && !(lead === 45 || lead === 43)) return s.slice(start, d) + WILDCARD + s.slice(d + 1, end);
+    variable = true;
+  }
   if (!variable) return s.slice(start, end);
   if (a === start && b === end) return WILDCARD;
   return s.slice(start, a) + WILDCARD + s.slice(b, end);
+}
+
+/** True when a masked token is only wildcards and punctuation (`<*>`, `(<*>`, `[<*>]`, `<*>:<*>,`). */
+export function isVariableToken(t: string): boolean {
+  if (t.length < 3) return false;
+  let star = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 60 && t.startsWith(WILDCARD, i)) {
+      star = true;
+      i += 2;
+      continue;
+    }
+    const k = c < 128 ? CLASS[c] : C.alpha;
+    if (k === C.alpha || k === C.digit || c === 95) return false;
+  }
+  return star;
+}
+
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+
+function isEmptyPair(a: number, b: number): boolean {
+  return (a === 40 && b === 41) || (a === 91 && b === 93) || (a === 123 && b === 125) || (a === 34 && b === 34) || (a === 39 && b === 39);
+}
+
+const DATE_WORDS = new Set([
+  'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec',
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january', 'february', 'march', 'april', 'june',
+  'july', 'august', 'september', 'october', 'november', 'december',
+]);
+
+/** Weekday or month name (the caller checks it sits next to a date number, the timestamp masker). */
+export function isDateWord(t: string): boolean {
+  return t.length >= 3 && t.length <= 9 && DATE_WORDS.has(t.toLowerCase());
 }
 
 function isKey(s: string, a: number, eq: number): boolean {

@@ -1,14 +1,34 @@
-/** One template: its tokens (copy-on-write, so handed-out snapshots never change), id and count. */
+/**
+ * One template. `sig` is its constant-token pattern (positions proven variable become `<*>`);
+ * `tokens` is the full template as rendered. Arrays are copy-on-write, so snapshots handed out
+ * with a mined line never change. Merged clusters point at the survivor through `parent`.
+ */
 import { WILDCARD } from '../mask/token.js';
 
 export interface Cluster {
   readonly id: string;
+  readonly index: number;
   tokens: readonly string[];
+  sig: readonly string[];
   count: number;
   /** Rendered template, rebuilt lazily after the tokens change. */
   text: string | null;
-  /** Index of this cluster in the miner's list (for compact per-line storage). */
-  readonly index: number;
+  parent: Cluster | null;
+  /** True once `sig` holds a wildcard (it is then matched by pattern, not by exact key). */
+  general: boolean;
+}
+
+export function find(c: Cluster): Cluster {
+  let r = c;
+  while (r.parent !== null) r = r.parent;
+  // path compression: later lookups are one hop
+  let x = c;
+  while (x.parent !== null && x.parent !== r) {
+    const next: Cluster = x.parent;
+    x.parent = r;
+    x = next;
+  }
+  return r;
 }
 
 export function renderTemplate(c: Cluster): string {
@@ -16,34 +36,24 @@ export function renderTemplate(c: Cluster): string {
   return c.text;
 }
 
-/**
- * Similarity of a line's masked tokens to a template of the same length: the share of positions
- * that agree, where a template wildcard agrees with anything, but counts half when the line has a
- * constant there (a wildcard that keeps swallowing constants should not attract everything).
- */
-export function similarity(tpl: readonly string[], masked: readonly string[], n: number): number {
-  let same = 0;
-  for (let i = 0; i < n; i++) {
-    const t = tpl[i];
-    const w = masked[i];
-    if (t === w) same++;
-    else if (t === WILDCARD) same += 0.5;
-  }
-  return n === 0 ? 1 : same / n;
-}
-
-/** Generalises positions that differ; returns true when the template changed. */
-export function mergeInto(c: Cluster, masked: readonly string[], n: number): boolean {
+/** Positions that differ become wildcards (same length only); returns the new array or the old one. */
+export function generalize(tpl: readonly string[], other: readonly string[], n: number): readonly string[] {
+  if (tpl.length !== n) return tpl;
   let next: string[] | null = null;
-  const tpl = c.tokens;
   for (let i = 0; i < n; i++) {
-    if (tpl[i] !== masked[i] && tpl[i] !== WILDCARD) {
+    if (tpl[i] !== other[i] && tpl[i] !== WILDCARD) {
       next ??= tpl.slice();
       next[i] = WILDCARD;
     }
   }
-  if (next === null) return false;
-  c.tokens = next;
-  c.text = null;
+  return next ?? tpl;
+}
+
+/** Whether a signature fits a generalized pattern of the same length. */
+export function fits(pattern: readonly string[], sig: readonly string[], n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const p = pattern[i];
+    if (p !== WILDCARD && p !== sig[i]) return false;
+  }
   return true;
 }

@@ -1,136 +1,239 @@
 /**
- * The online template miner. Per line: configured regex masks, one tokenizing scan with the
- * built-in maskers, then an exact-shape cache lookup (most lines stop here); on a miss, the most
- * similar template of the same length absorbs the line (differing positions become `<*>`) when it
- * is similar enough, else a new template is born. Ids come from the birth template, so the same
- * input yields the same ids, and persisted state keeps them across runs.
+ * The online template miner.
+ *
+ * Per line: configured regex masks, then one tokenizing scan with the built-in maskers that yields
+ * the line's signature (its constant tokens). Lines with the same signature share a template: an
+ * exact map lookup, which is where nearly every line stops. A new signature first tries the
+ * generalized templates of its length; else it is born as a template of its own and joins, for
+ * each of its positions, the "family" of templates equal to it everywhere but there. When a family
+ * grows past `familySize` distinct members the position is evidently variable (Brain's insight:
+ * constants repeat, variables vary), and the family merges into its oldest member, whose id
+ * survives. Unlike Drain's similarity threshold this never merges two templates on a single
+ * coincidence, and unlike Brain it needs no second pass.
  */
 import type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner } from './types.js';
 import { applyMasks, globalize } from '../mask/index.js';
 import { WILDCARD } from '../mask/token.js';
 import { createTokenBuffers, tokenize } from './tokenize.js';
-import { mergeInto, renderTemplate, similarity, type Cluster } from './cluster.js';
+import { find, fits, generalize, renderTemplate, type Cluster } from './cluster.js';
 import { templateIdFor } from './id.js';
 import { readState, writeState } from './state.js';
+import { MinedResult } from './mined.js';
 
 export type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner, ParsedLine } from './types.js';
 
 export interface ExtendedMinerOptions extends MinerOptions {
-  /** Minimum similarity to join an existing template (0..1). */
+  /** Distinct values a position must take before it is a variable; default 4. */
+  readonly familySize?: number;
+  /** Constants a family must share besides the varying position; default 2. */
+  readonly minContext?: number;
+  /** Drain-like fallback: join the most similar template of the same token count at or above this (0..1); default 0.9. */
   readonly similarity?: number;
   /** Built-in per-token maskers (numbers, ids, IPs, paths...); default true. */
   readonly builtinMasks?: boolean;
-  /** Bound on the exact-shape cache; it is cleared when full. */
+  /** Bound on the signature map of raw keys; cleared when full (templates are kept). */
   readonly maxCacheEntries?: number;
 }
 
 export interface InternalMiner extends TemplateMiner {
-  /** Cluster index of the last add()/match() (for per-line storage without strings). */
+  /** Cluster index of the last add()/match() (per-line storage without strings). */
   readonly lastIndex: number;
-  /** Template id by cluster index. */
+  /** The CURRENT template id of a cluster index (merges resolved). */
   idAt(index: number): string;
   templateAt(index: number): string;
 }
 
-const DEFAULT_SIMILARITY = 0.5;
-
-class Mined implements MinedLine {
-  constructor(
-    readonly templateId: string,
-    readonly template: string,
-    readonly isNew: boolean,
-    private readonly tokens: readonly string[],
-    private readonly masked: string,
-  ) {}
-  /** Computed on demand: most consumers never read params, so the hot path does not pay for them. */
-  get params(): string[] {
-    const buf = createTokenBuffers();
-    tokenize(this.masked, buf, false);
-    const out: string[] = [];
-    for (let i = 0; i < this.tokens.length && i < buf.length; i++) if (this.tokens[i] === WILDCARD || this.tokens[i].includes(WILDCARD)) out.push(buf.raw[i]);
-    return out;
-  }
-}
-
 export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const masks = globalize(opts.masks ?? []);
-  const threshold = opts.similarity ?? DEFAULT_SIMILARITY;
+  const familySize = opts.familySize ?? 4;
+  const minContext = opts.minContext ?? 2;
+  const simThreshold = opts.similarity ?? 0.9;
+  const byLength = new Map<number, Cluster[]>();
   const builtin = opts.builtinMasks ?? true;
-  const maxCache = opts.maxCacheEntries ?? 200_000;
+  const maxCache = opts.maxCacheEntries ?? 500_000;
   const clusters: Cluster[] = [];
   const byId = new Map<string, Cluster>();
-  const byLength = new Map<number, Cluster[]>();
-  const cache = new Map<string, Cluster>();
+  const exact = new Map<string, Cluster>();
+  const generalByLength = new Map<number, Cluster[]>();
+  const families = new Map<string, Cluster[]>();
   const buf = createTokenBuffers();
   let lastIndex = -1;
 
-  const newCluster = (tokens: readonly string[], id?: string, count = 0): Cluster => {
+  const newCluster = (tokens: readonly string[], sig: readonly string[], id?: string, count = 0): Cluster => {
     const text = tokens.join(' ');
-    const c: Cluster = { id: id ?? templateIdFor(text, (x) => byId.has(x)), tokens, count, text, index: clusters.length };
+    const c: Cluster = {
+      id: id ?? templateIdFor(text, (x) => byId.has(x)),
+      index: clusters.length,
+      tokens,
+      sig,
+      count,
+      text,
+      parent: null,
+      general: sig.includes(WILDCARD),
+    };
     clusters.push(c);
     byId.set(c.id, c);
+    if (c.general) addGeneral(c);
     let list = byLength.get(tokens.length);
     if (!list) byLength.set(tokens.length, (list = []));
     list.push(c);
     return c;
   };
 
-  for (const saved of readState(opts.state)) newCluster(saved.tokens, saved.id, saved.count);
-
-  const best = (n: number): { c: Cluster | undefined; sim: number } => {
-    const list = byLength.get(n);
-    let c: Cluster | undefined;
-    let sim = -1;
-    if (list) {
-      for (let k = 0; k < list.length; k++) {
-        const s = similarity(list[k].tokens, buf.masked, n);
-        if (s > sim) {
-          sim = s;
-          c = list[k];
-        }
-      }
-    }
-    return { c, sim };
+  const addGeneral = (c: Cluster) => {
+    let list = generalByLength.get(c.sig.length);
+    if (!list) generalByLength.set(c.sig.length, (list = []));
+    if (!list.includes(c)) list.push(c);
   };
 
+  const removeGeneral = (c: Cluster) => {
+    const list = generalByLength.get(c.sig.length);
+    const i = list ? list.indexOf(c) : -1;
+    if (i >= 0) list!.splice(i, 1);
+  };
+
+  const matchGeneral = (sig: readonly string[], n: number): Cluster | undefined => {
+    const list = generalByLength.get(n);
+    if (!list) return undefined;
+    // the most specific fitting pattern wins
+    let best: Cluster | undefined;
+    let bestWild = Infinity;
+    for (const c of list) {
+      if (!fits(c.sig, sig, n)) continue;
+      let wild = 0;
+      for (const t of c.sig) if (t === WILDCARD) wild++;
+      if (wild < bestWild) {
+        best = c;
+        bestWild = wild;
+      }
+    }
+    return best;
+  };
+
+  /** Joins the families of a new template; merges a family that has grown past familySize. */
+  const joinFamilies = (c: Cluster): Cluster => {
+    const sig = c.sig;
+    const n = sig.length;
+    // a family needs context: with fewer than two other constants, "differs in one place" says nothing
+    if (n < minContext + 1) return c;
+    for (let p = 0; p < n; p++) {
+      if (sig[p] === WILDCARD) continue;
+      const key = `${n}\u0001${p}\u0001${sig.slice(0, p).join(' ')}\u0001${sig.slice(p + 1).join(' ')}`;
+      let members = families.get(key);
+      if (!members) families.set(key, (members = []));
+      members.push(c);
+      const roots = [...new Set(members.map(find))];
+      if (roots.length >= familySize) {
+        const survivor = mergeFamily(roots, p);
+        families.set(key, [survivor]);
+        return find(c);
+      }
+    }
+    return c;
+  };
+
+  const mergeFamily = (roots: Cluster[], p: number): Cluster => {
+    roots.sort((a, b) => a.index - b.index);
+    const survivor = roots[0];
+    const sig = survivor.sig.slice();
+    sig[p] = WILDCARD;
+    survivor.sig = sig;
+    for (const m of roots.slice(1)) {
+      m.parent = survivor;
+      const same = byLength.get(m.tokens.length);
+      if (same) same.splice(same.indexOf(m), 1);
+      survivor.count += m.count;
+      survivor.tokens = generalize(survivor.tokens, m.tokens, m.tokens.length);
+      if (m.general) removeGeneral(m);
+    }
+    survivor.text = null;
+    survivor.general = true;
+    addGeneral(survivor);
+    return survivor;
+  };
+
+  for (const saved of readState(opts.state)) {
+    const c = newCluster(saved.tokens, saved.sig, saved.id, saved.count);
+    if (!c.general) exact.set(saved.sig.join(' '), c);
+  }
+
   const remember = (key: string, c: Cluster) => {
-    if (cache.size >= maxCache) cache.clear();
-    cache.set(key, c);
+    if (exact.size >= maxCache) {
+      // keep the map bounded; templates survive and re-enter through matchGeneral/new keys
+      exact.clear();
+      for (const x of clusters) if (x.parent === null && !x.general) exact.set(x.sig.join(' '), x);
+    }
+    exact.set(key, c);
+  };
+
+  const lookup = (key: string): Cluster | undefined => {
+    const hit = exact.get(key);
+    if (hit !== undefined) return hit.parent === null ? hit : find(hit);
+    const g = matchGeneral(buf.sig, buf.sigLength);
+    if (g !== undefined) remember(key, g);
+    return g;
+  };
+
+  /**
+   * Drain's idea as a fallback for one-off shapes: the template of the same token count with the
+   * most agreeing positions (a proven-variable position agrees with anything), same first token.
+   */
+  const similar = (key: string): Cluster | undefined => {
+    const n = buf.length;
+    const list = byLength.get(n);
+    if (!list || n === 0) return undefined;
+    const m = buf.masked;
+    let best: Cluster | undefined;
+    let bestSim = -1;
+    for (const c of list) {
+      const t = c.tokens;
+      if (t[0] !== m[0] && t[0] !== WILDCARD && m[0] !== WILDCARD) continue;
+      let same = 0;
+      for (let i = 0; i < n; i++) if (t[i] === m[i] || t[i] === WILDCARD) same++;
+      const sim = same / n;
+      if (sim > bestSim) {
+        bestSim = sim;
+        best = c;
+      }
+    }
+    if (best === undefined || bestSim < simThreshold) return undefined;
+    best.tokens = generalize(best.tokens, m, n);
+    best.text = null;
+    remember(key, best);
+    return best;
   };
 
   function add(content: string): MinedLine {
     const masked = masks.length > 0 ? applyMasks(content, masks) : content;
     const key = tokenize(masked, buf, builtin);
-    let c = cache.get(key);
+    let c = lookup(key);
     let isNew = false;
+    if (c === undefined) c = similar(key);
     if (c === undefined) {
-      const n = buf.length;
-      const found = best(n);
-      if (found.c !== undefined && found.sim >= threshold) {
-        c = found.c;
-        mergeInto(c, buf.masked, n);
-      } else {
-        c = newCluster(buf.masked.slice(0, n));
-        isNew = true;
-      }
+      c = newCluster(buf.masked.slice(0, buf.length), buf.sig.slice(0, buf.sigLength));
       remember(key, c);
+      isNew = true;
+      c = joinFamilies(c);
+      if (c.parent !== null) c = find(c);
+    } else if (c.tokens.length === buf.length && c.text !== null) {
+      const next = generalize(c.tokens, buf.masked, buf.length);
+      if (next !== c.tokens) {
+        c.tokens = next;
+        c.text = null;
+      }
     }
     c.count++;
     lastIndex = c.index;
-    return new Mined(c.id, renderTemplate(c), isNew, c.tokens, masked);
+    return new MinedResult(c.id, renderTemplate(c), isNew, c.tokens, masked);
   }
 
   function match(content: string): MinedLine | undefined {
     const masked = masks.length > 0 ? applyMasks(content, masks) : content;
     const key = tokenize(masked, buf, builtin);
-    let c = cache.get(key);
-    if (c === undefined) {
-      const found = best(buf.length);
-      if (found.c === undefined || found.sim < threshold) return undefined;
-      c = found.c;
-    }
+    const c = lookup(key);
+    if (c === undefined) return undefined;
     lastIndex = c.index;
-    return new Mined(c.id, renderTemplate(c), false, c.tokens, masked);
+    return new MinedResult(c.id, renderTemplate(c), false, c.tokens, masked);
   }
 
   return {
@@ -139,13 +242,14 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     get lastIndex() {
       return lastIndex;
     },
-    idAt: (i) => clusters[i].id,
-    templateAt: (i) => renderTemplate(clusters[i]),
+    idAt: (i) => find(clusters[i]).id,
+    templateAt: (i) => renderTemplate(find(clusters[i])),
     template: (id) => {
       const c = byId.get(id);
-      return c ? renderTemplate(c) : undefined;
+      return c ? renderTemplate(find(c)) : undefined;
     },
-    templates: (): TemplateInfo[] => clusters.map((c) => ({ id: c.id, template: renderTemplate(c), count: c.count })),
-    toState: (): MinerState => writeState(clusters),
+    templates: (): TemplateInfo[] =>
+      clusters.filter((c) => c.parent === null).map((c) => ({ id: c.id, template: renderTemplate(c), count: c.count })),
+    toState: (): MinerState => writeState(clusters.filter((c) => c.parent === null)),
   };
 }

@@ -9,14 +9,17 @@ export const STATE_VERSION = 1;
 interface SavedCluster {
   readonly id: string;
   readonly tokens: readonly string[];
+  readonly sig: readonly string[];
   readonly count: number;
 }
+
+const split = (s: string) => (s.length === 0 ? [] : s.split(' '));
 
 export function writeState(clusters: readonly Cluster[]): MinerState {
   return {
     kind: STATE_KIND,
     version: STATE_VERSION,
-    data: { templates: clusters.map((c) => ({ id: c.id, template: c.tokens.join(' '), count: c.count })) },
+    data: { templates: clusters.map((c) => ({ id: c.id, template: c.tokens.join(' '), signature: c.sig.join(' '), count: c.count })) },
   };
 }
 
@@ -28,11 +31,10 @@ export function readState(state: MinerState | undefined): SavedCluster[] {
   const data = state.data as { templates?: unknown };
   if (!Array.isArray(data?.templates)) throw new PipelineError(ErrorCode.INPUT_INVALID, 'miner state: data.templates must be an array');
   return data.templates.map((t: unknown, i: number) => {
-    const o = t as { id?: unknown; template?: unknown; count?: unknown };
-    if (typeof o?.id !== 'string' || typeof o.template !== 'string') {
-      throw new PipelineError(ErrorCode.INPUT_INVALID, `miner state: data.templates[${i}] needs string id and template`);
+    const o = t as { id?: unknown; template?: unknown; signature?: unknown; count?: unknown };
+    if (typeof o?.id !== 'string' || typeof o.template !== 'string' || typeof o.signature !== 'string') {
+      throw new PipelineError(ErrorCode.INPUT_INVALID, `miner state: data.templates[${i}] needs string id, template and signature`);
     }
-    const tokens = o.template.length === 0 ? [] : o.template.split(' ');
-    return { id: o.id, tokens, count: typeof o.count === 'number' && o.count >= 0 ? o.count : 0 };
+    return { id: o.id, tokens: split(o.template), sig: split(o.signature), count: typeof o.count === 'number' && o.count >= 0 ? o.count : 0 };
   });
 }
