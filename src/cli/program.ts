@@ -134,7 +134,8 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .command('detect')
     .description('the detector alone: anomalies in FILES against a baseline')
     .argument('<files...>', 'log files (plain or .gz)')
-    .addOption(new Option('--baseline <file>', 'normal logs to learn from (repeatable)').argParser(collect))
+    // Variadic: `--baseline b1.log b2.log` (a shell glob) as well as repeated flags.
+    .addOption(new Option('--baseline <files...>', 'normal logs to learn from (several files, or repeat the flag)'))
     .option('--format <fmt>', 'log format (as for parse)')
     .option('--json', 'print anomalies.json')
     .option('-c, --config <file>', 'detection config YAML (thresholds, rules)')

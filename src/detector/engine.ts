@@ -16,6 +16,7 @@ import { detectErrorRate } from './detect/error-rate.js';
 import { detectSessions } from './detect/session-detector.js';
 import { createSessionTracker, toModelData, type SessionModelData, type SessionTracker } from './detect/sessions.js';
 import { buildHistogram } from './histogram.js';
+import { createVariantResolver } from './detect/variants.js';
 
 export const DETECTOR_NAME = 'log-anomaly-builtin';
 export const DETECTOR_VERSION = '1.0.0';
@@ -38,6 +39,8 @@ export interface EngineOptions {
   /** First capture group (or the whole match) is the session id. */
   readonly sessionKey?: RegExp | null;
   readonly now?: () => Date;
+  /** The input is in time order (merged files): sessions can be closed when idle. */
+  readonly orderedInput?: boolean;
   /** false: only count (learning a baseline); finish() returns no anomalies. */
   readonly detect?: boolean;
 }
@@ -69,7 +72,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
   const streams = new Set<string>();
   const levelCache = new Map<string, LevelClass | null>();
   const sessionRe = opts.sessionKey ?? null;
-  const tracker: SessionTracker | null = sessionRe ? createSessionTracker() : null;
+  const tracker: SessionTracker | null = sessionRe ? createSessionTracker({ orderedInput: opts.orderedInput ?? false }) : null;
   let lines = 0;
   let from: number | null = null;
   let to: number | null = null;
@@ -89,6 +92,17 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
   }
 
   const textLevels = new Map<string, LevelClass>();
+  const resolveVariant = createVariantResolver(baseline);
+  /** Miner id -> id the engine counts it under (itself, or the known template it is a variant of). */
+  const alias = new Map<string, string>();
+  const idFor = (minedId: string, template: string): string => {
+    let id = alias.get(minedId);
+    if (id === undefined) {
+      id = !baseline || minedId in baseline.templates ? minedId : (resolveVariant(template) ?? minedId);
+      alias.set(minedId, id);
+    }
+    return id;
+  };
 
   return {
     get lines() {
@@ -108,11 +122,12 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         if (to === null || line.timestamp > to) to = line.timestamp;
       }
       const mined = miner.add(line.content);
-      let acc = templates.get(mined.templateId);
+      const id = idFor(mined.templateId, mined.template);
+      let acc = templates.get(id);
       if (!acc) {
         acc = {
-          id: mined.templateId,
-          template: mined.template,
+          id,
+          template: id === mined.templateId ? mined.template : baseline!.templates[id]!.template,
           count: 0,
           errors: 0,
           level: LevelClass.normal,
@@ -124,9 +139,9 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
           lastBucket: NaN,
           lastCell: null,
         };
-        templates.set(mined.templateId, acc);
-        textLevels.set(mined.templateId, levelClassOfText(mined.template));
-      } else if (acc.template !== mined.template) acc.template = mined.template;
+        templates.set(id, acc);
+        textLevels.set(id, levelClassOfText(acc.template));
+      } else if (id === mined.templateId && acc.template !== mined.template) acc.template = mined.template;
       const lc = levelOf(line.level, acc, textLevels.get(acc.id)!);
       const problem = lc !== LevelClass.normal ? 1 : 0;
       acc.count++;

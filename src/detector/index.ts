@@ -10,6 +10,7 @@ export { foldRun, DEFAULT_MAX_TEMPLATES } from './baseline/learn.js';
 export { BASELINE_SCHEMA, BASELINE_VERSION, type BaselineModel } from './baseline/model.js';
 export { validateAnomaliesDoc } from './validate.js';
 export { fileSource, arraySource, streamNameOf } from './input/files.js';
+export { mergeSources } from './input/merge.js';
 export { readEvents } from './input/events.js';
 export { readLineBatches } from './input/read-lines.js';
 export { templatesCsv } from './templates-csv.js';

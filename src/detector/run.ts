@@ -32,6 +32,8 @@ export interface DetectorRunOptions {
   readonly settingsFile?: string;
   readonly fieldPrefix?: string;
   readonly now?: () => Date;
+  /** Sources are time-ordered (see input/merge.ts). */
+  readonly orderedInput?: boolean;
 }
 
 export interface DetectorRunResult extends EngineResult {
@@ -58,7 +60,7 @@ export async function runDetector(sources: readonly LineSource[], opts: Detector
 
   if (!model && opts.baselineSources && opts.baselineSources.length > 0) {
     const miner = createMiner({ masks });
-    const learner = createEngine({ config: opts.config, miner, sessionKey, detect: false, now: opts.now });
+    const learner = createEngine({ config: opts.config, miner, sessionKey, detect: false, now: opts.now, orderedInput: opts.orderedInput });
     await feed(learner, opts.baselineSources, opts, 'baseline');
     const learned = learner.finish();
     model = foldRun(null, learned.run, {
@@ -72,7 +74,7 @@ export async function runDetector(sources: readonly LineSource[], opts: Detector
   }
 
   const miner: TemplateMiner = createMiner({ masks, ...(model?.miner ? { state: model.miner } : {}) });
-  const engine = createEngine({ config: opts.config, miner, baseline: model, sessionKey, now: opts.now });
+  const engine = createEngine({ config: opts.config, miner, baseline: model, sessionKey, now: opts.now, orderedInput: opts.orderedInput });
   await feed(engine, sources, opts, 'detect');
   const result = engine.finish();
   const updated = foldRun(model, result.run, {

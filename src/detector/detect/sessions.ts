@@ -34,13 +34,16 @@ interface OpenSession {
   readonly counts: Map<string, number>;
   first: number | null;
   last: number | null;
-  lastLineNo: number;
   readonly samples: AnomalySample[];
 }
 
 export interface SessionTrackerOptions {
-  /** Close sessions idle this long (log time) or this many lines; whichever applies. */
+  /**
+   * Close sessions idle this long (log time). Only for time-ordered input (merged files): when
+   * files are read one after another, "idle" by one file's clock is not idle at all.
+   */
   readonly idleMs?: number;
+  readonly orderedInput?: boolean;
   readonly maxOpen?: number;
   readonly maxSignatures?: number;
 }
@@ -67,8 +70,8 @@ export interface SessionTracker {
 }
 
 export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionTracker {
-  const idleMs = opts.idleMs ?? 30 * 60_000;
-  const maxOpen = opts.maxOpen ?? 100_000;
+  const idleMs = opts.orderedInput ? (opts.idleMs ?? 30 * 60_000) : Infinity;
+  const maxOpen = opts.maxOpen ?? 50_000;
   const maxSignatures = opts.maxSignatures ?? 50_000;
   const open = new Map<string, OpenSession>();
   const sigs = new Map<string, SignatureAcc>();
@@ -97,8 +100,7 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
     const target = open.size > maxOpen ? Math.floor(maxOpen * 0.9) : Infinity;
     for (const [key, s] of open) {
       const idleByTime = s.last !== null && latest - s.last > idleMs;
-      const idleByLines = lineNo - s.lastLineNo > maxOpen * 4;
-      if (idleByTime || idleByLines || open.size > target) {
+      if (idleByTime || open.size > target) {
         open.delete(key);
         close(key, s);
       }
@@ -112,7 +114,7 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
       if (ts !== null && ts > latest) latest = ts;
       let s = open.get(key);
       if (!s) {
-        s = { counts: new Map(), first: ts, last: ts, lastLineNo: lineNo, samples: [] };
+        s = { counts: new Map(), first: ts, last: ts, samples: [] };
         open.set(key, s);
       }
       s.counts.set(templateId, (s.counts.get(templateId) ?? 0) + 1);
@@ -120,7 +122,6 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
         if (s.first === null || ts < s.first) s.first = ts;
         if (s.last === null || ts > s.last) s.last = ts;
       }
-      s.lastLineNo = lineNo;
       if (s.samples.length < 3) s.samples.push(sample);
       if ((lineNo & 0xffff) === 0 || open.size > maxOpen) sweep();
     },
