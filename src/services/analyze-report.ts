@@ -1,0 +1,106 @@
+/**
+ * analyze_report: the detection config's rules over the detector's findings, the notify decision,
+ * and the three report files. report.md and report.html are written first and report.json last, so
+ * a report.json on disk means the report is complete (every file through temp + rename).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AnalyzeInput, AnalyzeOutput } from '../contracts.js';
+import type { AnomalyBrief } from '../bus/events.js';
+import type { ServiceContext } from './context.js';
+import { validateAnomaliesDoc } from '../detector/validate.js';
+import { ErrorCode, PipelineError, throwIfAborted } from '../errors.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { truncate } from '../util/sanitize.js';
+import { applyRules, compileIgnorePatterns, countBySeverity, decideNotify, type ReportedFinding } from './report/rules.js';
+import { buildReport } from './report/model.js';
+import { renderMarkdown } from './report/render-md.js';
+import { renderHtml } from './report/render-html.js';
+
+/** How many findings the run summary (CLI line, TUI, email) carries. */
+export const TOP_FINDINGS = 10;
+
+async function readAnomalies(file: string, signal: AbortSignal) {
+  let text: string;
+  try {
+    text = await readFile(file, { encoding: 'utf8', signal });
+  } catch (err) {
+    throwIfAborted(signal, 'analyze_report');
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new PipelineError(code === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO, `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new PipelineError(ErrorCode.INPUT_INVALID, `${file}: not valid JSON: ${(err as Error).message}`, { details: { file } });
+  }
+  return validateAnomaliesDoc(value, file);
+}
+
+export function toBrief(f: ReportedFinding): AnomalyBrief {
+  const sample = f.samples[0]?.line;
+  return {
+    kind: f.kind,
+    severity: f.severity,
+    score: Math.round(f.score * 100) / 100,
+    template: truncate(f.template, 200),
+    count: f.count,
+    expected: f.expected,
+    ...(sample !== undefined ? { sample: truncate(sample, 300) } : {}),
+    explanation: f.explanation,
+  };
+}
+
+export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): Promise<AnalyzeOutput> {
+  const { signal, log } = ctx;
+  throwIfAborted(signal, 'analyze_report');
+  const doc = await readAnomalies(input.anomaliesFile, signal);
+  const ignore = compileIgnorePatterns(input.config.ignore, `detection config ${input.configMeta.origin}`);
+  const outcome = applyRules(doc.anomalies, input.config, ignore);
+  const bySeverity = countBySeverity(outcome.reported);
+  const decision = decideNotify(outcome.reported, input.config);
+  const report = buildReport({ input, doc, outcome, bySeverity, decision, generatedAt: new Date().toISOString() });
+  log.info('analysis done', {
+    total: doc.anomalies.length,
+    reported: outcome.reported.length,
+    suppressed: report.counts.suppressed,
+    shouldNotify: decision.shouldNotify,
+  });
+  log.info(decision.reason);
+
+  const files = {
+    reportMd: join(input.runDir, 'report.md'),
+    reportHtml: join(input.runDir, 'report.html'),
+    reportJson: join(input.runDir, 'report.json'),
+  };
+  const contents: [string, string][] = [
+    [files.reportMd, renderMarkdown(report)],
+    [files.reportHtml, renderHtml(report)],
+  ];
+  for (const [file, text] of contents) {
+    throwIfAborted(signal, 'analyze_report');
+    await writeFileAtomic(file, text);
+    ctx.artifact({ name: file.slice(input.runDir.length + 1), uri: pathToFileURL(file).href, bytes: Buffer.byteLength(text) });
+  }
+  throwIfAborted(signal, 'analyze_report');
+  await writeJsonAtomic(files.reportJson, report);
+  ctx.artifact({ name: 'report.json', uri: pathToFileURL(files.reportJson).href });
+
+  const h = doc.histogram;
+  return {
+    ...files,
+    shouldNotify: decision.shouldNotify,
+    notifyReason: decision.reason,
+    recipients: input.config.notify.recipients,
+    reported: outcome.reported.length,
+    total: doc.anomalies.length,
+    bySeverity,
+    top: outcome.reported.slice(0, TOP_FINDINGS).map(toBrief),
+    source: input.ingest.source,
+    ...(h.start !== null && h.counts.length > 0
+      ? { histogram: { start: h.start, bucketSeconds: h.bucketSeconds, counts: h.counts, anomalous: h.anomalous } }
+      : {}),
+  };
+}
