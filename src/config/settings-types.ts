@@ -102,6 +102,8 @@ export interface SmtpSettings {
   readonly passEnv?: string;
   readonly from: string;
   readonly pool: boolean;
+  /** Pooled connections opened at most (nodemailer maxConnections); default 3. */
+  readonly maxConnections?: number;
   /** nodemailer rateLimit/rateDelta: at most `rateLimit` messages per `rateDeltaMs`. */
   readonly rateLimit: number;
   readonly rateDeltaMs: number;
