@@ -74,6 +74,8 @@ export interface DetectInput {
   readonly config: DetectionConfig;
   readonly detector: DetectorSettings;
   readonly baseDir: string;
+  /** The pipeline's log format: how to read `detector.baseline` files (raw log files). Default raw. */
+  readonly format?: LogFormat;
 }
 export interface DetectOutput {
   readonly anomaliesFile: string;

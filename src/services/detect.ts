@@ -1,0 +1,112 @@
+/**
+ * execute_logAnomaly. Built-in: stream the events NDJSON through the detection engine against the
+ * baseline model (loaded from `detector.modelPath`, or learned from `detector.baseline` log files),
+ * then persist the updated model. Or `detector.command`: see detect-external.ts. Either way the
+ * step writes `<runDir>/anomalies.json` and `<runDir>/templates.csv`, atomically.
+ *
+ * Errors: bad events lines and bad model files are INPUT_INVALID, bad regexes CONFIG_INVALID
+ * (never retried: retrying cannot fix them); read failures are IO; anything unexpected inside the
+ * engine is DETECTOR_FAILED, not retryable (the same input fails the same way).
+ */
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { DetectInput, DetectOutput } from '../contracts.js';
+import type { ServiceContext } from './context.js';
+import { PipelineError, ErrorCode, throwIfAborted } from '../errors.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { createLineParser } from '../detector/format/index.js';
+import { runDetector, loadModel, saveModel, readEvents, fileSource, mergeSources, templatesCsv, type AnomaliesDoc } from '../detector/index.js';
+import { runExternalDetector } from './detect-external.js';
+
+export const ANOMALIES_FILE = 'anomalies.json';
+export const TEMPLATES_FILE = 'templates.csv';
+/** Without a modelPath the updated model is still kept, as an artifact of the run. */
+export const RUN_MODEL_FILE = 'baseline-model.json';
+
+export async function executeLogAnomaly(input: DetectInput, ctx: ServiceContext): Promise<DetectOutput> {
+  throwIfAborted(ctx.signal, 'execute_logAnomaly');
+  const anomaliesFile = join(input.runDir, ANOMALIES_FILE);
+  const templatesFile = join(input.runDir, TEMPLATES_FILE);
+  if (input.detector.type === 'command') {
+    const r = await runExternalDetector(input, input.detector, ctx, { anomaliesFile, templatesFile });
+    ctx.artifact({ name: ANOMALIES_FILE, uri: anomaliesFile });
+    ctx.artifact({ name: TEMPLATES_FILE, uri: templatesFile });
+    return { anomaliesFile, templatesFile, lines: r.doc.input.lines, templates: r.templates, anomalies: r.doc.anomalies.length };
+  }
+
+  const d = input.detector;
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(input.baseDir, p));
+  const modelPath = d.modelPath ? at(d.modelPath) : null;
+  const model = modelPath ? await loadModel(modelPath) : null;
+  const baselineFiles = model ? [] : await expandPaths((d.baseline ?? []).map(at));
+  if (model) ctx.log.info('baseline model loaded', { path: modelPath, lines: model.lines, templates: Object.keys(model.templates).length });
+  else if (baselineFiles.length > 0) ctx.log.info('learning baseline from log files', { files: baselineFiles.length });
+  else ctx.log.info('no baseline: only rare templates, error-rate surges and session anomalies can be found; this run becomes the baseline');
+
+  const parser = createLineParser(input.format ?? { type: 'raw' });
+  let result;
+  try {
+    result = await runDetector([(signal) => readEvents(input.eventsFile, signal)], {
+      config: input.config,
+      masks: d.masks,
+      sessionKey: d.sessionKey ?? null,
+      model,
+      baselineSources: baselineFiles.length > 0 ? [mergeSources(baselineFiles.map((f) => fileSource(f, parser)))] : [],
+      baselineLabel: baselineFiles.length > 0 ? `baseline logs: ${baselineFiles.map((f) => basename(f)).join(', ')}` : undefined,
+      maxTemplates: d.maxTemplates,
+      signal: ctx.signal,
+      settingsFile: 'settings',
+      fieldPrefix: 'detector',
+      onProgress: (lines, phase) => ctx.progress({ unit: 'lines', current: lines, label: phase === 'baseline' ? 'learning baseline' : 'detecting' }),
+    });
+  } catch (err) {
+    if (err instanceof PipelineError) throw err;
+    throw new PipelineError(ErrorCode.DETECTOR_FAILED, `detector failed: ${(err as Error).message}`, { cause: err, retryable: false });
+  }
+  throwIfAborted(ctx.signal, 'execute_logAnomaly');
+  await writeJsonAtomic(anomaliesFile, result.doc);
+  await writeFileAtomic(templatesFile, templatesCsv(result.templates.filter((t) => t.count > 0)));
+  const modelOut = modelPath ?? join(input.runDir, RUN_MODEL_FILE);
+  await saveModel(modelOut, result.model);
+  ctx.artifact({ name: ANOMALIES_FILE, uri: anomaliesFile });
+  ctx.artifact({ name: TEMPLATES_FILE, uri: templatesFile });
+  logSummary(result.doc, ctx, modelOut);
+  return {
+    anomaliesFile,
+    templatesFile,
+    lines: result.doc.input.lines,
+    templates: result.doc.input.templates,
+    anomalies: result.doc.anomalies.length,
+  };
+}
+
+function logSummary(doc: AnomaliesDoc, ctx: ServiceContext, modelOut: string): void {
+  const bySeverity: Record<string, number> = {};
+  for (const a of doc.anomalies) bySeverity[a.severity] = (bySeverity[a.severity] ?? 0) + 1;
+  ctx.log.info(`${doc.anomalies.length} anomalies in ${doc.input.lines} lines`, { templates: doc.input.templates, ...bySeverity });
+  ctx.log.info('baseline model updated', { path: modelOut });
+}
+
+/** Paths with `*` / `?` in the file name part (`examples/baseline/*.log.gz`), sorted. */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const name = basename(p);
+    if (!/[*?]/.test(name)) {
+      out.push(p);
+      continue;
+    }
+    const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+    const dir = dirname(p);
+    let entries: string[];
+    try {
+      entries = await readdir(dir);
+    } catch (err) {
+      throw new PipelineError(ErrorCode.NOT_FOUND, `detector.baseline: cannot list ${dir}: ${(err as Error).message}`, { cause: err });
+    }
+    const hits = entries.filter((e) => re.test(e)).sort();
+    if (hits.length === 0) throw new PipelineError(ErrorCode.NOT_FOUND, `detector.baseline: no file matches ${p}`);
+    out.push(...hits.map((h) => join(dir, h)));
+  }
+  return out;
+}
