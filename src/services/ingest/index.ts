@@ -1,0 +1,36 @@
+/**
+ * execute_cloudwatchLog_injetion: one ingestion service whatever the source. Each source type maps
+ * to its reader here; a new source is one more entry in `READERS`.
+ */
+import type { IngestInput, IngestOutput } from '../../contracts.js';
+import type { LogSource } from '../../config/settings-types.js';
+import type { ServiceContext } from '../context.js';
+import { ErrorCode, PipelineError } from '../../errors.js';
+import { ingestFiles } from './file.js';
+
+type Reader<T extends LogSource['type']> = (input: IngestInput & { source: Extract<LogSource, { type: T }> }, ctx: ServiceContext) => Promise<IngestOutput>;
+
+const READERS: { readonly [T in LogSource['type']]?: Reader<T> } = {
+  file: ingestFiles,
+  // cloudwatch: loaded lazily so the AWS SDK is only imported by runs that read CloudWatch.
+  // (The specifier is a variable so this file compiles before ./cloudwatch.ts lands; the owner of
+  // cloudwatch.ts may switch it to a plain `import('./cloudwatch.js')` for type checking.)
+  cloudwatch: async (input, ctx) => {
+    const spec = './cloudwatch.js';
+    let mod: { ingestCloudWatch: Reader<'cloudwatch'> };
+    try {
+      mod = (await import(spec)) as typeof mod;
+    } catch (err) {
+      throw new PipelineError(ErrorCode.INTERNAL, 'the cloudwatch source is not available in this build', { cause: err });
+    }
+    return mod.ingestCloudWatch(input, ctx);
+  },
+};
+
+export async function ingestLogs(input: IngestInput, ctx: ServiceContext): Promise<IngestOutput> {
+  const reader = READERS[input.source.type] as Reader<LogSource['type']> | undefined;
+  if (!reader) {
+    throw new PipelineError(ErrorCode.SETTINGS_INVALID, `source.type "${String((input.source as { type: unknown }).type)}" is not supported`);
+  }
+  return reader(input as IngestInput & { source: never }, ctx);
+}
