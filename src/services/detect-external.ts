@@ -84,50 +84,6 @@ export async function runExternalDetector(
   }
   await rm(out, { force: true });
   await rm(templatesOut, { force: true });
-  await writeJsonAtomic(configFile, input.config);
-  const vars: Record<string, string> = { events: input.eventsFile, out, templates: templatesOut, config: configFile, runDir: input.runDir };
-  const argv = settings.command.map((a) => a.replace(/\{(events|out|templates|config|runDir)\}/g, (_, k: string) => vars[k]!));
-  const env = {
-    ...process.env,
-    LOG_ANOMALY_EVENTS: vars.events,
-    LOG_ANOMALY_OUT: vars.out,
-    LOG_ANOMALY_TEMPLATES: vars.templates,
-    LOG_ANOMALY_CONFIG: vars.config,
-    LOG_ANOMALY_RUN_DIR: vars.runDir,
-  };
-  ctx.log.info('running external detector', { command: argv[0] });
-  await run(argv, env, input.baseDir, settings.timeoutMs, ctx);
-
-  let text: string;
-  try {
-    text = await readFile(out, 'utf8');
-  } catch {
-    throw new PipelineError(ErrorCode.DETECTOR_FAILED, `detector.command ${argv[0]} exited 0 but wrote no output to {out} (${out})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new PipelineError(ErrorCode.DETECTOR_FAILED, `detector.command output ${out}: not JSON (${(err as Error).message})`);
-  }
-  const doc = validateAnomaliesDoc(value, `detector.command output`, { bucketSeconds: input.config.thresholds.bucketSeconds });
-  await writeJsonAtomic(files.anomaliesFile, doc);
-  let templates = 0;
-  try {
-    await copyFile(templatesOut, files.templatesFile + '.tmp');
-    const csv = await readFile(files.templatesFile + '.tmp', 'utf8');
-    await rm(files.templatesFile + '.tmp', { force: true });
-    if (!csv.startsWith('TemplateId,Template,Count')) throw new PipelineError(ErrorCode.DETECTOR_FAILED, `detector.command templates CSV: expected the header TemplateId,Template,Count`);
-    templates = Math.max(0, csv.trimEnd().split('\n').length - 1);
-    await writeFileAtomic(files.templatesFile, csv);
-  } catch (err) {
-    if (err instanceof PipelineError) throw err;
-    // No templates CSV from the tool: list the templates its findings name.
-    const seen = new Map<string, { template: string; count: number }>();
-    for (const a of doc.anomalies) if (!seen.has(a.templateId)) seen.set(a.templateId, { template: a.template, count: a.count });
-    templates = seen.size;
-    await writeFileAtomic(files.templatesFile, ['TemplateId,Template,Count', ...[...seen].map(([id, t]) => `${csvField(id)},${csvField(t.template)},${t.count}`)].join('\n') + '\n');
-  }
   await rm(out, { force: true });
   await rm(templatesOut, { force: true });
   return { doc, templates };
