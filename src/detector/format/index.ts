@@ -171,6 +171,9 @@ export function createLineParser(format: LogFormat, opts: LineParserOptions = {}
     case 'cloudwatch':
       return cloudwatchParser(format, opts);
     case 'raw':
-      return (line) => ({ content: stripLine(line), timestamp: null });
+      return (line) => {
+        const content = stripLine(line);
+        return content.length === 0 ? null : { content, timestamp: null };
+      };
   }
 }

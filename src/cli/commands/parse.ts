@@ -1,0 +1,105 @@
+/**
+ * `log-anomaly parse FILE`: mine templates and print one CSV row per parsed line
+ * (`LineId,EventId,EventTemplate`, RFC-4180), so anyone can score the grouping with their own
+ * tools. Input is streamed; each line's template is kept as a 4-byte index, and rows are written
+ * after the last line with each template's FINAL form (templates generalize as lines arrive).
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ParseOptions } from '../program.js';
+import type { CliIo } from '../io.js';
+import { ExitCode } from '../io.js';
+import { AbortedError, UsageError } from '../../errors.js';
+import { createLineParser, parseFormatFlag } from '../../detector/format/index.js';
+import { compileMasks } from '../../detector/mask/index.js';
+import { createMiner } from '../../detector/miner/index.js';
+import { csvField } from '../../detector/eval/csv.js';
+import { readLineBatches } from '../../services/ingest/lines.js';
+import { createAtomicStream } from '../../util/atomic-write.js';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+
+class IndexList {
+  private data = new Int32Array(1 << 16);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  at(i: number): number {
+    return this.data[i];
+  }
+}
+
+async function writeAll(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
+  const file = resolve(io.cwd, options.file);
+  try {
+    if (!(await stat(file)).isFile()) throw new UsageError(`${options.file}: not a file`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${options.file}: no such file`);
+  }
+  const format = parseFormatFlag(options.format ?? 'raw');
+  const masks = (options.mask ?? []).map((m) => {
+    try {
+      return compileMasks([m])[0];
+    } catch (err) {
+      throw new UsageError(`--mask ${JSON.stringify(m)}: ${(err as { problem?: string }).problem ?? (err as Error).message}`);
+    }
+  });
+  const parseLine = createLineParser(format);
+  const miner = createMiner({ masks });
+  const controller = new AbortController();
+  const off = io.onSignal(() => controller.abort(new AbortedError('parse cancelled')));
+  const ids = new IndexList();
+  let unparsed = 0;
+  try {
+    for await (const batch of readLineBatches(file, { signal: controller.signal })) {
+      for (const line of batch) {
+        const p = parseLine(line);
+        if (p === null) {
+          if (line.trim().length > 0) unparsed++;
+          continue;
+        }
+        miner.add(p.content);
+        ids.push(miner.lastIndex);
+      }
+    }
+    const target = options.out ? resolve(io.cwd, options.out) : undefined;
+    const atomic = target ? await createAtomicStream(target) : undefined;
+    const out = atomic ? atomic.stream : io.stdout;
+    try {
+      let buf = 'LineId,EventId,EventTemplate\n';
+      for (let i = 0; i < ids.length; i++) {
+        const k = ids.at(i);
+        buf += `${i + 1},${miner.idAt(k)},${csvField(miner.templateAt(k))}\n`;
+        if (buf.length > 1 << 16) {
+          if (controller.signal.aborted) throw new AbortedError('parse cancelled');
+          await writeAll(out, buf);
+          buf = '';
+        }
+      }
+      await writeAll(out, buf);
+      await atomic?.commit();
+    } catch (err) {
+      await atomic?.abort();
+      throw err;
+    }
+    if (target) {
+      io.stderr.write(`parsed ${ids.length} lines into ${miner.templates().length} templates${unparsed ? ` (${unparsed} lines did not match the format)` : ''}: ${options.out}\n`);
+    } else if (unparsed) {
+      io.stderr.write(`${unparsed} lines did not match the format and were skipped\n`);
+    }
+    return ExitCode.ok;
+  } finally {
+    off();
+  }
+}
