@@ -2,7 +2,7 @@
 // heap -> per-service files, streamed with backpressure so 10M lines never sit in memory.
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { once } from 'node:events';
 import { createRng } from './prng.mjs';
@@ -125,7 +125,8 @@ export async function generateLogs(opts) {
     format: format === 'json' ? { type: 'json', messageField: 'msg', timestampField: 'ts', levelField: 'level', streamField: 'service' } : { type: 'loghub', pattern: TEXT_FORMAT },
     formatFlag: format === 'json' ? JSON_FORMAT_FLAG : TEXT_FORMAT,
     sessionKey: SESSION_KEY,
-    files: Object.fromEntries(SERVICES.map((s) => [s, { path: files[s], lines: sinks[s].lines }])),
+    // File names relative to --out, so the ground truth travels with the logs.
+    files: Object.fromEntries(SERVICES.map((s) => [s, { file: basename(files[s]), lines: sinks[s].lines }])),
     incidents: incidents.map((i) => ({ ...i, start: new Date(i.start).toISOString(), end: new Date(i.end).toISOString() })),
   };
   await writeFile(join(opts.out, 'ground-truth.json'), JSON.stringify(truth, null, 2) + '\n');
