@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLineParser, parseFormatFlag, parseTimestamp } from '../../src/detector/format/index.js';
+import { createLayoutParser } from '../../src/detector/format/layout.js';
+import { parseCsv } from '../../src/detector/eval/csv.js';
+import { UsageError, ConfigError } from '../../src/errors.js';
+
+const DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'loghub-2k');
+const settings = JSON.parse(readFileSync(join(DATA, 'settings.json'), 'utf8')) as {
+  datasets: Record<string, { log_file: string; log_format: string; headers: string[] }>;
+};
+
+describe('loghub format strings', () => {
+  for (const [name, s] of Object.entries(settings.datasets)) {
+    it(`${name}: every line parses and Content equals the ground truth`, () => {
+      const parse = createLineParser({ type: 'loghub', pattern: s.log_format }, { defaultYear: 2020 });
+      const lines = readFileSync(join(DATA, s.log_file), 'utf8').split('\n').filter((l) => l.trim() !== '');
+      const rows = parseCsv(readFileSync(join(DATA, `${s.log_file}_structured.csv`), 'utf8')).slice(1);
+      const contentCol = rows.length > 0 ? 1 + s.headers.indexOf('Content') : -1;
+      expect(lines).toHaveLength(2000);
+      lines.forEach((line, i) => {
+        const p = parse(line);
+        expect(p, `line ${i + 1}`).not.toBeNull();
+        expect(p!.content).toBe(rows[i][contentCol]);
+        expect(p!.timestamp, `timestamp of line ${i + 1}`).toEqual(expect.any(Number));
+      });
+    });
+  }
+
+  it('keeps the other header fields and finds level and timestamp', () => {
+    const parse = createLineParser({ type: 'loghub', pattern: '<Date> <Time> <Pid> <Level> <Component>: <Content>' });
+    const p = parse('081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating\r')!;
+    expect(p.content).toBe('PacketResponder 1 for block blk_38865049064139660 terminating');
+    expect(p.level).toBe('INFO');
+    expect(p.headers).toMatchObject({ Pid: '148', Component: 'dfs.DataNode$PacketResponder' });
+    expect(new Date(p.timestamp!).toISOString()).toBe('2008-11-09T20:36:15.000Z');
+  });
+
+  it('returns null for lines that do not match, never throws', () => {
+    const parse = createLineParser({ type: 'loghub', pattern: '<Date> <Time> <Level> <Component>: <Content>' });
+    expect(parse('')).toBeNull();
+    expect(parse('no colon here')).toBeNull();
+    expect(parse('\u0000\u0001\u00ff\ufffd\ufffd binary')).toBeNull();
+    const big = `2024-01-01 00:00:00 INFO x: ${'a'.repeat(1024 * 1024)}`;
+    expect(parse(big)!.content).toHaveLength(1024 * 1024);
+  });
+
+  it('honours configured timestamp fields and layout, and null when the text is no time', () => {
+    const parse = createLineParser({ type: 'loghub', pattern: '<D> <Level> <Content>', timestampFields: ['D'], timestampLayout: 'yyyyMMdd-HHmmss' });
+    expect(parse('20240203-040506 WARN disk low')!.timestamp).toBe(Date.UTC(2024, 1, 3, 4, 5, 6));
+    expect(parse('garbage WARN disk low')!.timestamp).toBeNull();
+  });
+
+  it('rejects a pattern without <Content> or with a repeated field', () => {
+    expect(() => createLineParser({ type: 'loghub', pattern: '<Date> <Time>' })).toThrow(ConfigError);
+    expect(() => createLineParser({ type: 'loghub', pattern: '<A> <A> <Content>' })).toThrow(/repeats/);
+  });
+});
+
+describe('timestamps', () => {
+  const cases: [string, string][] = [
+    ['2015-10-18 18:01:47,978', '2015-10-18T18:01:47.978Z'],
+    ['2017-05-16T00:00:00.008Z', '2017-05-16T00:00:00.008Z'],
+    ['2017-05-16T02:00:00+02:00', '2017-05-16T00:00:00.000Z'],
+    ['081109 203615', '2008-11-09T20:36:15.000Z'],
+    ['17/06/09 20:10:40', '2017-06-09T20:10:40.000Z'],
+    ['20171223-22:15:29:606', '2017-12-23T22:15:29.606Z'],
+    ['Sun Dec 04 04:47:44 2005', '2005-12-04T04:47:44.000Z'],
+    ['Jun 14 15:16:01', '2020-06-14T15:16:01.000Z'],
+    ['03-17 16:13:38.811', '2020-03-17T16:13:38.811Z'],
+    ['1117838570', '2005-06-03T22:42:50.000Z'],
+    ['1117838570123', '2005-06-03T22:42:50.123Z'],
+    ['2005-06-03-15.42.50.675872', '2005-06-03T15:42:50.675Z'],
+  ];
+  for (const [text, iso] of cases) {
+    it(`${text}`, () => expect(new Date(parseTimestamp(text, 2020)!).toISOString()).toBe(iso));
+  }
+  it('null for non-times', () => {
+    for (const t of ['', 'hello', '99/99/99 99:99:99', 'x'.repeat(100)]) expect(parseTimestamp(t)).toBeNull();
+  });
+  it('explicit layouts', () => {
+    expect(createLayoutParser('MMM d HH:mm:ss', 2021)('Jul  1 09:00:55')).toBe(Date.UTC(2021, 6, 1, 9, 0, 55));
+    expect(createLayoutParser('yyyy-MM-dd HH:mm:ss,SSS')('2015-10-18 18:01:47,978')).toBe(Date.UTC(2015, 9, 18, 18, 1, 47, 978));
+    expect(createLayoutParser('yyyy-MM-dd')('2015/10/18')).toBeNull();
+  });
+});
+
+describe('JSON and CloudWatch lines', () => {
+  it('json with configured fields, numbers as seconds or ms, nested paths', () => {
+    const parse = createLineParser({ type: 'json', messageField: 'msg', timestampField: 'ts', levelField: 'log.level', streamField: 'svc' });
+    const p = parse('{"ts":1700000000,"msg":"user 42 logged in","log":{"level":"info"},"svc":"auth","extra":{"a":1}}')!;
+    expect(p).toMatchObject({ content: 'user 42 logged in', timestamp: 1_700_000_000_000, level: 'info', stream: 'auth' });
+    expect(p.headers).toMatchObject({ extra: '{"a":1}' });
+    expect(parse('{"ts":"2024-01-02T03:04:05Z","msg":"x"}')!.timestamp).toBe(Date.UTC(2024, 0, 2, 3, 4, 5));
+  });
+  it('json: junk, arrays, missing message and missing timestamp', () => {
+    const parse = createLineParser({ type: 'json', messageField: 'message' });
+    expect(parse('not json')).toBeNull();
+    expect(parse('{"message": "unterminated')).toBeNull();
+    expect(parse('[1,2]')).toBeNull();
+    expect(parse('{"other":1}')).toBeNull();
+    expect(parse('{"message":"hi"}')).toMatchObject({ content: 'hi', timestamp: null });
+  });
+  it('cloudwatch events, with a JSON message inside', () => {
+    const parse = createLineParser({ type: 'cloudwatch' });
+    const plain = parse('{"timestamp":1700000000123,"message":"START RequestId: abc","logStreamName":"2024/01/01/[$LATEST]x"}')!;
+    expect(plain).toMatchObject({ content: 'START RequestId: abc', timestamp: 1700000000123, stream: '2024/01/01/[$LATEST]x' });
+    const inner = parse(JSON.stringify({ timestamp: 1700000000000, message: JSON.stringify({ level: 'ERROR', msg: 'db timeout after 30s', requestId: 'r1' }) }))!;
+    expect(inner).toMatchObject({ content: 'db timeout after 30s', level: 'ERROR', timestamp: 1700000000000 });
+    expect(inner.headers).toMatchObject({ requestId: 'r1' });
+  });
+  it('raw: the whole line, no timestamp; blank lines do not parse', () => {
+    const parse = createLineParser({ type: 'raw' });
+    expect(parse('  hello world \r')).toEqual({ content: 'hello world', timestamp: null });
+    expect(parse('   ')).toBeNull();
+  });
+});
+
+describe('--format flag', () => {
+  it('parses the forms', () => {
+    expect(parseFormatFlag('raw')).toEqual({ type: 'raw' });
+    expect(parseFormatFlag('cloudwatch')).toEqual({ type: 'cloudwatch' });
+    expect(parseFormatFlag('json')).toMatchObject({ type: 'json', messageField: 'message' });
+    expect(parseFormatFlag('json:msg,ts=time,level=lvl,stream=svc')).toEqual({ type: 'json', messageField: 'msg', timestampField: 'time', levelField: 'lvl', streamField: 'svc' });
+    expect(parseFormatFlag('<Date> <Time> <Content>')).toEqual({ type: 'loghub', pattern: '<Date> <Time> <Content>' });
+  });
+  it('rejects what it cannot use, naming the problem', () => {
+    expect(() => parseFormatFlag('json:msg,colour=red')).toThrow(UsageError);
+    expect(() => parseFormatFlag('<Date> <Time>')).toThrow(/<Content>/);
+    expect(() => parseFormatFlag('json:,ts=')).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { maskToken, isVariableToken, applyMasks, compileMasks } from '../../src/detector/mask/index.js';
+import { createTokenBuffers, tokenize } from '../../src/detector/miner/tokenize.js';
+import { ConfigError } from '../../src/errors.js';
+
+const m = (t: string) => maskToken(t, 0, t.length);
+const maskLine = (s: string) => {
+  const buf = createTokenBuffers();
+  tokenize(s, buf, true);
+  return buf.masked.slice(0, buf.length).join(' ');
+};
+
+describe('built-in maskers (per token)', () => {
+  it.each([
+    ['12345', '<*>'],
+    ['-17', '<*>'],
+    ['3.14', '<*>'],
+    ['0x7fff0a', '<*>'],
+    ['deadbeef00', '<*>'],
+    ['10.0.0.1', '<*>'],
+    ['10.0.0.1:8080', '<*>'],
+    ['[10.0.0.1]', '[<*>]'],
+    ['fe80::1ff:fe23:4567:890a', '<*>'],
+    ['[2001:db8::1]:443', '[<*>'],
+    ['123e4567-e89b-12d3-a456-426614174000', '<*>'],
+    ['/var/log/app/server.log', '<*>'],
+    ['C:\\Windows\\winsxs\\x.dll', '<*>'],
+    ['https://example.com/a?b=c', '<*>'],
+    ['alice@example.com', '<*>'],
+    ['2024-01-02T03:04:05Z', '<*>'],
+    ['12:30:01', '<*>'],
+    ['250ms', '<*>'],
+    ['1.5s,', '<*>,'],
+    ['(uid=0)', '(uid=<*>)'],
+    ['port=8080', 'port=<*>'],
+    ['user=root', 'user=root'],
+    ['blk_-6952295868487656571', '<*>'],
+    ['ssh2', 'ssh<*>'],
+    ['eth0', 'eth<*>'],
+    ['()', '(<*>)'],
+    ['hello', 'hello'],
+    ['failed:', 'failed:'],
+    ['/etc', '/etc'],
+  ])('%s -> %s', (input, expected) => {
+    expect(m(input)).toBe(expected);
+  });
+
+  it('weekday and month names next to a date are part of the timestamp', () => {
+    expect(maskLine('connection at Fri Jun 17 20:55:07 2005')).toBe('connection at <*> <*> <*> <*> <*>');
+    expect(maskLine('the March report')).toBe('the March report');
+  });
+
+  it('recognises tokens that are nothing but wildcards and punctuation', () => {
+    expect(isVariableToken('<*>')).toBe(true);
+    expect(isVariableToken('(<*>,')).toBe(true);
+    expect(isVariableToken('<*>:<*>')).toBe(true);
+    expect(isVariableToken('uid=<*>')).toBe(false);
+    expect(isVariableToken('ssh<*>')).toBe(false);
+    expect(isVariableToken('-')).toBe(false);
+  });
+});
+
+describe('configured regex masks', () => {
+  it('replace every match, in order, and hand back the same string when nothing matched', () => {
+    const masks = compileMasks(['blk_-?\\d+', '(\\d+\\.){3}\\d+(:\\d+)?']);
+    expect(applyMasks('block blk_-12 from 10.1.2.3:50010 and blk_7', masks)).toBe('block <*> from <*> and <*>');
+    const s = 'nothing to see';
+    expect(applyMasks(s, masks)).toBe(s);
+  });
+  it('a bad regex is a ConfigError naming it', () => {
+    expect(() => compileMasks(['ok', '(unclosed'], 'detector.masks')).toThrow(ConfigError);
+    expect(() => compileMasks(['ok', '(unclosed'], 'detector.masks')).toThrow(/detector\.masks\[1\].*\(unclosed/);
+  });
+});
