@@ -73,14 +73,15 @@ export function emptyModel(bucketSeconds: number, source: string): BaselineModel
  * once or never in a short baseline from making every later line look like a 1000x spike; the
  * mean's own uncertainty (mean / buckets) widens the variance when the baseline is short.
  */
-export function templateCountModel(model: BaselineModel, id: string): CountModel & { sd: number } {
+export function templateCountModel(model: BaselineModel, id: string): CountModel & { sd: number; observed: number } {
   const r = model.templates[id];
   const n = Math.max(1, model.buckets);
   const sum = r?.sum ?? 0;
   const mean = (sum + 0.5) / (n + 1);
   const rawVar = r ? Math.max(0, r.sumSq / n - (r.sum / n) ** 2) : 0;
   const variance = Math.max(rawVar, mean) + mean / n;
-  return { mean, variance, sd: Math.sqrt(Math.max(rawVar, 0)) };
+  // observed/sd are what explanations show: the plain mean and spread of the baseline.
+  return { mean, variance, sd: Math.sqrt(Math.max(rawVar, 0)), observed: sum / n };
 }
 
 /** Share of buckets in which the template appeared at all. */

@@ -65,7 +65,7 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
     }
     const template = acc?.template ?? rate.template;
     const level = acc?.level ?? LevelClass.normal;
-    const base = `baseline ${fmtCount(cm.mean)} ± ${fmtCount(cm.sd)} ${fmtPer(th.bucketSeconds)}`;
+    const base = `baseline ${fmtCount(cm.observed)} ± ${fmtCount(cm.sd)} ${fmtPer(th.bucketSeconds)}`;
     for (const g of groupConsecutive(spikes, B)) out.push(finding(AnomalyKind.frequencySpike, g, id, template, level, acc, B, (c, span, peak) =>
       `appeared ${fmtCount(c)} times in ${span}${peak}; ${base}`));
     for (const g of groupConsecutive(drops, B)) out.push(finding(AnomalyKind.frequencyDrop, g, id, template, level, acc, B, (c, span) =>

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runDetector, arraySource, loadModel, saveModel, DEFAULT_DETECTION_CONFIG } from '../../src/detector/index.js';
+import { line, spread, T0, MIN } from './detect-helpers.js';
+
+const cfg = DEFAULT_DETECTION_CONFIG;
+const HOUR = 60 * MIN;
+const PHRASES = ['gateway accepted request number', 'cache refreshed entries count', 'scheduler woke up with jobs'];
+const traffic = (from: number, kinds: number) =>
+  Array.from({ length: kinds }, (_, k) => spread(from, HOUR, 120, (i) => `${PHRASES[k]} ${i}`)).flat();
+
+describe('baseline model', () => {
+  it('round-trips through the model file and keeps template ids stable', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baseline-'));
+    const first = await runDetector([arraySource([])], { config: cfg, baselineSources: [arraySource(traffic(T0, 3))] });
+    const path = join(dir, 'model.json');
+    await saveModel(path, first.model);
+    const loaded = await loadModel(path);
+    expect(loaded).toEqual(JSON.parse(JSON.stringify(first.model)));
+    // Same lines again against the loaded model: known templates, nothing new.
+    const again = await runDetector([arraySource(traffic(T0 + HOUR, 3))], { config: cfg, model: loaded });
+    expect(again.doc.anomalies.filter((a) => a.kind === 'new_template')).toEqual([]);
+    expect(new Set(again.templates.map((t) => t.id))).toEqual(new Set(Object.keys(first.model.templates)));
+    expect(again.model.lines).toBe(first.model.lines + 360);
+    expect(again.model.buckets).toBeGreaterThan(first.model.buckets);
+  });
+
+  it('re-running the same window does not learn it twice', async () => {
+    const first = await runDetector([arraySource(traffic(T0, 2))], { config: cfg });
+    const again = await runDetector([arraySource(traffic(T0, 2))], { config: cfg, model: first.model });
+    expect(again.model.buckets).toBe(first.model.buckets);
+    expect(again.model.lines).toBe(first.model.lines);
+  });
+
+  it('stays within maxTemplates, evicting the least seen', async () => {
+    const lines = [...traffic(T0, 2), ...Array.from({ length: 20 }, (_, k) => line(T0 + k * MIN, `rare${k} thing happened here once`))];
+    const r = await runDetector([arraySource(lines)], { config: cfg, maxTemplates: 3 });
+    const kept = Object.values(r.model.templates).map((t) => t.template);
+    expect(kept).toHaveLength(3);
+    expect(kept.filter((t) => !t.includes('happened'))).toHaveLength(2);
+  });
+
+  it('a missing model file is no model; a broken one names the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baseline-'));
+    expect(await loadModel(join(dir, 'none.json'))).toBeNull();
+    const bad = join(dir, 'bad.json');
+    const r = await runDetector([arraySource(traffic(T0, 1))], { config: cfg });
+    const doc = JSON.parse(JSON.stringify(r.model));
+    doc.templates[Object.keys(doc.templates)[0]!].sum = 'many';
+    await writeFile(bad, JSON.stringify(doc));
+    await expect(loadModel(bad)).rejects.toThrow(/bad\.json templates\.[0-9a-f]+\.sum: expected a number, got "many"/);
+    await writeFile(bad, '{"schema":"other"}');
+    await expect(loadModel(bad)).rejects.toThrow(/schema: expected "log-anomaly-pipeline\/baseline"/);
+    expect(await readFile(bad, 'utf8')).toContain('other');
+  });
+});
