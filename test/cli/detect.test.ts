@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { detect } from '../../src/cli/commands/detect.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const FORMAT = '<Date> <Time> <Level> <Component>: <Content>';
+
+function memoryIo(columns = 120): CliIo & { out: () => string } {
+  const stdout = Object.assign(new PassThrough(), { columns, isTTY: false });
+  const chunks: string[] = [];
+  stdout.on('data', (c: Buffer) => chunks.push(c.toString()));
+  return {
+    stdout,
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    env: {},
+    cwd: ROOT,
+    onSignal: () => () => {},
+    out: () => chunks.join(''),
+  };
+}
+
+const files = ['api-gateway', 'auth', 'payments', 'worker'].map((s) => `examples/logs/${s}.log`);
+const baseline = ['api-gateway', 'auth', 'payments', 'worker'].map((s) => `examples/baseline/${s}.log.gz`);
+
+describe('log-anomaly detect', () => {
+  it('--json prints anomalies.json for the demo with every injected kind', async () => {
+    const io = memoryIo();
+    const code = await detect({ files, baseline, format: FORMAT, json: true, sessionKey: 'req=([0-9a-f]{16})' }, io);
+    expect(code).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect(doc.schema).toBe('log-anomaly-pipeline/anomalies');
+    expect(doc.input.streams).toEqual(['api-gateway', 'auth', 'payments', 'worker']);
+    const kinds = new Set(doc.anomalies.map((a: { kind: string }) => a.kind));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['frequency_spike', 'new_template', 'session_anomaly', 'silence']));
+    for (const a of doc.anomalies) {
+      expect(a.explanation.length).toBeGreaterThan(10);
+      expect(typeof a.score).toBe('number');
+    }
+  });
+
+  it('prints a terminal-safe table', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'detect-cli-'));
+    const f = join(dir, 'evil.log');
+    const lines = Array.from({ length: 300 }, (_, i) => `normal line number ${i} processed`);
+    lines.push('\u001b[2J\u001b]0;pwned\u0007 kernel panic: evil escape sequence here');
+    await writeFile(f, lines.join('\n'));
+    const io = memoryIo(100);
+    expect(await detect({ files: [f] }, io)).toBe(0);
+    const out = io.out();
+    expect(out).toContain('rare_template');
+    expect(out).toContain('kernel panic');
+    expect(out).not.toContain('\u001b');
+    expect(out).toContain('baseline: none');
+    for (const l of out.split('\n')) expect(Array.from(l).length).toBeLessThanOrEqual(100);
+  });
+
+  it('bad input is a usage error naming the flag', async () => {
+    await expect(detect({ files: ['nope.log'] }, memoryIo())).rejects.toThrow(/nope\.log: no such file/);
+    await expect(detect({ files, mask: ['(unclosed'] }, memoryIo())).rejects.toThrow(/--mask "\(unclosed": invalid regular expression/);
+    await expect(detect({ files, format: 'nonsense' }, memoryIo())).rejects.toThrow(/--format/);
+  });
+});
