@@ -73,13 +73,10 @@ export function maskToken(s: string, start: number, end: number): string {
   if (!variable && flags & C.at) variable = isEmail(s, a, b);
   if (!variable && flags & C.slash) variable = slashes >= 2 || s.indexOf('://', a) > a;
   if (!variable && digits === 1) {
-    // a lone digit inside a word (`ssh2`, `eth0`, `IRQ0`, `PendingReds:1`) masks just the digit, so
-    // `eth<*>` and `alt<*>` stay apart while `IRQ0`/`IRQ2` agree; two or more digits make a
+    // a word ending in one digit (`ssh2`, `eth0`, `IRQ0`, `PendingReds:1`) masks just the digit, so
+    // `eth<*>` and `alt<*>` stay apart while `IRQ0`/`IRQ2` agree; anything else with digits is a
     // number, id, address or time, and the whole token is variable
-    let d = a;
-    while (!isDigitCode(s.charCodeAt(d))) d++;
-    const lead = s.charCodeAt(d - 1);
-    if (core > 1 && d > a && !(lead === 45 || lead === 43)) return s.slice(start, d) + WILDCARD + s.slice(d + 1, end);
+    if (isWordDigit(s, a, b)) return s.slice(start, b - 1) + WILDCARD + s.slice(b, end);
     variable = true;
   }
   if (!variable) return s.slice(start, end);
@@ -105,6 +102,20 @@ export function isVariableToken(t: string): boolean {
 }
 
 const isDigitCode = (c: number) => c >= 48 && c <= 57;
+
+/** `[A-Za-z][A-Za-z_-]*[:=]?` followed by exactly one digit. */
+function isWordDigit(s: string, a: number, b: number): boolean {
+  if (b - a < 2 || !isDigitCode(s.charCodeAt(b - 1))) return false;
+  let end = b - 1;
+  const sepc = s.charCodeAt(end - 1);
+  if (sepc === 58 || sepc === 61) end--;
+  if (end <= a) return false;
+  for (let i = a; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c | 32) >= 97 && (c | 32) <= 122) && !(i > a && (c === 95 || c === 45))) return false;
+  }
+  return true;
+}
 
 function isEmptyPair(a: number, b: number): boolean {
   return (a === 40 && b === 41) || (a === 91 && b === 93) || (a === 123 && b === 125) || (a === 34 && b === 34) || (a === 39 && b === 39);

@@ -13,7 +13,7 @@
  */
 import type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner } from './types.js';
 import { applyMasks, globalize } from '../mask/index.js';
-import { WILDCARD } from '../mask/token.js';
+import { isVariableToken, WILDCARD } from '../mask/token.js';
 import { createTokenBuffers, tokenize } from './tokenize.js';
 import { find, fits, generalize, renderTemplate, type Cluster } from './cluster.js';
 import { templateIdFor } from './id.js';
@@ -27,8 +27,6 @@ export interface ExtendedMinerOptions extends MinerOptions {
   readonly familySize?: number;
   /** Constants a family must share besides the varying position; default 2. */
   readonly minContext?: number;
-  /** Drain-like fallback: join the most similar template of the same token count at or above this (0..1); default 0.9. */
-  readonly similarity?: number;
   /** Built-in per-token maskers (numbers, ids, IPs, paths...); default true. */
   readonly builtinMasks?: boolean;
   /** Bound on the signature map of raw keys; cleared when full (templates are kept). */
@@ -47,7 +45,6 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const masks = globalize(opts.masks ?? []);
   const familySize = opts.familySize ?? 4;
   const minContext = opts.minContext ?? 2;
-  const simThreshold = opts.similarity ?? 0.9;
   const byLength = new Map<number, Cluster[]>();
   const builtin = opts.builtinMasks ?? true;
   const maxCache = opts.maxCacheEntries ?? 500_000;
@@ -175,8 +172,11 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   };
 
   /**
-   * Drain's idea as a fallback for one-off shapes: the template of the same token count with the
-   * most agreeing positions (a proven-variable position agrees with anything), same first token.
+   * A fallback for one-off shapes (`synchronized to LOCAL(0), stratum 2` among thousands of
+   * `synchronized to 10.0.0.1, stratum 2`): a template of the same token count that agrees with
+   * the line everywhere except where one side holds a variable (a pure wildcard token, or a
+   * position already proven variable), and shares at least half its tokens as constants. Two
+   * different words never merge here; that takes a family (see joinFamilies).
    */
   const similar = (key: string): Cluster | undefined => {
     const n = buf.length;
@@ -184,19 +184,24 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     if (!list || n === 0) return undefined;
     const m = buf.masked;
     let best: Cluster | undefined;
-    let bestSim = -1;
+    let bestSame = 0;
     for (const c of list) {
       const t = c.tokens;
-      if (t[0] !== m[0] && t[0] !== WILDCARD && m[0] !== WILDCARD) continue;
       let same = 0;
-      for (let i = 0; i < n; i++) if (t[i] === m[i] || t[i] === WILDCARD) same++;
-      const sim = same / n;
-      if (sim > bestSim) {
-        bestSim = sim;
+      let ok = true;
+      for (let i = 0; i < n && ok; i++) {
+        const a = t[i];
+        const b = m[i];
+        if (a === b) {
+          if (!isVariableToken(a)) same++;
+        } else ok = a === WILDCARD || isVariableToken(a) || isVariableToken(b);
+      }
+      if (ok && same * 2 >= n && same > bestSame) {
+        bestSame = same;
         best = c;
       }
     }
-    if (best === undefined || bestSim < simThreshold) return undefined;
+    if (best === undefined) return undefined;
     best.tokens = generalize(best.tokens, m, n);
     best.text = null;
     remember(key, best);
