@@ -1,0 +1,119 @@
+/**
+ * A real SMTP server on loopback (smtp-server) that parses what it receives with mailparser, and
+ * can be told to refuse recipients or commands with a given reply, for the email service's tests.
+ */
+import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedMail {
+  readonly mailFrom: string;
+  readonly rcptTo: readonly string[];
+  readonly user?: string;
+  readonly raw: Buffer;
+  readonly parsed: ParsedMail;
+  /** Server clock when the message's data was complete. */
+  readonly receivedAt: number;
+}
+
+export interface Reply {
+  readonly code: number;
+  readonly message: string;
+}
+
+export interface TestSmtpOptions {
+  /** Require AUTH PLAIN/LOGIN with these credentials. */
+  readonly auth?: { readonly user: string; readonly pass: string };
+  /** Refuse a recipient (return a reply) or accept it (undefined). */
+  rcptReply?: (address: string) => Reply | undefined;
+  /** Refuse MAIL FROM (e.g. 421 to end the session). */
+  mailFromReply?: () => Reply | undefined;
+  /** Hold DATA without answering (to abort a send mid-flight). */
+  holdData?: boolean;
+}
+
+export interface TestSmtpServer {
+  readonly host: string;
+  readonly port: number;
+  readonly messages: ReceivedMail[];
+  /** Every RCPT TO the server saw, accepted or not. */
+  readonly rcptAttempts: string[];
+  readonly options: TestSmtpOptions;
+  /** Resolves when a DATA command starts (with holdData: the message is now in flight). */
+  dataStarted(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function replyError(r: Reply): Error {
+  return Object.assign(new Error(r.message), { responseCode: r.code });
+}
+
+export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<TestSmtpServer> {
+  const messages: ReceivedMail[] = [];
+  const rcptAttempts: string[] = [];
+  let onDataStart: (() => void) | undefined;
+  let dataStart = new Promise<void>((r) => (onDataStart = r));
+  const server = new SMTPServer({
+    secure: false,
+    logger: false,
+    closeTimeout: 1000,
+    disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    authOptional: !options.auth,
+    allowInsecureAuth: true,
+    onAuth(auth, _session, cb) {
+      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) return cb(null, { user: auth.username });
+      cb(replyError({ code: 535, message: 'Authentication failed' }));
+    },
+    onMailFrom(_address: SMTPServerAddress, _session: SMTPServerSession, cb) {
+      const r = options.mailFromReply?.();
+      cb(r ? replyError(r) : null);
+    },
+    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb) {
+      rcptAttempts.push(address.address);
+      const r = options.rcptReply?.(address.address);
+      cb(r ? replyError(r) : null);
+    },
+    onData(stream, session, cb) {
+      onDataStart?.();
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if (options.holdData) return; // never answer: the client must give up on its own
+        const raw = Buffer.concat(chunks);
+        const receivedAt = Date.now();
+        simpleParser(raw).then(
+          (parsed) => {
+            messages.push({
+              mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              rcptTo: session.envelope.rcptTo.map((a) => a.address),
+              user: session.user as string | undefined,
+              raw,
+              parsed,
+              receivedAt,
+            });
+            cb(null, 'queued');
+          },
+          (err: Error) => cb(err),
+        );
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    host: '127.0.0.1',
+    port,
+    messages,
+    rcptAttempts,
+    options,
+    dataStarted: () => dataStart,
+    close: () =>
+      new Promise<void>((resolve) => {
+        dataStart = Promise.resolve();
+        server.close(() => resolve());
+      }),
+  };
+}
