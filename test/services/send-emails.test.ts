@@ -94,7 +94,10 @@ describe('sendNotificationEmails over SMTP', () => {
       const err = await sendNotificationEmails(
         input({ analysis: analysis(['a@x.test']), smtp: smtp(server, { userEnv: 'TEST_SMTP_USER2', passEnv: 'TEST_SMTP_PASS_MISSING' }) }),
         createStandaloneContext(),
-      ).catch((e: unknown) => e as Error & { retryable: boolean });
+      ).then(
+        () => { throw new Error('expected a failure'); },
+        (e: unknown) => e as Error & { retryable: boolean },
+      );
       expect(err.message).toBe('smtp.passEnv: environment variable TEST_SMTP_PASS_MISSING is not set');
       expect(err.retryable).toBe(false);
       expect(server.rcptAttempts).toEqual([]);
@@ -108,7 +111,10 @@ describe('sendNotificationEmails over SMTP', () => {
     process.env.TEST_SMTP_U = 'bot';
     process.env.TEST_SMTP_P = 'wrong';
     try {
-      const err = await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(server, { userEnv: 'TEST_SMTP_U', passEnv: 'TEST_SMTP_P' }) }), createStandaloneContext()).catch((e: unknown) => e as Error & { retryable: boolean });
+      const err = await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(server, { userEnv: 'TEST_SMTP_U', passEnv: 'TEST_SMTP_P' }) }), createStandaloneContext()).then(
+        () => { throw new Error('expected a failure'); },
+        (e: unknown) => e as Error & { retryable: boolean },
+      );
       expect(err).toMatchObject({ code: 'SMTP', retryable: false });
       expect(err.message).toMatch(/535/);
       expect(err.message).not.toContain('wrong');
