@@ -60,6 +60,14 @@ export interface DetectionEngine {
   finish(): EngineResult;
 }
 
+/**
+ * A copy of s that does not share memory with the 1 MB read chunk it was cut from: V8 keeps the
+ * whole parent string alive for every slice, so a few thousand kept samples would pin the file.
+ */
+function detach(s: string): string {
+  return (' ' + s).slice(1);
+}
+
 const SAMPLES_PER_TEMPLATE = 3;
 const SAMPLES_PER_CELL = 2;
 
@@ -152,7 +160,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         if (acc.lastSeen === null || ts > acc.lastSeen) acc.lastSeen = ts;
       }
       let sample: AnomalySample | null = null;
-      const mk = (): AnomalySample => (sample ??= { line: line.raw, lineNo: line.lineNo, stream: line.stream, timestamp: ts });
+      const mk = (): AnomalySample => (sample ??= { line: detach(line.raw), lineNo: line.lineNo, stream: line.stream, timestamp: ts });
       if (acc.samples.length < SAMPLES_PER_TEMPLATE) acc.samples.push(mk());
       if (ts !== null) {
         const b = ts - (((ts % B) + B) % B);

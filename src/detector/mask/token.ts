@@ -43,6 +43,7 @@ export function maskToken(s: string, start: number, end: number): string {
   let slashes = 0;
   let digits = 0;
   let firstEq = -1;
+  let firstColon = -1;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     const k = c < 128 ? CLASS[c] : C.alpha;
@@ -50,8 +51,9 @@ export function maskToken(s: string, start: number, end: number): string {
     if (k === C.digit) digits++;
     else if (k === C.slash) slashes++;
     else if (k === C.eq && firstEq < 0) firstEq = i;
+    else if (k === C.colon && firstColon < 0) firstColon = i;
   }
-  if ((flags & (C.digit | C.slash | C.at | C.eq | C.star)) === 0) {
+  if ((flags & (C.digit | C.slash | C.at | C.eq | C.star | C.colon)) === 0) {
     // an empty bracket pair is an empty value: `()` where others have `(host)`
     return end - start === 2 && isEmptyPair(s.charCodeAt(start), s.charCodeAt(start + 1)) ? s[start] + WILDCARD + s[start + 1] : s.slice(start, end);
   }
@@ -61,13 +63,20 @@ export function maskToken(s: string, start: number, end: number): string {
   while (a < b && isOpen(s.charCodeAt(a)) && !s.startsWith(WILDCARD, a)) a++;
   while (b > a && isClose(s.charCodeAt(b - 1)) && !(b - a >= 3 && s.startsWith(WILDCARD, b - 3))) b--;
   if (a >= b) return s.slice(start, end);
-  if (firstEq > a && firstEq < b - 1 && isKey(s, a, firstEq)) {
-    // key=value: the key stays; the value is variable when it looks like one (a word such as
-    // `user=root` may be what tells two events apart)
-    const v = maskToken(s, firstEq + 1, b);
-    if (v === s.slice(firstEq + 1, b)) return s.slice(start, end);
-    return s.slice(start, firstEq + 1) + v + s.slice(b, end);
+  const kv = firstEq > a ? firstEq : firstColon > a && (flags & C.digit) !== 0 ? firstColon : -1;
+  if (kv > a && kv < b - 1 && isKey(s, a, kv)) {
+    // key=value (or key:value with a number): the key stays; the value is variable when it
+    // looks like one. A plain word value (`user=root`, `state=RUNNING`) may be what tells two
+    // events apart, so it stays unless the miner sees it vary; a dotted value (a host name,
+    // a file name, a version) is variable.
+    const v = maskToken(s, kv + 1, b);
+    if (v === s.slice(kv + 1, b)) {
+      if (s.lastIndexOf('.', b - 2) <= kv) return s.slice(start, end);
+      return s.slice(start, kv + 1) + WILDCARD + s.slice(b, end);
+    }
+    return s.slice(start, kv + 1) + v + s.slice(b, end);
   }
+  if ((flags & (C.digit | C.slash | C.at | C.star)) === 0) return s.slice(start, end);
   const core = b - a;
   let variable = digits >= 2 || (flags & C.star && s.slice(a, b).includes(WILDCARD));
   if (!variable && flags & C.at) variable = isEmail(s, a, b);
@@ -133,6 +142,7 @@ export function isDateWord(t: string): boolean {
 }
 
 function isKey(s: string, a: number, eq: number): boolean {
+  if (((s.charCodeAt(a) | 32) < 97 || (s.charCodeAt(a) | 32) > 122)) return false;
   for (let i = a; i < eq; i++) {
     const c = s.charCodeAt(i);
     const k = c < 128 ? CLASS[c] : 0;
