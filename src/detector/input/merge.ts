@@ -7,7 +7,7 @@
 import type { EngineLine } from '../engine.js';
 import type { LineSource } from '../run.js';
 
-const OUT_BATCH = 8192;
+const OUT_BATCH = 1024;
 
 interface Cursor {
   readonly it: AsyncIterator<readonly EngineLine[]>;

@@ -9,7 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { AbortedError, PipelineError, ErrorCode } from '../../errors.js';
 
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 16;
 
 export function openMaybeGzip(path: string, signal?: AbortSignal): Readable {
   const file = createReadStream(path, { highWaterMark: CHUNK, signal });
