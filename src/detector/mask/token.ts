@@ -63,7 +63,8 @@ export function maskToken(s: string, start: number, end: number): string {
   while (a < b && isOpen(s.charCodeAt(a)) && !s.startsWith(WILDCARD, a)) a++;
   while (b > a && isClose(s.charCodeAt(b - 1)) && !(b - a >= 3 && s.startsWith(WILDCARD, b - 3))) b--;
   if (a >= b) return s.slice(start, end);
-  const kv = firstEq > a ? firstEq : firstColon > a && (flags & C.digit) !== 0 ? firstColon : -1;
+  // `key:value` only with one colon and a plain word key (not IPv6, not a time)
+  const kv = firstEq > a ? firstEq : firstColon > a && (flags & C.digit) !== 0 && !hasCharIn(s, 58, firstColon + 1, b) && isWord(s, a, firstColon) ? firstColon : -1;
   if (kv > a && kv < b - 1 && isKey(s, a, kv)) {
     // key=value (or key:value with a number): the key stays; the value is variable when it
     // looks like one. A plain word value (`user=root`, `state=RUNNING`) may be what tells two
@@ -80,7 +81,7 @@ export function maskToken(s: string, start: number, end: number): string {
   const core = b - a;
   let variable = digits >= 2 || (flags & C.star && s.slice(a, b).includes(WILDCARD));
   if (!variable && flags & C.at) variable = isEmail(s, a, b);
-  if (!variable && flags & C.slash) variable = slashes >= 2 || s.indexOf('://', a) > a;
+  if (!variable && flags & C.slash) variable = slashes >= 2 || (s.indexOf('://', a) > a && s.indexOf('://', a) < b);
   if (!variable && digits === 1) {
     // a word ending in one digit (`ssh2`, `eth0`, `IRQ0`, `PendingReds:1`) masks just the digit, so
     // `eth<*>` and `alt<*>` stay apart while `IRQ0`/`IRQ2` agree; anything else with digits is a
@@ -139,6 +140,19 @@ const DATE_WORDS = new Set([
 /** Weekday or month name (the caller checks it sits next to a date number, the timestamp masker). */
 export function isDateWord(t: string): boolean {
   return t.length >= 3 && t.length <= 9 && DATE_WORDS.has(t.toLowerCase());
+}
+
+function hasCharIn(s: string, c: number, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) === c) return true;
+  return false;
+}
+
+function isWord(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (!(((c | 32) >= 97 && (c | 32) <= 122) || c === 95 || c === 45 || c === 46)) return false;
+  }
+  return true;
 }
 
 function isKey(s: string, a: number, eq: number): boolean {

@@ -25,6 +25,8 @@ export type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner, 
 export interface ExtendedMinerOptions extends MinerOptions {
   /** Distinct values a position must take before it is a variable; default 4. */
   readonly familySize?: number;
+  /** Extra distinct values needed when the varying token is a `key=word` pair; default 2. */
+  readonly kvExtra?: number;
   /** Constants a family must share besides the varying position; default 2. */
   readonly minContext?: number;
   /** Built-in per-token maskers (numbers, ids, IPs, paths...); default true. */
@@ -45,6 +47,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const masks = globalize(opts.masks ?? []);
   const familySize = opts.familySize ?? 4;
   const minContext = opts.minContext ?? 2;
+  const kvExtra = opts.kvExtra ?? 2;
   const byLength = new Map<number, Cluster[]>();
   const builtin = opts.builtinMasks ?? true;
   const maxCache = opts.maxCacheEntries ?? 500_000;
@@ -120,7 +123,10 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
       if (!members) families.set(key, (members = []));
       members.push(c);
       const roots = [...new Set(members.map(find))];
-      if (roots.length >= familySize) {
+      // a word value of key=value (`user=root`, `state=FAILED`) is more often an enumeration
+      // that names the event than a free variable: it needs more evidence
+      const needed = sig[p].includes('=') ? familySize + kvExtra : familySize;
+      if (roots.length >= needed) {
         const survivor = mergeFamily(roots, p);
         families.set(key, [survivor]);
         return find(c);
