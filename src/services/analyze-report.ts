@@ -11,7 +11,7 @@ import type { AnomalyBrief } from '../bus/events.js';
 import type { ServiceContext } from './context.js';
 import { validateAnomaliesDoc } from '../detector/validate.js';
 import { ErrorCode, PipelineError, throwIfAborted } from '../errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { truncate } from '../util/sanitize.js';
 import { applyRules, compileIgnorePatterns, countBySeverity, decideNotify, type ReportedFinding } from './report/rules.js';
 import { buildReport } from './report/model.js';
@@ -85,8 +85,9 @@ export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): P
     ctx.artifact({ name: file.slice(input.runDir.length + 1), uri: pathToFileURL(file).href, bytes: Buffer.byteLength(text) });
   }
   throwIfAborted(signal, 'analyze_report');
-  await writeJsonAtomic(files.reportJson, report);
-  ctx.artifact({ name: 'report.json', uri: pathToFileURL(files.reportJson).href });
+  const json = JSON.stringify(report, null, 2) + '\n';
+  await writeFileAtomic(files.reportJson, json);
+  ctx.artifact({ name: 'report.json', uri: pathToFileURL(files.reportJson).href, bytes: Buffer.byteLength(json) });
 
   const h = doc.histogram;
   return {

@@ -245,3 +245,19 @@ describe('analyzeReport invalid input', () => {
     await expect(stat(join(dir, 'report.json'))).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('histogram chart', () => {
+  it('merges long runs into at most 120 bars and keeps anomalous buckets marked', async () => {
+    const { mergeBuckets, renderHistogramSvg } = await import('../../src/services/report/chart.js');
+    const counts = Array.from({ length: 1000 }, (_, i) => i % 7);
+    const anomalous = counts.map((_, i) => i === 555);
+    const h = { start: 0, bucketSeconds: 60, counts, anomalous };
+    const { bars, bucketSeconds } = mergeBuckets(h);
+    expect(bars.length).toBeLessThanOrEqual(120);
+    expect(bucketSeconds).toBe(60 * Math.ceil(1000 / 120));
+    expect(bars.reduce((a, b) => a + b.count, 0)).toBe(counts.reduce((a, b) => a + b, 0));
+    expect(bars.filter((b) => b.anomalous)).toHaveLength(1);
+    expect((renderHistogramSvg(h).match(/<rect /g) ?? []).length).toBe(bars.length);
+    expect(renderHistogramSvg({ start: null, bucketSeconds: 60, counts: [], anomalous: [] })).toContain('No timestamped events');
+  });
+});
