@@ -161,6 +161,8 @@ async function writePreviews(input: EmailInput, mail: ComposedEmail, pending: re
 
 async function summarize(mode: DeliveryMode, recipients: readonly string[], results: readonly Result[], ledger: Ledger, ctx: ServiceContext): Promise<EmailOutput> {
   const failed = results.filter((r): r is Required<Result> => r.error !== undefined);
+  // A preview cannot be refused by anyone: a failure there is local (disk) and fails the step.
+  if (mode === 'preview' && failed.length > 0) throw failed[0]!.error;
   const rejected: string[] = [];
   for (const { o, error } of failed) {
     if (error.retryable) continue;
