@@ -43,6 +43,9 @@ export async function executeLogAnomaly(input: DetectInput, ctx: ServiceContext)
   else if (baselineFiles.length > 0) ctx.log.info('learning baseline from log files', { files: baselineFiles.length });
   else ctx.log.info('no baseline: only rare templates, error-rate surges and session anomalies can be found; this run becomes the baseline');
 
+  if (!input.format && baselineFiles.length > 0) {
+    ctx.log.warn('no log format given for detector.baseline files: reading them as raw lines (no timestamps, so no rates); pass the pipeline format in DetectInput.format');
+  }
   const parser = createLineParser(input.format ?? { type: 'raw' });
   let result;
   try {
