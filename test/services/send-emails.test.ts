@@ -65,6 +65,7 @@ describe('sendNotificationEmails over SMTP', () => {
     expect(m.headers.get('x-log-anomaly-run')).toBe('run-42');
     expect(m.text).toContain('Full report: https://files.test/run-42/report.html');
     expect(m.text).toContain('[CRITICAL] new_template');
+    expect(m.text).toContain('2 findings reported (5 anomalies detected; 1 critical, 1 medium).');
     expect(m.text).not.toContain('\u001b');
     const html = String(m.html);
     expect(html).toContain('href="https://files.test/run-42/report.html"');

@@ -31,8 +31,8 @@ export function messageIdFor(runId: string, recipient: string, from: string): st
   return `<${runId}.${h}@${domain}>`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function composeEmail(input: EmailInput): ComposedEmail {
@@ -43,7 +43,7 @@ export function composeEmail(input: EmailInput): ComposedEmail {
     .reverse()
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
-  const headline = `${plural(a.reported, 'finding')} reported (${plural(a.total, 'anomaly')} detected${severities ? `; ${severities}` : ''}).`;
+  const headline = `${plural(a.reported, 'finding')} reported (${plural(a.total, 'anomaly', 'anomalies')} detected${severities ? `; ${severities}` : ''}).`;
   const source = a.source ?? 'logs';
 
   const text: string[] = [`Log anomaly report for ${clean(source)}, run ${input.runId}.`, headline, clean(a.notifyReason), ''];
