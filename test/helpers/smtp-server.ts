@@ -10,6 +10,8 @@ export interface ReceivedMail {
   readonly mailFrom: string;
   readonly rcptTo: readonly string[];
   readonly user?: string;
+  /** The session was upgraded with STARTTLS. */
+  readonly secure: boolean;
   readonly raw: Buffer;
   readonly parsed: ParsedMail;
   /** Server clock when the message's data was complete. */
@@ -30,6 +32,8 @@ export interface TestSmtpOptions {
   mailFromReply?: () => Reply | undefined;
   /** Hold DATA without answering (to abort a send mid-flight). */
   holdData?: boolean;
+  /** Offer STARTTLS (smtp-server's built-in self-signed certificate). */
+  readonly starttls?: boolean;
 }
 
 export interface TestSmtpServer {
@@ -57,7 +61,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     secure: false,
     logger: false,
     closeTimeout: 1000,
-    disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    disabledCommands: [...(options.starttls ? [] : ['STARTTLS']), ...(options.auth ? [] : ['AUTH'])],
     authOptional: !options.auth,
     allowInsecureAuth: true,
     onAuth(auth, _session, cb) {
@@ -87,6 +91,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
               mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               rcptTo: session.envelope.rcptTo.map((a) => a.address),
               user: session.user as string | undefined,
+              secure: session.secure,
               raw,
               parsed,
               receivedAt,

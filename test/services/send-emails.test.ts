@@ -125,6 +125,20 @@ describe('sendNotificationEmails over SMTP', () => {
     }
   });
 
+  it('upgrades with STARTTLS when requireTls is set', async () => {
+    server = await startSmtpServer({ starttls: true });
+    const out = await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(server, { requireTls: true, tlsInsecure: true }) }), createStandaloneContext());
+    expect(out.status).toBe('sent');
+    expect(server.messages[0]!.secure).toBe(true);
+  });
+
+  it('requireTls against a server without STARTTLS fails without sending, not retryable', async () => {
+    server = await startSmtpServer();
+    const err = await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(server, { requireTls: true }) }), createStandaloneContext()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'SMTP', retryable: false });
+    expect(server.rcptAttempts).toEqual([]);
+  });
+
   it('never sends twice: a second run on the same runDir sends nothing and says already_sent', async () => {
     server = await startSmtpServer();
     const first = await sendNotificationEmails(input({ analysis: analysis(['a@x.test', 'b@x.test']), smtp: smtp(server) }), createStandaloneContext());
