@@ -35,7 +35,10 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
   const buckets = runBuckets(run);
   const out: Anomaly[] = [];
   const ids = new Set<string>([...run.templates.keys()].filter((id) => id in baseline.templates));
-  for (const id of Object.keys(baseline.templates)) if (presence(baseline, id) >= EVERY_BUCKET) ids.add(id);
+  // Templates missing from the run entirely can still be silent (every-bucket ones) or dropped.
+  for (const [id, r] of Object.entries(baseline.templates)) {
+    if (presence(baseline, id) >= EVERY_BUCKET || r.sum / baseline.buckets >= th.minCount) ids.add(id);
+  }
 
   for (const id of ids) {
     const acc = run.templates.get(id);
