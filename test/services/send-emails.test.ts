@@ -257,6 +257,13 @@ describe('sendNotificationEmails without SMTP', () => {
     expect(again).toMatchObject({ status: 'previewed', messageIds: out.messageIds });
   });
 
+  it('links only http(s)/file/s3 report URIs in the HTML body', async () => {
+    await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), reportUri: 'javascript:alert(1)' }), createStandaloneContext());
+    const parsed = await simpleParser(await readFile(join(runDir, 'emails', '1-a@x.test.eml')));
+    expect(String(parsed.html)).not.toContain('href=');
+    expect(String(parsed.html)).toContain('<code>javascript:alert(1)</code>');
+  });
+
   it('not_needed when the analysis says no', async () => {
     const out = await sendNotificationEmails(input({ analysis: analysis(['a@x.test'], { shouldNotify: false }) }), createStandaloneContext());
     expect(out).toEqual({ status: 'not_needed', recipients: 0, messageIds: [] });

@@ -187,3 +187,13 @@ describe('uploadReport http', () => {
     expect(srv.received).toHaveLength(0);
   });
 });
+
+describe('uploadReport http Location', () => {
+  it('ignores a Location that is not http(s), with a warning', async () => {
+    srv.override = () => ({ status: 201, headers: { location: 'javascript:alert(1)' } });
+    const ctx = createStandaloneContext();
+    const out = await uploadReport({ runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts: ['report.html'] }, ctx);
+    expect(out.uri).toBe(`${srv.baseUrl}/run-9/report.html`);
+    expect(ctx.logs.some((l) => l.level === 'warn' && /Location/.test(l.msg))).toBe(true);
+  });
+});

@@ -6,6 +6,9 @@ import { createHash } from 'node:crypto';
 import type { EmailInput } from '../../contracts.js';
 import { escapeHtml as esc, sanitizeForTerminal as clean, truncate } from '../../util/sanitize.js';
 
+/** Schemes a report link may have in the HTML body (anything else is shown as text, not linked). */
+const SAFE_LINK = /^(https?|file|s3):/i;
+
 /** How many findings an email lists; the report has the rest. */
 export const EMAIL_FINDINGS = 5;
 
@@ -67,8 +70,10 @@ export function composeEmail(input: EmailInput): ComposedEmail {
       (f.explanation ? `<br><small>${esc(f.explanation)}</small>` : '') +
       '</li>',
   );
-  const link = input.reportUri
+  const link = input.reportUri && SAFE_LINK.test(input.reportUri)
     ? `<p><a href="${esc(input.reportUri)}">Open the full report</a></p>`
+    : input.reportUri
+    ? `<p>Full report: <code>${esc(input.reportUri)}</code></p>`
     : `<p>Full report: <code>${esc(a.reportHtml)}</code> (not uploaded)</p>`;
   const html = [
     '<!doctype html><html><body style="font-family:sans-serif">',

@@ -92,6 +92,19 @@ function retryAfterMs(value: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** The Location a service answered with, resolved; only http(s), since it ends up as a link. */
+export function locationUri(location: string | undefined, putUrl: string, warn: (msg: string, fields: Record<string, unknown>) => void): string {
+  if (!location) return putUrl;
+  try {
+    const u = new URL(location, putUrl);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return u.href;
+  } catch {
+    // fall through: an unusable Location is reported and the PUT URL kept
+  }
+  warn('ignoring an unusable Location header from the file service', { location: truncate(location, 200), uri: putUrl });
+  return putUrl;
+}
+
 function bearer(settings: HttpSettings): Record<string, string> {
   if (!settings.tokenEnv) return {};
   const token = process.env[settings.tokenEnv];
@@ -143,7 +156,7 @@ export function httpUploader(settings: HttpSettings, policy: BackoffPolicy = DEF
             ctx.log.warn('upload failed, retrying', { file: f.name, attempt, of: policy.attempts, delayMs, error: (error as Error).message }),
           (err) => (err instanceof HttpError ? (err.details?.retryAfterMs as number | undefined) : undefined),
         );
-        const uri = res.location ? new URL(res.location, url).href : url;
+        const uri = locationUri(res.location, url, (msg, fields) => ctx.log.warn(msg, fields));
         out.push({ name: f.name, uri, bytes: f.bytes });
         ctx.artifact({ name: f.name, uri, bytes: f.bytes });
         ctx.progress({ unit: 'files', current: i + 1, total: files.length, label: f.name });
