@@ -3,7 +3,7 @@
  * and the three report files. report.md and report.html are written first and report.json last, so
  * a report.json on disk means the report is complete (every file through temp + rename).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnalyzeInput, AnalyzeOutput } from '../contracts.js';
@@ -75,6 +75,8 @@ export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): P
     reportHtml: join(input.runDir, 'report.html'),
     reportJson: join(input.runDir, 'report.json'),
   };
+  // A report.json from an earlier attempt would vouch for files this attempt is about to replace.
+  await rm(files.reportJson, { force: true });
   const contents: [string, string][] = [
     [files.reportMd, renderMarkdown(report)],
     [files.reportHtml, renderHtml(report)],
