@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { maskToken, isVariableToken, applyMasks, compileMasks } from '../../src/detector/mask/index.js';
-import { createTokenBuffers, tokenize } from '../../src/detector/miner/tokenize.js';
+import { createTokenBuffers, maskedTokens, tokenizeLine } from '../../src/detector/miner/tokenize.js';
 import { ConfigError } from '../../src/errors.js';
 
 const m = (t: string) => maskToken(t, 0, t.length);
 const maskLine = (s: string) => {
-  const buf = createTokenBuffers();
-  tokenize(s, buf, true);
-  return buf.masked.slice(0, buf.length).join(' ');
+  const buf = createTokenBuffers(2);
+  tokenizeLine(s, buf, true);
+  return maskedTokens(buf).join(' ');
 };
 
 describe('built-in maskers (per token)', () => {

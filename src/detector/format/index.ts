@@ -5,6 +5,7 @@
 import type { LogFormat } from '../../config/settings-types.js';
 import type { ParsedLine } from '../miner/types.js';
 import { compileLoghubPattern, defaultLevelField, defaultTimestampFields } from './loghub.js';
+import { compileSplitter } from './splitter.js';
 import { parseTimestamp } from './timestamp.js';
 import { createLayoutParser } from './layout.js';
 import { asText, firstPresent, getPath, LEVEL_KEYS, MESSAGE_KEYS, TIMESTAMP_KEYS } from './json-fields.js';
@@ -59,33 +60,69 @@ function stripLine(line: string): string {
   return a <= 32 || b <= 32 ? line.trim() : line;
 }
 
+/** A parsed loghub line; the other header fields are materialised only when read. */
+class LoghubLine implements ParsedLine {
+  constructor(
+    readonly content: string,
+    readonly timestamp: number | null,
+    readonly level: string | undefined,
+    readonly stream: string | undefined,
+    private readonly names: readonly string[],
+    private readonly values: readonly string[],
+  ) {}
+  get headers(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < this.names.length; i++) out[this.names[i]] = this.values[i];
+    return out;
+  }
+}
+
 function loghubParser(format: Extract<LogFormat, { type: 'loghub' }>, opts: LineParserOptions): LineParser {
   const { regex, headers, contentIndex } = compileLoghubPattern(format.pattern);
+  const splitter = compileSplitter(format.pattern, contentIndex);
+  const groupNames = headers.map((_, i) => `h${i}`);
   const tsFields = format.timestampFields ?? defaultTimestampFields(headers);
   const tsIdx = tsFields.map((f) => headers.indexOf(f)).filter((i) => i >= 0);
   const levelIdx = headers.indexOf(format.levelField ?? defaultLevelField(headers) ?? '\0');
   const streamIdx = format.streamField ? headers.indexOf(format.streamField) : -1;
+  const otherIdx = headers.map((_, i) => i).filter((i) => i !== contentIndex);
+  const otherNames = otherIdx.map((i) => headers[i]);
   const parseText = cachedTimestamp(
     format.timestampLayout ? createLayoutParser(format.timestampLayout, opts.defaultYear) : (s) => parseTimestamp(s, opts.defaultYear),
   );
+  const starts = new Int32Array(headers.length);
+  const ends = new Int32Array(headers.length);
+  const values: string[] = new Array<string>(headers.length);
+
+  const fill = (line: string): boolean => {
+    if (splitter !== null && splitter.split(line, starts, ends)) {
+      for (let i = 0; i < headers.length; i++) values[i] = line.slice(starts[i], ends[i]);
+      return true;
+    }
+    const m = regex.exec(line);
+    if (m === null || m.groups === undefined) return false;
+    for (let i = 0; i < headers.length; i++) values[i] = m.groups[groupNames[i]] ?? '';
+    return true;
+  };
+
   return (raw) => {
     const line = stripLine(raw);
-    const m = regex.exec(line);
-    if (m === null || m.groups === undefined) return null;
-    const g = m.groups;
-    const values: Record<string, string> = {};
-    for (let i = 0; i < headers.length; i++) {
-      if (i !== contentIndex) values[headers[i]] = g[`h${i}`] ?? '';
+    if (!fill(line)) return null;
+    let timestamp: number | null = null;
+    if (tsIdx.length === 1) timestamp = parseText(values[tsIdx[0]]);
+    else if (tsIdx.length > 1) {
+      let tsText = values[tsIdx[0]];
+      for (let k = 1; k < tsIdx.length; k++) tsText += ' ' + values[tsIdx[k]];
+      timestamp = parseText(tsText);
     }
-    let tsText = '';
-    for (let k = 0; k < tsIdx.length; k++) tsText += (k > 0 ? ' ' : '') + (g[`h${tsIdx[k]}`] ?? '');
-    return {
-      content: g[`h${contentIndex}`] ?? '',
-      timestamp: tsIdx.length > 0 ? parseText(tsText) : null,
-      level: levelIdx >= 0 ? g[`h${levelIdx}`] : undefined,
-      stream: streamIdx >= 0 ? g[`h${streamIdx}`] : undefined,
-      headers: values,
-    };
+    return new LoghubLine(
+      values[contentIndex],
+      timestamp,
+      levelIdx >= 0 ? values[levelIdx] : undefined,
+      streamIdx >= 0 ? values[streamIdx] : undefined,
+      otherNames,
+      otherIdx.map((i) => values[i]),
+    );
   };
 }
 

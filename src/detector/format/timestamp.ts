@@ -13,18 +13,22 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
 
 interface Scan {
-  nums: number[];
-  lens: number[];
+  nums: Float64Array;
+  lens: Int32Array;
   /** Separator char code before each number (0 at start). */
-  seps: number[];
+  seps: Int32Array;
+  count: number;
   month: number;
   tz: number | null;
 }
 
+// reused across calls: this runs once per log line
+const MAX_NUMS = 16;
+const SCAN: Scan = { nums: new Float64Array(MAX_NUMS), lens: new Int32Array(MAX_NUMS), seps: new Int32Array(MAX_NUMS), count: 0, month: 0, tz: null };
+
 function scan(s: string): Scan | null {
-  const nums: number[] = [];
-  const lens: number[] = [];
-  const seps: number[] = [];
+  const { nums, lens, seps } = SCAN;
+  let count = 0;
   let month = 0;
   let tz: number | null = null;
   let sep = 0;
@@ -36,10 +40,11 @@ function scan(s: string): Scan | null {
       let v = 0;
       const start = i;
       while (i < n && isDigit(s.charCodeAt(i))) v = v * 10 + (s.charCodeAt(i++) - 48);
-      if (i - start > 17) return null;
-      nums.push(v);
-      lens.push(i - start);
-      seps.push(sep);
+      if (i - start > 17 || count === MAX_NUMS) return null;
+      nums[count] = v;
+      lens[count] = i - start;
+      seps[count] = sep;
+      count++;
       sep = 0;
       continue;
     }
@@ -47,11 +52,11 @@ function scan(s: string): Scan | null {
       const start = i;
       while (i < n && isAlpha(s.charCodeAt(i))) i++;
       const word = s.slice(start, i).toLowerCase();
-      if (word === 't' && nums.length > 0) { sep = 84; continue; }
+      if (word === 't' && count > 0) { sep = 84; continue; }
       if (word === 'z' || word === 'utc' || word === 'gmt') { tz = 0; continue; }
       if (word === 'am' || word === 'pm') {
         // 12-hour clocks: fix the hour already read (the 4th number of a full date, else the first)
-        const hi = nums.length >= 5 ? nums.length - (lens.length >= 6 ? 3 : 2) : -1;
+        const hi = count >= 5 ? count - (count >= 6 ? 3 : 2) : -1;
         if (hi >= 0) nums[hi] = (nums[hi] % 12) + (word === 'pm' ? 12 : 0);
         continue;
       }
@@ -60,7 +65,7 @@ function scan(s: string): Scan | null {
       sep = 32;
       continue;
     }
-    if ((c === 43 || c === 45) && tz === null && nums.length >= 5 && i + 1 < n && isDigit(s.charCodeAt(i + 1))) {
+    if ((c === 43 || c === 45) && tz === null && count >= 5 && i + 1 < n && isDigit(s.charCodeAt(i + 1))) {
       // +hh:mm / -hhmm after the time
       const sign = c === 43 ? 1 : -1;
       let j = i + 1;
@@ -84,7 +89,10 @@ function scan(s: string): Scan | null {
     if (sep === 0 || sep === 32) sep = c;
     i++;
   }
-  return { nums, lens, seps, month, tz };
+  SCAN.count = count;
+  SCAN.month = month;
+  SCAN.tz = tz;
+  return SCAN;
 }
 
 function ms(v: number, len: number): number {
@@ -94,10 +102,20 @@ function ms(v: number, len: number): number {
   return Math.floor(v / Math.pow(10, len - 3));
 }
 
+// Date.UTC is the costly part; consecutive lines share the hour
+let lastHourKey = -1;
+let lastHourMs = 0;
+
 function build(y: number, mo: number, d: number, h: number, mi: number, sec: number, milli: number, tz: number | null): number | null {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60) return null;
-  const t = Date.UTC(y, mo - 1, d, h, mi, sec, milli);
-  return Number.isFinite(t) ? t - (tz ?? 0) * 60_000 : null;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60 || y < 0 || y > 9999) return null;
+  const key = ((y * 13 + mo) * 32 + d) * 25 + h;
+  if (key !== lastHourKey) {
+    const t = Date.UTC(y, mo - 1, d, h);
+    if (!Number.isFinite(t)) return null;
+    lastHourKey = key;
+    lastHourMs = t;
+  }
+  return lastHourMs + mi * 60_000 + sec * 1000 + milli - (tz ?? 0) * 60_000;
 }
 
 /** Parses a timestamp string; null when it cannot tell. `defaultYear` fills in year-less layouts. */
@@ -107,7 +125,7 @@ export function parseTimestamp(text: string, defaultYear = new Date().getUTCFull
   const sc = scan(s);
   if (!sc) return null;
   const { nums, lens, seps, month } = sc;
-  const k = nums.length;
+  const k = sc.count;
   if (k === 0) return null;
   // epoch seconds (10 digits) or ms (13), optionally with a fraction
   if (month === 0 && (k === 1 || (k === 2 && seps[1] === 46)) && (lens[0] === 10 || lens[0] === 13)) {

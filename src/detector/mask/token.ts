@@ -35,10 +35,16 @@ const isClose = (c: number) =>
   c === 41 || c === 93 || c === 125 || c === 34 || c === 39 || c === 62 || c === 44 || c === 59 || c === 46 || c === 58 || c === 33 || c === 63; // ) ] } " ' > , ; . : ! ?
 
 /**
- * Masks one token of `s` in [start, end). Returns the token itself when it is constant (no new
- * string), or its masked form. The caller guarantees start < end and no whitespace inside.
+ * Where the wildcard goes in the last planned token: the masked token is always
+ * `s[start, x) + "<*>" + s[plan.y, end)`, so the hot path can hash it without building it.
  */
-export function maskToken(s: string, start: number, end: number): string {
+export const plan = { y: 0 };
+
+/**
+ * Plans the masking of one token of `s` in [start, end) (no whitespace inside). Returns -1 when
+ * the token stays as it is; else x, with the masked form `s[start, x) + "<*>" + s[plan.y, end)`.
+ */
+export function planToken(s: string, start: number, end: number): number {
   let flags = 0;
   let slashes = 0;
   let digits = 0;
@@ -55,43 +61,76 @@ export function maskToken(s: string, start: number, end: number): string {
   }
   if ((flags & (C.digit | C.slash | C.at | C.eq | C.star | C.colon)) === 0) {
     // an empty bracket pair is an empty value: `()` where others have `(host)`
-    return end - start === 2 && isEmptyPair(s.charCodeAt(start), s.charCodeAt(start + 1)) ? s[start] + WILDCARD + s[start + 1] : s.slice(start, end);
+    if (end - start === 2 && isEmptyPair(s.charCodeAt(start), s.charCodeAt(start + 1))) {
+      plan.y = start + 1;
+      return start + 1;
+    }
+    return -1;
   }
   // peel brackets and trailing punctuation (never the `>` that closes a `<*>`)
   let a = start;
   let b = end;
   while (a < b && isOpen(s.charCodeAt(a)) && !s.startsWith(WILDCARD, a)) a++;
   while (b > a && isClose(s.charCodeAt(b - 1)) && !(b - a >= 3 && s.startsWith(WILDCARD, b - 3))) b--;
-  if (a >= b) return s.slice(start, end);
+  if (a >= b) return -1;
   // `key:value` only with one colon and a plain word key (not IPv6, not a time)
-  const kv = firstEq > a ? firstEq : firstColon > a && (flags & C.digit) !== 0 && !hasCharIn(s, 58, firstColon + 1, b) && isWord(s, a, firstColon) ? firstColon : -1;
+  const kv = firstEq > a ? firstEq : firstColon > a && digits > 0 && !hasCharIn(s, 58, firstColon + 1, b) && isWord(s, a, firstColon) ? firstColon : -1;
   if (kv > a && kv < b - 1 && isKey(s, a, kv)) {
     // key=value (or key:value with a number): the key stays; the value is variable when it
     // looks like one. A plain word value (`user=root`, `state=RUNNING`) may be what tells two
     // events apart, so it stays unless the miner sees it vary; a dotted value (a host name,
     // a file name, a version) is variable.
-    const v = maskToken(s, kv + 1, b);
-    if (v === s.slice(kv + 1, b)) {
-      if (s.lastIndexOf('.', b - 2) <= kv) return s.slice(start, end);
-      return s.slice(start, kv + 1) + WILDCARD + s.slice(b, end);
-    }
-    return s.slice(start, kv + 1) + v + s.slice(b, end);
+    const x = planToken(s, kv + 1, b);
+    if (x >= 0) return x; // plan.y already points past the value's wildcard; the tail follows
+    if (!hasCharIn(s, 46, kv + 1, b - 1)) return -1;
+    plan.y = b;
+    return kv + 1;
   }
-  if ((flags & (C.digit | C.slash | C.at | C.star)) === 0) return s.slice(start, end);
-  const core = b - a;
-  let variable = digits >= 2 || (flags & C.star && s.slice(a, b).includes(WILDCARD));
+  if ((flags & (C.digit | C.slash | C.at | C.star)) === 0) return -1;
+  let variable = digits >= 2 || ((flags & C.star) !== 0 && hasWildcardIn(s, a, b));
   if (!variable && flags & C.at) variable = isEmail(s, a, b);
-  if (!variable && flags & C.slash) variable = slashes >= 2 || (s.indexOf('://', a) > a && s.indexOf('://', a) < b);
+  if (!variable && flags & C.slash) variable = slashes >= 2 || hasUrlScheme(s, a, b);
   if (!variable && digits === 1) {
     // a word ending in one digit (`ssh2`, `eth0`, `IRQ0`, `PendingReds:1`) masks just the digit, so
     // `eth<*>` and `alt<*>` stay apart while `IRQ0`/`IRQ2` agree; anything else with digits is a
     // number, id, address or time, and the whole token is variable
-    if (isWordDigit(s, a, b)) return s.slice(start, b - 1) + WILDCARD + s.slice(b, end);
+    if (isWordDigit(s, a, b)) {
+      plan.y = b;
+      return b - 1;
+    }
     variable = true;
   }
-  if (!variable) return s.slice(start, end);
-  if (a === start && b === end) return WILDCARD;
-  return s.slice(start, a) + WILDCARD + s.slice(b, end);
+  if (!variable) return -1;
+  plan.y = b;
+  return a;
+}
+
+/** The masked form of one token (the token itself when it is constant). */
+export function maskToken(s: string, start: number, end: number): string {
+  const x = planToken(s, start, end);
+  if (x < 0) return s.slice(start, end);
+  const y = plan.y;
+  if (x === start && y === end) return WILDCARD;
+  return s.slice(start, x) + WILDCARD + s.slice(y, end);
+}
+
+/** Whether a planned masked token is nothing but the wildcard and punctuation around it. */
+export function plannedIsVariable(s: string, start: number, x: number, y: number, end: number): boolean {
+  for (let i = start; i < x; i++) if (isWordCode(s.charCodeAt(i))) return false;
+  for (let i = y; i < end; i++) if (isWordCode(s.charCodeAt(i))) return false;
+  return true;
+}
+
+const isWordCode = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95 || c >= 128;
+
+function hasWildcardIn(s: string, a: number, b: number): boolean {
+  const i = s.indexOf(WILDCARD, a);
+  return i >= 0 && i + 3 <= b;
+}
+
+function hasUrlScheme(s: string, a: number, b: number): boolean {
+  const i = s.indexOf('://', a);
+  return i > a && i < b;
 }
 
 /** True when a masked token is only wildcards and punctuation (`<*>`, `(<*>`, `[<*>]`, `<*>:<*>,`). */
@@ -137,9 +176,20 @@ const DATE_WORDS = new Set([
   'july', 'august', 'september', 'october', 'november', 'december',
 ]);
 
+const DATE_PREFIXES = new Set([...DATE_WORDS].map((w) => (w.charCodeAt(0) << 16) | (w.charCodeAt(1) << 8) | w.charCodeAt(2)));
+
 /** Weekday or month name (the caller checks it sits next to a date number, the timestamp masker). */
 export function isDateWord(t: string): boolean {
-  return t.length >= 3 && t.length <= 9 && DATE_WORDS.has(t.toLowerCase());
+  return isDateWordAt(t, 0, t.length);
+}
+
+/** isDateWord on s[a, b) without slicing unless the 3-letter prefix already fits. */
+export function isDateWordAt(s: string, a: number, b: number): boolean {
+  const n = b - a;
+  if (n < 3 || n > 9) return false;
+  const key = ((s.charCodeAt(a) | 32) << 16) | ((s.charCodeAt(a + 1) | 32) << 8) | (s.charCodeAt(a + 2) | 32);
+  if (!DATE_PREFIXES.has(key)) return false;
+  return n === 3 || DATE_WORDS.has(s.slice(a, b).toLowerCase());
 }
 
 function hasCharIn(s: string, c: number, from: number, to: number): boolean {

@@ -14,7 +14,7 @@
 import type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner } from './types.js';
 import { applyMasks, globalize } from '../mask/index.js';
 import { isVariableToken, WILDCARD } from '../mask/token.js';
-import { createTokenBuffers, tokenize } from './tokenize.js';
+import { createTokenBuffers, hashSignature, maskedTokens, signatureTokens, tokenizeLine } from './tokenize.js';
 import { find, fits, generalize, renderTemplate, type Cluster } from './cluster.js';
 import { templateIdFor } from './id.js';
 import { readState, writeState } from './state.js';
@@ -53,7 +53,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const maxCache = opts.maxCacheEntries ?? 500_000;
   const clusters: Cluster[] = [];
   const byId = new Map<string, Cluster>();
-  const exact = new Map<string, Cluster>();
+  const exact = new Map<number, Cluster>();
   const generalByLength = new Map<number, Cluster[]>();
   const families = new Map<string, Cluster[]>();
   const buf = createTokenBuffers();
@@ -157,22 +157,26 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
 
   for (const saved of readState(opts.state)) {
     const c = newCluster(saved.tokens, saved.sig, saved.id, saved.count);
-    if (!c.general) exact.set(saved.sig.join(' '), c);
+    if (!c.general) exact.set(hashSignature(saved.sig), c);
   }
 
-  const remember = (key: string, c: Cluster) => {
+  const remember = (key: number, c: Cluster) => {
     if (exact.size >= maxCache) {
       // keep the map bounded; templates survive and re-enter through matchGeneral/new keys
       exact.clear();
-      for (const x of clusters) if (x.parent === null && !x.general) exact.set(x.sig.join(' '), x);
+      for (const x of clusters) if (x.parent === null && !x.general) exact.set(hashSignature(x.sig), x);
     }
     exact.set(key, c);
   };
 
-  const lookup = (key: string): Cluster | undefined => {
+  /** The line's signature strings, built only on a cache miss. */
+  let sig: string[] = [];
+
+  const lookup = (key: number): Cluster | undefined => {
     const hit = exact.get(key);
     if (hit !== undefined) return hit.parent === null ? hit : find(hit);
-    const g = matchGeneral(buf.sig, buf.sigLength);
+    sig = signatureTokens(buf);
+    const g = matchGeneral(sig, sig.length);
     if (g !== undefined) remember(key, g);
     return g;
   };
@@ -184,11 +188,10 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
    * position already proven variable), and shares at least half its tokens as constants. Two
    * different words never merge here; that takes a family (see joinFamilies).
    */
-  const similar = (key: string): Cluster | undefined => {
-    const n = buf.length;
+  const similar = (key: number, m: readonly string[]): Cluster | undefined => {
+    const n = m.length;
     const list = byLength.get(n);
     if (!list || n === 0) return undefined;
-    const m = buf.masked;
     let best: Cluster | undefined;
     let bestSame = 0;
     for (const c of list) {
@@ -216,31 +219,28 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
 
   function add(content: string): MinedLine {
     const masked = masks.length > 0 ? applyMasks(content, masks) : content;
-    const key = tokenize(masked, buf, builtin);
+    const key = tokenizeLine(masked, buf, builtin);
     let c = lookup(key);
     let isNew = false;
-    if (c === undefined) c = similar(key);
     if (c === undefined) {
-      c = newCluster(buf.masked.slice(0, buf.length), buf.sig.slice(0, buf.sigLength));
-      remember(key, c);
-      isNew = true;
-      c = joinFamilies(c);
-      if (c.parent !== null) c = find(c);
-    } else if (c.tokens.length === buf.length && c.text !== null) {
-      const next = generalize(c.tokens, buf.masked, buf.length);
-      if (next !== c.tokens) {
-        c.tokens = next;
-        c.text = null;
+      const tokens = maskedTokens(buf);
+      c = similar(key, tokens);
+      if (c === undefined) {
+        c = newCluster(tokens, sig);
+        remember(key, c);
+        isNew = true;
+        c = joinFamilies(c);
+        if (c.parent !== null) c = find(c);
       }
     }
     c.count++;
     lastIndex = c.index;
-    return new MinedResult(c.id, renderTemplate(c), isNew, c.tokens, masked);
+    return new MinedResult(c.id, c.text ?? renderTemplate(c), isNew, c.tokens, masked);
   }
 
   function match(content: string): MinedLine | undefined {
     const masked = masks.length > 0 ? applyMasks(content, masks) : content;
-    const key = tokenize(masked, buf, builtin);
+    const key = tokenizeLine(masked, buf, builtin);
     const c = lookup(key);
     if (c === undefined) return undefined;
     lastIndex = c.index;
