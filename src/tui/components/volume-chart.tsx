@@ -1,0 +1,28 @@
+/** Event volume over time as a sparkline, with ▲ under the buckets the detector flagged. */
+import { Box, Text } from 'ink';
+import type { HistogramView } from '../run-view-types.js';
+import { sparkline } from '../format.js';
+import { useTheme } from '../theme.js';
+
+export interface VolumeChartProps {
+  readonly histogram: HistogramView;
+  readonly width: number;
+}
+
+const LABEL = 'volume  ';
+
+export function VolumeChart({ histogram, width }: VolumeChartProps) {
+  const theme = useTheme();
+  const { bars, marks } = sparkline(histogram.counts, histogram.anomalous, Math.max(1, width - LABEL.length));
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        {LABEL}
+        {Array.from(bars).map((b, i) => (
+          <Text key={i} color={marks[i] === '▲' ? theme.color('anomaly') : theme.color('accent')}>{b}</Text>
+        ))}
+      </Text>
+      <Text wrap="truncate-end" color={theme.color('anomaly')}>{' '.repeat(LABEL.length)}{marks || ' '}</Text>
+    </Box>
+  );
+}

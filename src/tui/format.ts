@@ -1,0 +1,74 @@
+/** Small, pure formatters for the TUI (durations, counts, bars, sparklines). */
+
+/** `850ms`, `4.2s`, `3m05s`, `1h02m`. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** Elapsed wall clock for the header: `00:42`, `12:05`, `1:02:03`. */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/** A quantity in its unit: bytes get binary units, everything else a grouped count. */
+export function formatQuantity(n: number, unit: string): string {
+  return unit === 'bytes' ? formatBytes(n) : `${formatCount(n)} ${unit}`;
+}
+
+/** `[██████░░░░]` of `width` cells (including the brackets). */
+export function progressBar(current: number, total: number, width: number): string {
+  const inner = Math.max(1, width - 2);
+  const ratio = total > 0 ? Math.min(1, Math.max(0, current / total)) : 0;
+  const full = Math.round(ratio * inner);
+  return `[${'█'.repeat(full)}${'░'.repeat(inner - full)}]`;
+}
+
+const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
+
+/**
+ * Fits a histogram into `width` columns (summing neighbouring buckets; a column is anomalous
+ * when any bucket in it is) and draws it as block characters.
+ */
+export function sparkline(
+  counts: readonly number[],
+  anomalous: readonly boolean[],
+  width: number,
+): { readonly bars: string; readonly marks: string } {
+  if (counts.length === 0 || width <= 0) return { bars: '', marks: '' };
+  const cols = Math.min(width, counts.length);
+  const sums: number[] = new Array(cols).fill(0);
+  const flags: boolean[] = new Array(cols).fill(false);
+  counts.forEach((c, i) => {
+    const col = Math.min(cols - 1, Math.floor((i * cols) / counts.length));
+    sums[col] += c;
+    flags[col] = flags[col] || !!anomalous[i];
+  });
+  const max = Math.max(...sums);
+  const bars = sums.map((s) => (max <= 0 ? BLOCKS[0] : BLOCKS[Math.min(7, Math.floor((s / max) * 7.999))])).join('');
+  const marks = flags.map((f) => (f ? '▲' : ' ')).join('').trimEnd();
+  return { bars, marks };
+}
