@@ -1,0 +1,61 @@
+/**
+ * The detection config (what download_config_yaml fetches): validated with positions, defaults
+ * taken from the detector's own so `detect` without a config and the pipeline agree.
+ */
+import { ErrorCode } from '../errors.js';
+import { DEFAULT_DETECTION_CONFIG as D } from '../detector/defaults.js';
+import { AnomalyKind, SEVERITY_ORDER, type DetectionConfig, type KindRule } from './detection-types.js';
+import { bool, def, list, num, obj, oneOf, opt, parseYaml, regex, req, str, strOrNum, type Schema } from './yaml-schema.js';
+
+const severity = () => oneOf(SEVERITY_ORDER);
+// Deliberately simple: catches typos like "oncall@" or "ops example.com", not every RFC 5322 corner.
+const email = () => str({ pattern: /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[A-Za-z0-9-]{2,}$/, what: 'an email address' });
+
+const kindRule: Schema<KindRule> = obj({
+  enabled: def(bool(), true),
+  minScore: def(num({ min: 0 }), 0),
+  severity: opt(severity()),
+});
+
+const kinds = obj(
+  Object.fromEntries(Object.values(AnomalyKind).map((k) => [k, opt(kindRule)])) as Record<AnomalyKind, ReturnType<typeof opt<KindRule>>>,
+);
+
+const schema = obj({
+  // A YAML number (`version: 3`) is taken as the string "3": teams write versions both ways.
+  version: req(strOrNum()),
+  thresholds: def(
+    obj({
+      bucketSeconds: def(num({ int: true, min: 10, max: 86_400 }), D.thresholds.bucketSeconds),
+      spikeFactor: def(num({ gt: 1 }), D.thresholds.spikeFactor),
+      dropFactor: def(num({ gt: 1 }), D.thresholds.dropFactor),
+      errorRateFactor: def(num({ gt: 1 }), D.thresholds.errorRateFactor),
+      minCount: def(num({ int: true, min: 1 }), D.thresholds.minCount),
+      rareMaxCount: def(num({ int: true, min: 1 }), D.thresholds.rareMaxCount),
+    }),
+    D.thresholds,
+  ),
+  rules: def(
+    obj({
+      minSeverity: def(severity(), D.rules.minSeverity),
+      kinds: def(kinds, {} as never),
+    }),
+    D.rules as never,
+  ),
+  ignore: def(list(regex()), []),
+  notify: def(
+    obj({
+      recipients: def(list(email()), []),
+      minSeverity: def(severity(), D.notify.minSeverity),
+      subjectPrefix: def(str({ nonEmpty: false }), D.notify.subjectPrefix),
+    }),
+    D.notify as never,
+  ),
+});
+
+export function parseDetectionConfig(text: string, source: string): DetectionConfig {
+  const raw = parseYaml(text, source, ErrorCode.CONFIG_INVALID, schema);
+  // Drop kinds the file did not mention so `kinds` only holds real overrides.
+  const kindsOut = Object.fromEntries(Object.entries(raw.rules.kinds).filter(([, v]) => v !== undefined));
+  return { ...raw, rules: { ...raw.rules, kinds: kindsOut } } as DetectionConfig;
+}

@@ -1,0 +1,216 @@
+/**
+ * A small declarative validator over YAML documents that keeps every node's position, so an error
+ * reads `settings.yaml:12:5 thresholds.spikeFactor: expected a number > 1, got "high"`.
+ * Schemas are plain functions from a YAML node to a typed value; they throw ConfigError.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { ConfigError, ErrorCode } from '../errors.js';
+
+type Code = typeof ErrorCode.CONFIG_INVALID | typeof ErrorCode.SETTINGS_INVALID;
+
+export interface At {
+  readonly file: string;
+  readonly code: Code;
+  readonly lc: LineCounter;
+  readonly path: string;
+  /** The node being validated, or its parent when the key is missing (for the position). */
+  readonly node: Node | null;
+}
+
+export type Schema<T> = (node: Node | null, at: At) => T;
+
+export function fail(at: At, problem: string, node: Node | null = at.node): never {
+  const offset = node?.range?.[0];
+  const pos = offset === undefined ? undefined : at.lc.linePos(offset);
+  throw new ConfigError(at.code, { file: at.file, line: pos?.line, column: pos?.col, field: at.path || undefined }, problem);
+}
+
+function child(at: At, key: string | number, node: Node | null): At {
+  const path = typeof key === 'number' ? `${at.path}[${key}]` : at.path ? `${at.path}.${key}` : key;
+  return { ...at, path, node: node ?? at.node };
+}
+
+/** How a value looks in a message: quoted strings, plain numbers, "a list", "a mapping". */
+export function describe(node: Node | null): string {
+  if (node === null) return 'nothing';
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'null';
+    const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
+    return s.length > 60 ? s.slice(0, 57) + '..."' : s;
+  }
+  return 'an unsupported value';
+}
+
+export const str =
+  (opts: { nonEmpty?: boolean; pattern?: RegExp; what?: string } = {}): Schema<string> =>
+  (node, at) => {
+    if (!isScalar(node) || typeof node.value !== 'string') fail(at, `expected ${opts.what ?? 'a string'}, got ${describe(node)}`);
+    const v = node.value as string;
+    if ((opts.nonEmpty ?? true) && v.trim() === '') fail(at, `expected ${opts.what ?? 'a non-empty string'}, got ""`);
+    if (opts.pattern && !opts.pattern.test(v)) fail(at, `expected ${opts.what ?? `a string matching ${opts.pattern}`}, got ${describe(node)}`);
+    return v;
+  };
+
+/** A string, but a YAML number is accepted and stringified (`version: 3` means "3"). */
+export const strOrNum = (): Schema<string> => (node, at) => {
+  if (isScalar(node) && typeof node.value === 'number') return String(node.value);
+  return str()(node, at);
+};
+
+export const num =
+  (opts: { min?: number; gt?: number; max?: number; int?: boolean } = {}): Schema<number> =>
+  (node, at) => {
+    const bounds = [
+      opts.gt !== undefined ? `> ${opts.gt}` : '',
+      opts.min !== undefined ? `>= ${opts.min}` : '',
+      opts.max !== undefined ? `<= ${opts.max}` : '',
+    ].filter(Boolean).join(' and ');
+    const what = `${opts.int ? 'an integer' : 'a number'}${bounds ? ' ' + bounds : ''}`;
+    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value)) fail(at, `expected ${what}, got ${describe(node)}`);
+    const v = node.value as number;
+    if ((opts.int && !Number.isInteger(v)) || (opts.gt !== undefined && !(v > opts.gt)) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+      fail(at, `expected ${what}, got ${describe(node)}`);
+    }
+    return v;
+  };
+
+export const bool = (): Schema<boolean> => (node, at) => {
+  if (!isScalar(node) || typeof node.value !== 'boolean') fail(at, `expected true or false, got ${describe(node)}`);
+  return node.value as boolean;
+};
+
+export const oneOf =
+  <const T extends string>(values: readonly T[]): Schema<T> =>
+  (node, at) => {
+    if (!isScalar(node) || typeof node.value !== 'string' || !values.includes(node.value as T)) {
+      fail(at, `expected one of ${values.join(', ')}, got ${describe(node)}`);
+    }
+    return node.value as T;
+  };
+
+/** A string that must compile as a JavaScript regular expression. */
+export const regex = (): Schema<string> => (node, at) => {
+  const v = str()(node, at);
+  try {
+    new RegExp(v);
+  } catch (err) {
+    fail(at, `not a valid regular expression: ${(err as Error).message}`);
+  }
+  return v;
+};
+
+export const list =
+  <T>(item: Schema<T>, opts: { min?: number; single?: boolean } = {}): Schema<T[]> =>
+  (node, at) => {
+    // `paths: logs/*.log` is as clear as a one-item list; accept it where a single value makes sense.
+    if (opts.single && isScalar(node)) return [item(node, at)];
+    if (!isSeq(node)) fail(at, `expected a list, got ${describe(node)}`);
+    const out = node.items.map((n, i) => item(n as Node, child(at, i, n as Node)));
+    if (opts.min !== undefined && out.length < opts.min) fail(at, `expected at least ${opts.min} item${opts.min === 1 ? '' : 's'}, got ${out.length}`);
+    return out;
+  };
+
+export interface Field<T> {
+  readonly schema: Schema<T>;
+  readonly required?: boolean;
+  readonly default?: T | (() => T);
+}
+
+export const req = <T>(schema: Schema<T>): Field<T> => ({ schema, required: true });
+export const opt = <T>(schema: Schema<T>): Field<T | undefined> => ({ schema });
+export const def = <T>(schema: Schema<T>, value: T | (() => T)): Field<T> => ({ schema, default: value });
+
+type Shape = Record<string, Field<unknown>>;
+type Out<S extends Shape> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };
+
+function closest(word: string, options: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const o of options) {
+    const d = editDistance(word.toLowerCase(), o.toLowerCase());
+    if (d < bestD) [best, bestD] = [o, d];
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+export interface ObjectOptions {
+  /** Keys that must never appear, with the message to give (e.g. secrets that belong in env vars). */
+  readonly forbidden?: Readonly<Record<string, string>>;
+  /** Keys accepted and ignored (e.g. `type` consumed by a tagged union). */
+  readonly ignore?: readonly string[];
+}
+
+export const obj =
+  <S extends Shape>(shape: S, opts: ObjectOptions = {}): Schema<Out<S>> =>
+  (node, at) => {
+    if (node !== null && !isMap(node)) fail(at, `expected a mapping, got ${describe(node)}`);
+    const present = new Map<string, Pair>();
+    for (const pair of node?.items ?? []) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const keyAt = child(at, key, (pair.key as Node) ?? null);
+      if (opts.forbidden && key in opts.forbidden) fail(keyAt, opts.forbidden[key]!);
+      if (opts.ignore?.includes(key)) continue;
+      if (!(key in shape)) {
+        const hint = closest(key, Object.keys(shape));
+        fail(keyAt, `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${Object.keys(shape).join(', ')}`);
+      }
+      present.set(key, pair as Pair);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(shape)) {
+      const pair = present.get(key);
+      const valueNode = (pair?.value as Node | null | undefined) ?? null;
+      const isNull = valueNode === null || (isScalar(valueNode) && valueNode.value === null);
+      if (!pair || isNull) {
+        if (field.required) fail(child(at, key, (pair?.key as Node) ?? node), pair ? 'must not be empty' : 'is required');
+        const d = field.default;
+        if (d !== undefined) out[key] = typeof d === 'function' ? (d as () => unknown)() : d;
+        continue;
+      }
+      out[key] = field.schema(valueNode, child(at, key, valueNode));
+    }
+    return out as Out<S>;
+  };
+
+/** A union picked by a `type` key: `{ type: file, ... } | { type: cloudwatch, ... }`. */
+export const tagged =
+  <M extends Record<string, Schema<object>>>(variants: M): Schema<{ [K in keyof M]: ReturnType<M[K]> & { type: K } }[keyof M]> =>
+  (node, at) => {
+    if (!isMap(node)) fail(at, `expected a mapping with a "type", got ${describe(node)}`);
+    const typeNode = (node.get('type', true) as Node | undefined) ?? null;
+    const typeAt = child(at, 'type', typeNode ?? node);
+    const kind = oneOf(Object.keys(variants))(typeNode, typeAt);
+    return { type: kind, ...variants[kind]!(node, at) } as never;
+  };
+
+/** Parse YAML text and validate it; syntax errors also carry file:line:col. */
+export function parseYaml<T>(text: string, file: string, code: Code, schema: Schema<T>): T {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const at: At = { file, code, lc, path: '', node: null };
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0]);
+    const first = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(code, { file, line: pos.line, column: pos.col }, `invalid YAML: ${first}`);
+  }
+  const root = (doc.contents as Node | null) ?? null;
+  return schema(root, { ...at, node: root });
+}
