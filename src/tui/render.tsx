@@ -48,10 +48,12 @@ export function renderRunTui(opts: RenderRunTuiOptions): Promise<void> {
   const stdin = opts.stdin ?? process.stdin;
   const stderr = opts.stderr ?? process.stderr;
   const fps = opts.fps ?? DEFAULT_FPS;
-  // Subscribe now: the run may emit its first events before React's effects have run.
-  const held = holdEvents(opts.events$);
+  let held: ReturnType<typeof holdEvents<BusEvent>> | undefined;
   const done = (async () => {
     try {
+      // Subscribe now (this part runs synchronously): the run may emit its first events before
+      // React's effects have run.
+      held = holdEvents(opts.events$);
       const instance = render(
         <RunTuiApp
           events$={held.events$}
@@ -72,7 +74,7 @@ export function renderRunTui(opts: RenderRunTuiOptions): Promise<void> {
       stderr.write(`\nlog-anomaly: the terminal UI failed: ${msg}; ${rest}\n`);
       throw err;
     } finally {
-      held.release();
+      held?.release();
       restoreTerminal(stdout, stdin);
     }
   })();

@@ -28,7 +28,11 @@ export function useRunView(events$: Observable<BusEvent>, fps = DEFAULT_FPS): Ru
     };
     const sub = events$.subscribe({
       next(e) {
-        current = reduceRunView(current, e);
+        try {
+          current = reduceRunView(current, e);
+        } catch {
+          return; // a malformed (e.g. remote) event must not take the screen down; skip it
+        }
         if (isFinalRunEvent(e)) flush();
         else schedule();
       },

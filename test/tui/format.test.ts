@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDuration, formatElapsed, formatQuantity, progressBar, sparkline } from '../../src/tui/format.js';
+
+describe('tui formatters', () => {
+  it('durations and elapsed times', () => {
+    expect([850, 4_200, 185_000, 3_725_000].map(formatDuration)).toEqual(['850ms', '4.2s', '3m05s', '1h02m']);
+    expect(formatDuration(undefined)).toBe('');
+    expect([42_000, 725_000, 3_723_000].map(formatElapsed)).toEqual(['00:42', '12:05', '1:02:03']);
+  });
+
+  it('quantities: bytes get units, counts get separators', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1_300_000)).toBe('1.2 MB');
+    expect(formatQuantity(48_213, 'lines')).toBe('48,213 lines');
+    expect(formatQuantity(5_000, 'bytes')).toBe('4.9 KB');
+  });
+
+  it('a progress bar fills in proportion and never overflows', () => {
+    expect(progressBar(3, 6, 12)).toBe('[█████░░░░░]');
+    expect(progressBar(9, 6, 6)).toBe('[████]');
+    expect(progressBar(0, 0, 6)).toBe('[░░░░]');
+  });
+
+  it('a sparkline fits the width, keeps the peak, and marks anomalous buckets', () => {
+    const s = sparkline([1, 1, 1, 8, 1, 1], [false, false, false, true, false, false], 20);
+    expect(s.bars).toBe('▁▁▁█▁▁');
+    expect(s.marks).toBe('   ▲');
+    // 12 buckets into 4 columns: sums of 3, a column is anomalous if any of its buckets is
+    const f = sparkline([1, 1, 1, 1, 1, 1, 9, 9, 9, 1, 1, 1], [false, false, false, false, false, false, false, true, false, false, false, false], 4);
+    expect(f.bars).toBe('▁▁█▁');
+    expect(f.marks).toBe('  ▲');
+    expect(sparkline([], [], 10)).toEqual({ bars: '', marks: '' });
+  });
+});
