@@ -7,28 +7,27 @@
  */
 export const WILDCARD = '<*>';
 
-const enum C {
-  digit = 1,
-  alpha = 2,
-  slash = 4,
-  at = 8,
-  colon = 16,
-  eq = 32,
-  dot = 64,
-  star = 128,
-}
+// char classes as plain numeric constants (an enum object costs a property load per char)
+const DIGIT = 1;
+const ALPHA = 2;
+const SLASH = 4;
+const AT = 8;
+const COLON = 16;
+const EQ = 32;
+const DOT = 64;
+const STAR = 128;
 
 const CLASS = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) CLASS[c] = C.digit;
-for (let c = 65; c <= 90; c++) CLASS[c] = C.alpha;
-for (let c = 97; c <= 122; c++) CLASS[c] = C.alpha;
-CLASS[47] = C.slash;
-CLASS[92] = C.slash; // backslash paths (Windows)
-CLASS[64] = C.at;
-CLASS[58] = C.colon;
-CLASS[61] = C.eq;
-CLASS[46] = C.dot;
-CLASS[42] = C.star;
+for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
+for (let c = 65; c <= 90; c++) CLASS[c] = ALPHA;
+for (let c = 97; c <= 122; c++) CLASS[c] = ALPHA;
+CLASS[47] = SLASH;
+CLASS[92] = SLASH; // backslash paths (Windows)
+CLASS[64] = AT;
+CLASS[58] = COLON;
+CLASS[61] = EQ;
+CLASS[46] = DOT;
+CLASS[42] = STAR;
 
 const isOpen = (c: number) => c === 40 || c === 91 || c === 123 || c === 34 || c === 39 || c === 60; // ( [ { " ' <
 const isClose = (c: number) =>
@@ -52,14 +51,14 @@ export function planToken(s: string, start: number, end: number): number {
   let firstColon = -1;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
-    const k = c < 128 ? CLASS[c] : C.alpha;
+    const k = c < 128 ? CLASS[c] : ALPHA;
     flags |= k;
-    if (k === C.digit) digits++;
-    else if (k === C.slash) slashes++;
-    else if (k === C.eq && firstEq < 0) firstEq = i;
-    else if (k === C.colon && firstColon < 0) firstColon = i;
+    if (k === DIGIT) digits++;
+    else if (k === SLASH) slashes++;
+    else if (k === EQ && firstEq < 0) firstEq = i;
+    else if (k === COLON && firstColon < 0) firstColon = i;
   }
-  if ((flags & (C.digit | C.slash | C.at | C.eq | C.star | C.colon)) === 0) {
+  if ((flags & (DIGIT | SLASH | AT | EQ | STAR | COLON)) === 0) {
     // an empty bracket pair is an empty value: `()` where others have `(host)`
     if (end - start === 2 && isEmptyPair(s.charCodeAt(start), s.charCodeAt(start + 1))) {
       plan.y = start + 1;
@@ -86,10 +85,10 @@ export function planToken(s: string, start: number, end: number): number {
     plan.y = b;
     return kv + 1;
   }
-  if ((flags & (C.digit | C.slash | C.at | C.star)) === 0) return -1;
-  let variable = digits >= 2 || ((flags & C.star) !== 0 && hasWildcardIn(s, a, b));
-  if (!variable && flags & C.at) variable = isEmail(s, a, b);
-  if (!variable && flags & C.slash) variable = slashes >= 2 || hasUrlScheme(s, a, b);
+  if ((flags & (DIGIT | SLASH | AT | STAR)) === 0) return -1;
+  let variable = digits >= 2 || ((flags & STAR) !== 0 && hasWildcardIn(s, a, b));
+  if (!variable && flags & AT) variable = isEmail(s, a, b);
+  if (!variable && flags & SLASH) variable = slashes >= 2 || hasUrlScheme(s, a, b);
   if (!variable && digits === 1) {
     // a word ending in one digit (`ssh2`, `eth0`, `IRQ0`, `PendingReds:1`) masks just the digit, so
     // `eth<*>` and `alt<*>` stay apart while `IRQ0`/`IRQ2` agree; anything else with digits is a
@@ -144,8 +143,8 @@ export function isVariableToken(t: string): boolean {
       i += 2;
       continue;
     }
-    const k = c < 128 ? CLASS[c] : C.alpha;
-    if (k === C.alpha || k === C.digit || c === 95) return false;
+    const k = c < 128 ? CLASS[c] : ALPHA;
+    if (k === ALPHA || k === DIGIT || c === 95) return false;
   }
   return star;
 }
@@ -210,7 +209,7 @@ function isKey(s: string, a: number, eq: number): boolean {
   for (let i = a; i < eq; i++) {
     const c = s.charCodeAt(i);
     const k = c < 128 ? CLASS[c] : 0;
-    if (!(k === C.alpha || k === C.digit || c === 95 || c === 45 || c === 46)) return false;
+    if (!(k === ALPHA || k === DIGIT || c === 95 || c === 45 || c === 46)) return false;
   }
   return true;
 }

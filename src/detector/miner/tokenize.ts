@@ -54,41 +54,47 @@ const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 160 || c
 
 const M1 = 0x01000193;
 const M2 = 0x5bd1e995;
-let h1 = 0;
-let h2 = 0;
+const SEED1 = 0x811c9dc5 | 0;
+const SEED2 = 0x2545f491;
 
-function feed(s: string, from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, M1);
-    h2 = Math.imul(h2 ^ c, M2);
-  }
-}
-
-function feedCode(c: number): void {
-  h1 = Math.imul(h1 ^ c, M1);
-  h2 = Math.imul(h2 ^ c, M2);
-}
-
-function finish(k: number): number {
-  feedCode(k);
+// The hash state lives in locals (module-level lets would box every intermediate value).
+function combine(h1: number, h2: number, k: number): number {
+  h1 = Math.imul(h1 ^ k, M1);
+  h2 = Math.imul(h2 ^ k, M2);
   return (h1 >>> 0) * 2097152 + ((h2 >>> 0) >>> 11);
 }
 
 /** Tokenizes `s` into `buf` and returns its signature hash. */
 export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean): number {
   buf.text = s;
-  h1 = 0x811c9dc5;
-  h2 = 0x2545f491;
+  let h1 = SEED1;
+  let h2 = SEED2;
   let n = 0;
   let k = 0;
   const len = s.length;
   let i = 0;
   while (i < len) {
-    while (i < len && isSpace(s.charCodeAt(i))) i++;
+    let c = s.charCodeAt(i);
+    while (c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff) {
+      if (++i >= len) break;
+      c = s.charCodeAt(i);
+    }
     if (i >= len) break;
     const start = i;
-    while (i < len && !isSpace(s.charCodeAt(i))) i++;
+    // scan the token, hashing it as if it were constant (the common case)
+    let t1 = h1;
+    let t2 = h2;
+    if (k > 0) {
+      t1 = Math.imul(t1 ^ 32, M1);
+      t2 = Math.imul(t2 ^ 32, M2);
+    }
+    while (i < len) {
+      c = s.charCodeAt(i);
+      if (c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff) break;
+      t1 = Math.imul(t1 ^ c, M1);
+      t2 = Math.imul(t2 ^ c, M2);
+      i++;
+    }
     if (n === buf.starts.length) grow(buf);
     let x = -1;
     let y = 0;
@@ -99,8 +105,9 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
         x = start;
         y = i;
       }
-    } else if (s.indexOf(WILDCARD, start) >= 0 && s.indexOf(WILDCARD, start) < i) {
-      x = -2; // keep as is, but it may be a pure wildcard token from a configured mask
+    } else {
+      const w = s.indexOf(WILDCARD, start);
+      if (w >= 0 && w < i) x = -2; // kept as is, but may be a pure wildcard token from a configured mask
     }
     buf.starts[n] = start;
     buf.ends[n] = i;
@@ -111,32 +118,54 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
     else if (x === -2) variable = i - start >= 3 && onlyWildcards(s, start, i);
     buf.vars[n] = variable ? 1 : 0;
     n++;
-    if (!variable) {
-      if (k > 0) feedCode(32);
-      if (x >= 0) {
-        feed(s, start, x);
-        feedCode(60);
-        feedCode(42);
-        feedCode(62);
-        feed(s, y, i);
-      } else feed(s, start, i);
-      k++;
+    if (variable) continue;
+    if (x >= 0) {
+      // masked: rehash as prefix + <*> + suffix
+      t1 = h1;
+      t2 = h2;
+      if (k > 0) {
+        t1 = Math.imul(t1 ^ 32, M1);
+        t2 = Math.imul(t2 ^ 32, M2);
+      }
+      for (let j = start; j < x; j++) {
+        const d = s.charCodeAt(j);
+        t1 = Math.imul(t1 ^ d, M1);
+        t2 = Math.imul(t2 ^ d, M2);
+      }
+      t1 = Math.imul(Math.imul(Math.imul(t1 ^ 60, M1) ^ 42, M1) ^ 62, M1);
+      t2 = Math.imul(Math.imul(Math.imul(t2 ^ 60, M2) ^ 42, M2) ^ 62, M2);
+      for (let j = y; j < i; j++) {
+        const d = s.charCodeAt(j);
+        t1 = Math.imul(t1 ^ d, M1);
+        t2 = Math.imul(t2 ^ d, M2);
+      }
     }
+    h1 = t1;
+    h2 = t2;
+    k++;
   }
   buf.length = n;
   buf.sigLength = k;
-  return finish(k);
+  return combine(h1, h2, k);
 }
 
 /** The same hash for signature tokens held as strings (persisted templates). */
 export function hashSignature(tokens: readonly string[]): number {
-  h1 = 0x811c9dc5;
-  h2 = 0x2545f491;
+  let h1 = SEED1;
+  let h2 = SEED2;
   for (let t = 0; t < tokens.length; t++) {
-    if (t > 0) feedCode(32);
-    feed(tokens[t], 0, tokens[t].length);
+    const s = tokens[t];
+    if (t > 0) {
+      h1 = Math.imul(h1 ^ 32, M1);
+      h2 = Math.imul(h2 ^ 32, M2);
+    }
+    for (let j = 0; j < s.length; j++) {
+      const d = s.charCodeAt(j);
+      h1 = Math.imul(h1 ^ d, M1);
+      h2 = Math.imul(h2 ^ d, M2);
+    }
   }
-  return finish(tokens.length);
+  return combine(h1, h2, tokens.length);
 }
 
 function tokenAt(buf: TokenBuffers, t: number): string {
