@@ -1,0 +1,43 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDetectionConfig } from '../../src/config/detection-config.js';
+import { DEFAULT_DETECTION_CONFIG } from '../../src/detector/defaults.js';
+
+const err = (text: string) => {
+  try {
+    parseDetectionConfig(text, 'config.yaml');
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+};
+
+describe('detection config', () => {
+  it('parses the example and keeps only the kinds it mentions', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'detection-config.yaml'), 'utf8');
+    const c = parseDetectionConfig(text, 'examples/detection-config.yaml');
+    expect(c.version).toBe('2026.11.3');
+    expect(c.notify.recipients).toEqual(['oncall@example.com', 'payments-team@example.com']);
+    expect(Object.keys(c.rules.kinds).sort()).toEqual(['frequency_drop', 'rare_template']);
+    expect(c.rules.kinds.rare_template).toEqual({ enabled: true, minScore: 0, severity: 'low' });
+  });
+
+  it('defaults to the detector defaults', () => {
+    const c = parseDetectionConfig('version: 7\n', 'c.yaml');
+    expect(c.version).toBe('7');
+    expect(c.thresholds).toEqual(DEFAULT_DETECTION_CONFIG.thresholds);
+    expect(c.notify).toEqual(DEFAULT_DETECTION_CONFIG.notify);
+  });
+
+  it('gives the exact message the issue asks for', () => {
+    expect(err('version: "1"\nthresholds:\n  spikeFactor: high\n')).toBe('config.yaml:3:16 thresholds.spikeFactor: expected a number > 1, got "high"');
+  });
+
+  it('rejects bad recipients, severities and regexes with their positions', () => {
+    expect(err('version: a\nnotify:\n  recipients: [ops example.com]\n')).toMatch(/^config.yaml:3:16 notify.recipients\[0\]: expected an email address/);
+    expect(err('version: a\nrules: { minSeverity: urgent }\n')).toMatch(/rules.minSeverity: expected one of info, low, medium, high, critical, got "urgent"/);
+    expect(err('version: a\nignore: ["("]\n')).toMatch(/^config.yaml:2:10 ignore\[0\]: not a valid regular expression/);
+    expect(err('thresholds: {}\n')).toBe('config.yaml:1:1 version: is required');
+  });
+});
