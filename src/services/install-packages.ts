@@ -7,25 +7,44 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { InstallInput, InstallOutput } from '../contracts.js';
-import { AbortedError, ErrorCode, PipelineError, throwIfAborted } from '../errors.js';
+import { AbortedError, ErrorCode, PipelineError, TimeoutError, throwIfAborted } from '../errors.js';
+import { truncate } from '../util/sanitize.js';
 import type { ServiceContext } from './context.js';
 
 const KILL_GRACE_MS = 2000;
+/** A progress bar without newlines can make one enormous "line": keep log events bounded. */
+const MAX_LINE = 4000;
+
+/** The runtime aborts with a PipelineError (e.g. the step's TimeoutError): keep it, so the run says why. */
+function stoppedBy(signal: AbortSignal, label: string): PipelineError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof PipelineError) return reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') return new TimeoutError(`install command timed out: ${label}`, { cause: reason });
+  return new AbortedError(`install aborted while running: ${label}`, { cause: reason });
+}
 
 function runOne(argv: readonly string[], cwd: string, ctx: ServiceContext): Promise<void> {
   return new Promise((resolve, reject) => {
     const [cmd, ...args] = argv as [string, ...string[]];
     const label = argv.join(' ');
-    const child = spawn(cmd, args, { cwd, shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so an abort also stops what it started (npm runs scripts in children).
+    const child = spawn(cmd, args, { cwd, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, sig);
+      } catch {
+        child.kill(sig);
+      }
+    };
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      kill('SIGTERM');
+      killTimer = setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS);
       killTimer.unref();
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    createInterface({ input: child.stdout }).on('line', (line) => ctx.log.info(line, { command: cmd }));
-    createInterface({ input: child.stderr }).on('line', (line) => ctx.log.warn(line, { command: cmd }));
+    createInterface({ input: child.stdout }).on('line', (line) => ctx.log.info(truncate(line, MAX_LINE), { command: cmd }));
+    createInterface({ input: child.stderr }).on('line', (line) => ctx.log.warn(truncate(line, MAX_LINE), { command: cmd }));
     child.on('error', (err: NodeJS.ErrnoException) => {
       ctx.signal.removeEventListener('abort', onAbort);
       const why = err.code === 'ENOENT' ? `command not found: ${cmd}` : `cannot run ${label}: ${err.message}`;
@@ -34,7 +53,7 @@ function runOne(argv: readonly string[], cwd: string, ctx: ServiceContext): Prom
     child.on('close', (code, signal) => {
       ctx.signal.removeEventListener('abort', onAbort);
       clearTimeout(killTimer);
-      if (ctx.signal.aborted) return reject(new AbortedError(`install aborted while running: ${label}`));
+      if (ctx.signal.aborted) return reject(stoppedBy(ctx.signal, label));
       if (code === 0) return resolve();
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       reject(new PipelineError(ErrorCode.COMMAND_FAILED, `install command ${how}: ${label}`, { details: { code, signal } }));
