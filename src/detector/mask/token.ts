@@ -16,8 +16,12 @@ const COLON = 16;
 const EQ = 32;
 const DOT = 64;
 const STAR = 128;
+/** Classes that can make a token variable: tokens without any of them (and longer than 2) stay as they are. */
+export const MASKABLE = DIGIT | SLASH | AT | EQ | STAR | COLON;
+export const ALPHA_CLASS = ALPHA;
 
-const CLASS = new Uint8Array(128);
+/** Char class per ASCII code (non-ASCII counts as a letter). */
+export const CLASS = new Uint8Array(128);
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
 for (let c = 65; c <= 90; c++) CLASS[c] = ALPHA;
 for (let c = 97; c <= 122; c++) CLASS[c] = ALPHA;

@@ -6,7 +6,7 @@
  * left out of the signature, so a variable spanning a varying number of tokens
  * (`bytes sent` / `bytes (1.2 KB) sent`) does not split a template.
  */
-import { isDateWordAt, planToken, plan, plannedIsVariable, WILDCARD } from '../mask/token.js';
+import { ALPHA_CLASS, CLASS, isDateWordAt, MASKABLE, planToken, plan, plannedIsVariable, WILDCARD } from '../mask/token.js';
 
 export interface TokenBuffers {
   text: string;
@@ -88,9 +88,11 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
       t1 = Math.imul(t1 ^ 32, M1);
       t2 = Math.imul(t2 ^ 32, M2);
     }
+    let f = 0;
     while (i < len) {
       c = s.charCodeAt(i);
       if (c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff) break;
+      f |= c < 128 ? CLASS[c] : ALPHA_CLASS;
       t1 = Math.imul(t1 ^ c, M1);
       t2 = Math.imul(t2 ^ c, M2);
       i++;
@@ -99,9 +101,12 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
     let x = -1;
     let y = 0;
     if (maskBuiltin) {
-      x = planToken(s, start, i);
-      y = plan.y;
-      if (x < 0 && isDateWordAt(s, start, i) && nextStartsDate(s, i)) {
+      // plain words (the common case) cannot be masked: skip the planner's second scan
+      if ((f & MASKABLE) !== 0 || i - start === 2) {
+        x = planToken(s, start, i);
+        y = plan.y;
+      }
+      if (x < 0 && f === ALPHA_CLASS && isDateWordAt(s, start, i) && nextStartsDate(s, i)) {
         x = start;
         y = i;
       }
