@@ -55,6 +55,9 @@ export interface DownloadConfigInput {
   readonly runDir: string;
   readonly source: DetectionConfigSource;
   readonly baseDir: string;
+  /** The step's total attempts (settings.steps.download_config_yaml.attempts): the cached-copy
+   * fallback is used only on the last one, so a flaky service is retried first. Absent: at once. */
+  readonly attempts?: number;
 }
 export interface DownloadConfigOutput {
   readonly config: DetectionConfig;
@@ -63,6 +66,8 @@ export interface DownloadConfigOutput {
   readonly etag?: string;
   readonly revision?: string;
   readonly fromCache: boolean;
+  /** The service was unreachable and the last good cached copy was used (a warning was logged). */
+  readonly stale?: boolean;
   /** The validated YAML as fetched, copied into the run directory. */
   readonly file: string;
 }
