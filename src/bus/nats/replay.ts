@@ -1,0 +1,98 @@
+/**
+ * A run's history from JetStream, then its live events, as the same Observable<BusEvent> a local
+ * bus gives: the CLI lines, NDJSON and the TUI cannot tell a remote run from a local one.
+ * An ordered consumer (ephemeral, recreated by the client after a disconnect) reads the stream.
+ */
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Observable } from 'rxjs';
+import { isFinalRunEvent, type BusEvent } from '../events.js';
+import { runEventsFilter, type NatsNames } from './names.js';
+import { createSequencer } from './sequencer.js';
+import { ensureEventStream, type StreamLimits } from './setup.js';
+
+export interface FollowOptions {
+  readonly names: NatsNames;
+  /** One run, replayed from its first event. Absent: see `all`. */
+  readonly runId?: string;
+  /** Every run from now on, never completing. Without runId and all: the next run that starts. */
+  readonly all?: boolean;
+  readonly limits?: StreamLimits;
+  /** How long a seq gap may stay open before the events behind it are released (default 10 s). */
+  readonly gapTimeoutMs?: number;
+  readonly onWarning?: (msg: string) => void;
+}
+
+/**
+ * Completes after the followed run's final event (unless `all`). Unsubscribing stops the consumer.
+ */
+export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observable<BusEvent> {
+  return new Observable<BusEvent>((subscriber) => {
+    let stop: (() => Promise<unknown>) | undefined;
+    let closed = false;
+    let target = opts.runId;
+    const seq = createSequencer({
+      gapTimeoutMs: opts.gapTimeoutMs ?? 10_000,
+      // One run: from its first event. Live followers start wherever they joined.
+      firstSeq: (_runId, s) => (opts.runId !== undefined ? 1 : s),
+    });
+    const emit = (events: BusEvent[]) => {
+      for (const e of events) {
+        if (closed) return;
+        subscriber.next(e);
+        if (!opts.all && isFinalRunEvent(e) && e.runId === target) {
+          closed = true;
+          subscriber.complete();
+          void stop?.();
+          return;
+        }
+      }
+    };
+    const gapTimer = setInterval(() => {
+      const { events, skipped } = seq.expire(Date.now());
+      for (const s of skipped) opts.onWarning?.(`run ${s.runId}: events ${s.from}..${s.to} never arrived; continuing without them`);
+      emit(events);
+    }, 1000);
+    gapTimer.unref();
+
+    (async () => {
+      const jsm = await jetstreamManager(nc);
+      // Joining before anything was ever published must work: make sure the stream exists.
+      await ensureEventStream(jsm, opts.names, opts.limits);
+      const js = jetstream(nc);
+      const consumer = await js.consumers.get(opts.names.eventStream, {
+        filter_subjects: runEventsFilter(opts.names, opts.runId),
+        deliver_policy: opts.runId !== undefined ? DeliverPolicy.All : DeliverPolicy.New,
+      });
+      if (closed) return;
+      const messages = await consumer.consume();
+      stop = () => messages.close();
+      if (closed) return void messages.close();
+      for await (const m of messages) {
+        let e: BusEvent;
+        try {
+          e = m.json<BusEvent>();
+        } catch {
+          opts.onWarning?.(`skipping an unreadable message on ${m.subject}`);
+          continue;
+        }
+        // Following "the next run": the first run that starts after we joined.
+        if (target === undefined && !opts.all) {
+          if (e.type === 'run' && e.status === 'started') target = e.runId;
+          else continue;
+        }
+        if (!opts.all && e.runId !== target) continue;
+        emit(seq.push(e));
+        if (closed) break;
+      }
+    })().catch((err: unknown) => {
+      if (!closed) subscriber.error(err);
+    });
+
+    return () => {
+      closed = true;
+      clearInterval(gapTimer);
+      void stop?.();
+    };
+  });
+}
