@@ -34,7 +34,8 @@ describe('built-in maskers (per token)', () => {
     ['(uid=0)', '(uid=<*>)'],
     ['port=8080', 'port=<*>'],
     ['user=root', 'user=root'],
-    ['blk_-6952295868487656571', '<*>'],
+    ['blk_-6952295868487656571', 'blk_<*>'],
+    ['blk_38865049064139660', 'blk_<*>'],
     ['ssh2', 'ssh<*>'],
     ['eth0', 'eth<*>'],
     ['()', '(<*>)'],
@@ -70,5 +71,17 @@ describe('configured regex masks', () => {
   it('a bad regex is a ConfigError naming it', () => {
     expect(() => compileMasks(['ok', '(unclosed'], 'detector.masks')).toThrow(ConfigError);
     expect(() => compileMasks(['ok', '(unclosed'], 'detector.masks')).toThrow(/detector\.masks\[1\].*\(unclosed/);
+  });
+});
+
+describe('labelled numbers', () => {
+  it.each([
+    ['instruction......0', 'instruction......<*>'],
+    ['node-246', 'node-<*>'],
+    ['core.12', 'core.<*>'],
+    ['overlapAmount:196.0,', 'overlapAmount:<*>,'],
+    ['R02-M1-N0-C:J12-U11', '<*>'],
+  ])('%s -> %s', (input, expected) => {
+    expect(maskToken(input, 0, input.length)).toBe(expected);
   });
 });

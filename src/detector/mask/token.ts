@@ -77,7 +77,7 @@ export function planToken(s: string, start: number, end: number): number {
   while (b > a && isClose(s.charCodeAt(b - 1)) && !(b - a >= 3 && s.startsWith(WILDCARD, b - 3))) b--;
   if (a >= b) return -1;
   // `key:value` only with one colon and a plain word key (not IPv6, not a time)
-  const kv = firstEq > a ? firstEq : firstColon > a && digits > 0 && !hasCharIn(s, 58, firstColon + 1, b) && isWord(s, a, firstColon) ? firstColon : -1;
+  const kv = firstEq > a ? firstEq : firstColon > a && (digits > 0 || (flags & STAR) !== 0) && !hasCharIn(s, 58, firstColon + 1, b) && isWord(s, a, firstColon) ? firstColon : -1;
   if (kv > a && kv < b - 1 && isKey(s, a, kv)) {
     // key=value (or key:value with a number): the key stays; the value is variable when it
     // looks like one. A plain word value (`user=root`, `state=RUNNING`) may be what tells two
@@ -94,14 +94,23 @@ export function planToken(s: string, start: number, end: number): number {
   if (!variable && flags & AT) variable = isEmail(s, a, b);
   if (!variable && flags & SLASH) variable = slashes >= 2 || hasUrlScheme(s, a, b);
   if (!variable && digits === 1) {
-    // a word ending in one digit (`ssh2`, `eth0`, `IRQ0`, `PendingReds:1`) masks just the digit, so
-    // `eth<*>` and `alt<*>` stay apart while `IRQ0`/`IRQ2` agree; anything else with digits is a
-    // number, id, address or time, and the whole token is variable
+    // a word ending in one digit (`ssh2`, `eth0`, `IRQ0`) masks just the digit, so `eth<*>` and
+    // `alt<*>` stay apart while `IRQ0`/`IRQ2` agree; anything else with digits is a number, id,
+    // address or time
     if (isWordDigit(s, a, b)) {
       plan.y = b;
       return b - 1;
     }
     variable = true;
+  }
+  if (variable && (flags & (SLASH | AT | STAR)) === 0) {
+    // `instruction......0`, `node-246`, `core.12`: a label, punctuation, then a number: only the
+    // number varies
+    const t = trailingNumber(s, a, b);
+    if (t > a) {
+      plan.y = b;
+      return t;
+    }
   }
   if (!variable) return -1;
   plan.y = b;
@@ -154,6 +163,31 @@ export function isVariableToken(t: string): boolean {
 }
 
 const isDigitCode = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Start of a trailing number (digits, inner dots) that follows letters and then at least one
+ * punctuation char (`.`, `-`, `_`, `#`, `:`); -1 when the token is not shaped like that or
+ * has digits before the tail.
+ */
+const isSeparatorCode = (p: number) => p === 46 || p === 45 || p === 95 || p === 35 || p === 58;
+
+function trailingNumber(s: string, a: number, b: number): number {
+  let t = b;
+  while (t > a && (isDigitCode(s.charCodeAt(t - 1)) || (s.charCodeAt(t - 1) === 46 && t < b && isDigitCode(s.charCodeAt(t))))) t--;
+  if (t === b || t === a) return -1;
+  if (!isDigitCode(s.charCodeAt(t))) t++;
+  // a sign after a separator belongs to the number (`blk_-123` and `blk_123` agree)
+  if (t - 2 > a && (s.charCodeAt(t - 1) === 45 || s.charCodeAt(t - 1) === 43) && isSeparatorCode(s.charCodeAt(t - 2))) t--;
+  const p = s.charCodeAt(t - 1);
+  if (!isSeparatorCode(p)) return -1;
+  let letters = 0;
+  for (let i = a; i < t; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigitCode(c)) return -1;
+    if ((c | 32) >= 97 && (c | 32) <= 122) letters++;
+  }
+  return letters >= 2 ? t : -1;
+}
 
 /** `[A-Za-z][A-Za-z_-]*[:=]?` followed by exactly one digit. */
 function isWordDigit(s: string, a: number, b: number): boolean {
