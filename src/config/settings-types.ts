@@ -61,6 +61,8 @@ export interface CloudWatchSource {
   readonly concurrency?: number;
   readonly maxAttempts?: number;
   readonly retryMode?: 'standard' | 'adaptive';
+  /** Standard mode only: base of the SDK retry backoff (full jitter, doubling); SDK default when absent. */
+  readonly retryBaseDelayMs?: number;
 }
 
 export type LogSource = FileSource | CloudWatchSource;

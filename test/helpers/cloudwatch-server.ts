@@ -1,0 +1,155 @@
+/**
+ * A loopback CloudWatch Logs endpoint speaking the AWS JSON 1.1 protocol (POST /, `X-Amz-Target:
+ * Logs_20140328.<Operation>`, `Content-Type: application/x-amz-json-1.1`, errors as `{"__type"}`),
+ * enough of it for the real SDK client: FilterLogEvents over scripted pages (empty pages with a
+ * nextToken included), time window, stream names/prefix, a plain-term filter pattern, log groups
+ * by name or ARN. Faults are scripted per request (throttle, 500, hang) and every request is
+ * recorded, with the signature's access key id, so tests can assert what the client really sent.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface CwEvent {
+  readonly logStreamName: string;
+  readonly timestamp: number;
+  readonly message: string;
+  readonly eventId: string;
+}
+
+export interface CwRequest {
+  readonly target: string;
+  readonly group?: string;
+  /** Index of the page asked for (0 = first). */
+  readonly page?: number;
+  readonly body: Record<string, unknown>;
+  readonly accessKeyId?: string;
+}
+
+export type Fault = 'throttle' | '500' | 'hang' | 'access-denied';
+
+export interface CloudWatchServer {
+  readonly endpoint: string;
+  readonly requests: CwRequest[];
+  /** A group's pages, in order; a page may be empty (the server still sends a nextToken). */
+  addGroup(name: string, pages: readonly (readonly CwEvent[])[]): void;
+  /** The next request matching `when` (default: any FilterLogEvents) fails with `fault`. */
+  fault(fault: Fault, when?: (r: CwRequest) => boolean): void;
+  /** Called for every request before it is answered (after faults are chosen). */
+  onRequest?: (r: CwRequest) => void;
+  close(): Promise<void>;
+}
+
+const TARGET_PREFIX = 'Logs_20140328.';
+const JSON_11 = 'application/x-amz-json-1.1';
+
+const encodeToken = (group: string, page: number) => Buffer.from(JSON.stringify({ g: group, p: page })).toString('base64url');
+function decodeToken(token: string): { g: string; p: number } | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { g: string; p: number };
+    return typeof v.g === 'string' && Number.isInteger(v.p) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': JSON_11, 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': `req-${Date.now()}` });
+  res.end(text);
+}
+
+const error = (res: ServerResponse, status: number, type: string, message: string) => send(res, status, { __type: type, message });
+
+function groupNameOf(body: Record<string, unknown>): string | undefined {
+  if (typeof body.logGroupName === 'string') return body.logGroupName;
+  const id = body.logGroupIdentifier;
+  if (typeof id !== 'string') return undefined;
+  const m = /:log-group:(.+)$/.exec(id);
+  return m ? m[1] : id;
+}
+
+function matches(e: CwEvent, body: Record<string, unknown>): boolean {
+  if (typeof body.startTime === 'number' && e.timestamp < body.startTime) return false;
+  if (typeof body.endTime === 'number' && e.timestamp > body.endTime) return false;
+  if (Array.isArray(body.logStreamNames) && !body.logStreamNames.includes(e.logStreamName)) return false;
+  if (typeof body.logStreamNamePrefix === 'string' && !e.logStreamName.startsWith(body.logStreamNamePrefix)) return false;
+  if (typeof body.filterPattern === 'string' && body.filterPattern.trim()) {
+    // plain terms only: every term must appear (CloudWatch's term semantics, case-sensitive)
+    const terms = body.filterPattern.trim().split(/\s+/).map((t) => t.replace(/^"|"$/g, ''));
+    if (!terms.every((t) => e.message.includes(t))) return false;
+  }
+  return true;
+}
+
+export async function startCloudWatchServer(): Promise<CloudWatchServer> {
+  const groups = new Map<string, readonly (readonly CwEvent[])[]>();
+  const faults: { fault: Fault; when: (r: CwRequest) => boolean }[] = [];
+  const hanging = new Set<ServerResponse>();
+  const requests: CwRequest[] = [];
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX) || !String(req.headers['content-type']).startsWith(JSON_11)) {
+      return error(res, 400, 'SerializationException', 'expected POST with X-Amz-Target and application/x-amz-json-1.1');
+    }
+    const auth = String(req.headers.authorization ?? '');
+    const accessKeyId = /^AWS4-HMAC-SHA256 Credential=([^/]+)\//.exec(auth)?.[1];
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw || '{}') as Record<string, unknown>;
+    } catch {
+      return error(res, 400, 'SerializationException', 'body is not JSON');
+    }
+    const op = target.slice(TARGET_PREFIX.length);
+    const group = groupNameOf(body);
+    const token = typeof body.nextToken === 'string' ? decodeToken(body.nextToken) : undefined;
+    const r: CwRequest = { target: op, group, page: token?.p ?? 0, body, accessKeyId };
+    requests.push(r);
+    const fi = faults.findIndex((f) => f.when(r));
+    const fault = fi >= 0 ? faults.splice(fi, 1)[0].fault : undefined;
+    server.onRequest?.(r);
+    if (!accessKeyId) return error(res, 403, 'UnrecognizedClientException', 'missing or malformed SigV4 signature');
+    if (fault === 'hang') return void hanging.add(res);
+    if (fault === 'throttle') return error(res, 400, 'ThrottlingException', 'Rate exceeded');
+    if (fault === '500') return error(res, 500, 'ServiceUnavailableException', 'The service is unavailable');
+    if (fault === 'access-denied') return error(res, 400, 'AccessDeniedException', 'not authorized to perform logs:FilterLogEvents');
+    if (op !== 'FilterLogEvents') return error(res, 400, 'UnknownOperationException', `${op} is not implemented here`);
+    const pages = group === undefined ? undefined : groups.get(group);
+    if (!pages) return error(res, 400, 'ResourceNotFoundException', 'The specified log group does not exist.');
+    if (body.nextToken !== undefined && (!token || token.g !== group || token.p >= pages.length)) {
+      return error(res, 400, 'InvalidParameterException', 'The specified nextToken is invalid.');
+    }
+    if (body.logStreamNames !== undefined && body.logStreamNamePrefix !== undefined) {
+      return error(res, 400, 'InvalidParameterException', 'Cannot specify both logStreamNames and logStreamNamePrefix');
+    }
+    const p = token?.p ?? 0;
+    const events = pages[p].filter((e) => matches(e, body)).map((e) => ({ ...e, ingestionTime: e.timestamp + 5 }));
+    send(res, 200, { events, searchedLogStreams: [], ...(p + 1 < pages.length ? { nextToken: encodeToken(group!, p + 1) } : {}) });
+  };
+
+  const http = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+
+  const server: CloudWatchServer = {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    addGroup: (name, pages) => void groups.set(name, pages),
+    fault: (fault, when = (r) => r.target === 'FilterLogEvents') => void faults.push({ fault, when }),
+    async close() {
+      for (const res of hanging) res.destroy();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+  return server;
+}
+
+/** `n` events of one stream, a second apart from `start`, ids `<prefix>-<i>`. */
+export function makeEvents(stream: string, start: number, n: number, prefix = stream, message = (i: number) => `${stream} event ${i}`): CwEvent[] {
+  return Array.from({ length: n }, (_, i) => ({ logStreamName: stream, timestamp: start + i * 1000, message: message(i), eventId: `${prefix}-${i}` }));
+}
