@@ -13,18 +13,7 @@ type Reader<T extends LogSource['type']> = (input: IngestInput & { source: Extra
 const READERS: { readonly [T in LogSource['type']]?: Reader<T> } = {
   file: ingestFiles,
   // cloudwatch: loaded lazily so the AWS SDK is only imported by runs that read CloudWatch.
-  // (The specifier is a variable so this file compiles before ./cloudwatch.ts lands; the owner of
-  // cloudwatch.ts may switch it to a plain `import('./cloudwatch.js')` for type checking.)
-  cloudwatch: async (input, ctx) => {
-    const spec = './cloudwatch.js';
-    let mod: { ingestCloudWatch: Reader<'cloudwatch'> };
-    try {
-      mod = (await import(spec)) as typeof mod;
-    } catch (err) {
-      throw new PipelineError(ErrorCode.INTERNAL, 'the cloudwatch source is not available in this build', { cause: err });
-    }
-    return mod.ingestCloudWatch(input, ctx);
-  },
+  cloudwatch: async (input, ctx) => (await import('./cloudwatch.js')).ingestCloudWatch(input, ctx),
 };
 
 export async function ingestLogs(input: IngestInput, ctx: ServiceContext): Promise<IngestOutput> {
