@@ -7,6 +7,7 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestCloudWatch } from '../../src/services/ingest/cloudwatch.js';
+import { ingestLogs } from '../../src/services/ingest/index.js';
 import { createStandaloneContext } from '../../src/services/context.js';
 import { AbortedError, PipelineError } from '../../src/errors.js';
 import type { CloudWatchSource, LogFormat } from '../../src/config/settings-types.js';
@@ -94,6 +95,13 @@ describe('CloudWatch ingestion: paging and the events file', () => {
     expect(ctx.progressUpdates.filter((p) => p.unit === 'events' && p.label === '/app/web').at(-1)?.current).toBe(3);
     expect(ctx.progressUpdates.some((p) => p.unit === 'bytes' && p.label === '/app/api' && p.current > 0)).toBe(true);
     expect(ctx.artifacts.map((a) => a.name)).toEqual(['events.ndjson']);
+  });
+
+  it('is what the ingestion dispatcher runs for source.type cloudwatch', async () => {
+    server.addGroup('/app/api', [makeEvents('i-1', T0, 2)]);
+    const out = await ingestLogs({ runDir: join(dir, 'run-1'), baseDir: dir, format: RAW, source: source() }, createStandaloneContext());
+    expect(out.lines).toBe(2);
+    expect(out.source).toBe('cloudwatch:us-east-1:/app/api (2026-11-26T08:00:00.000Z..2026-11-26T10:00:00.000Z)');
   });
 
   it('sends the stream names, prefix and filter pattern; the server filters with them', async () => {
