@@ -1,0 +1,178 @@
+/**
+ * The root machine `log-anomaly-pipeline`, shaped like the original DAG:
+ * install_packages → prepare_prerequisite (parallel child) → execute_logAnomaly →
+ * report_postProcess (child: analyze_report (child) → upload_report). CANCEL from any state ends
+ * it `cancelled`; leaving a state stops its invoked actors, which aborts their signals at any depth.
+ */
+import { assign, setup, type AnyEventObject } from 'xstate';
+import { StepId } from '../dag.js';
+import type { DetectionConfigSource, DetectorSettings, LogFormat, LogSource, SmtpSettings, UploadSettings } from '../config/settings-types.js';
+import type { DetectInput, DetectOutput, InstallInput, InstallOutput, RunParamsInput } from '../contracts.js';
+import { flowActions, flowGuards, flowNode } from './flow.js';
+import { postProcessMachine, type PostProcessInput } from './post-process.js';
+import { prepareMachine, type PrepareInput } from './prepare.js';
+import { retryActions, retryDelays, retryGuards, task, taskNode } from './task.js';
+import { initialRetryContext, type Failure, type RetryContext, type RetryInput, type StepOutputs } from './types.js';
+
+/** What upload_report publishes, by file name inside the run directory. */
+export const REPORT_ARTIFACTS = ['report.json', 'report.md', 'report.html', 'anomalies.json', 'templates.csv'] as const;
+
+export interface PipelineInput extends RetryInput {
+  readonly params: RunParamsInput;
+  readonly runDir: string;
+  /** Directory relative paths in the settings resolve from. */
+  readonly baseDir: string;
+  readonly installCommands: readonly (readonly string[])[];
+  readonly source: LogSource;
+  readonly format: LogFormat;
+  readonly detectionConfig: DetectionConfigSource;
+  readonly detector: DetectorSettings;
+  readonly smtp?: SmtpSettings;
+  readonly upload: UploadSettings;
+  /** Where report.html will be once uploaded: emails go out before the upload and link it. */
+  readonly plannedReportUri?: string;
+}
+
+export type PipelineOutcome = 'completed' | 'failed' | 'cancelled';
+
+export interface PipelineContext extends RetryContext {
+  readonly job: Omit<PipelineInput, keyof RetryInput>;
+  readonly outcome?: PipelineOutcome;
+  readonly cancelReason?: string;
+}
+
+export interface PipelineOutput {
+  readonly status: PipelineOutcome;
+  readonly outputs: StepOutputs;
+  readonly failure?: Failure;
+  readonly cancelReason?: string;
+}
+
+/** The one event from outside: sent on SIGINT/SIGTERM or by the TUI. */
+export type PipelineEvent = { type: 'CANCEL'; reason?: string };
+
+function postProcessInput(c: PipelineContext): PostProcessInput {
+  const { job, outputs } = c;
+  const ingest = outputs.execute_cloudwatchLog_injetion!;
+  const config = outputs.download_config_yaml!;
+  const detection = outputs.execute_logAnomaly!;
+  const { runId, dryRun } = job.params;
+  return {
+    policies: c.policies,
+    random: c.random,
+    analysis: {
+      dryRun,
+      analyze: {
+        runDir: job.runDir,
+        runId,
+        dryRun,
+        anomaliesFile: detection.anomaliesFile,
+        config: config.config,
+        configMeta: { version: config.version, origin: config.origin, etag: config.etag, revision: config.revision },
+        ingest: { lines: ingest.lines, streams: ingest.streams, from: ingest.from, to: ingest.to, source: ingest.source },
+        plannedReportUri: job.plannedReportUri,
+      },
+      email: {
+        runDir: job.runDir,
+        runId,
+        subjectPrefix: config.config.notify.subjectPrefix,
+        smtp: job.smtp,
+        reportUri: job.plannedReportUri,
+      },
+    },
+    upload: { runDir: job.runDir, runId, upload: job.upload, baseDir: job.baseDir, artifacts: REPORT_ARTIFACTS },
+  };
+}
+
+export const pipelineMachine = setup({
+  types: {
+    input: {} as PipelineInput,
+    context: {} as PipelineContext,
+    output: {} as PipelineOutput,
+  },
+  actors: {
+    installPackages: task<InstallInput, InstallOutput>(),
+    preparePrerequisite: prepareMachine,
+    executeLogAnomaly: task<DetectInput, DetectOutput>(),
+    reportPostProcess: postProcessMachine,
+  },
+  actions: {
+    ...retryActions<PipelineContext>(),
+    ...flowActions<PipelineContext>(),
+    settle: assign<PipelineContext, AnyEventObject, { outcome: PipelineOutcome }, AnyEventObject, any>((_, p) => ({ outcome: p.outcome })),
+    noteCancel: assign(({ event }) => ({ cancelReason: event.reason ?? 'cancelled' })),
+  },
+  guards: {
+    ...retryGuards<PipelineContext>(),
+    ...flowGuards<PipelineContext>(),
+    skipInstall: ({ context }) => context.job.params.skipInstall,
+  },
+  delays: retryDelays<PipelineContext>([StepId.installPackages, StepId.executeLogAnomaly]),
+}).createMachine({
+  id: 'log-anomaly-pipeline',
+  context: ({ input }) => {
+    const { policies: _p, random: _r, ...job } = input;
+    return { ...initialRetryContext(input), job };
+  },
+  initial: 'install',
+  on: { CANCEL: { target: '.cancelled', actions: 'noteCancel' } },
+  states: {
+    install: taskNode<PipelineContext>({
+      step: StepId.installPackages,
+      path: StepId.installPackages,
+      src: 'installPackages',
+      input: ({ job }): InstallInput => ({ commands: job.installCommands, cwd: job.baseDir }),
+      next: '#prepare_prerequisite',
+      fail: '#log-anomaly-pipeline.failed',
+      skip: { guard: 'skipInstall', reason: 'skip_install' },
+    }),
+    prepare: flowNode<PipelineContext>({
+      step: StepId.preparePrerequisite,
+      path: StepId.preparePrerequisite,
+      src: 'preparePrerequisite',
+      input: (c): PrepareInput => ({
+        policies: c.policies,
+        random: c.random,
+        runDir: c.job.runDir,
+        baseDir: c.job.baseDir,
+        source: c.job.source,
+        format: c.job.format,
+        detectionConfig: c.job.detectionConfig,
+      }),
+      next: '#execute_logAnomaly',
+      fail: '#log-anomaly-pipeline.failed',
+    }),
+    detect: taskNode<PipelineContext>({
+      step: StepId.executeLogAnomaly,
+      path: StepId.executeLogAnomaly,
+      src: 'executeLogAnomaly',
+      input: ({ job, outputs }): DetectInput => ({
+        runDir: job.runDir,
+        eventsFile: outputs.execute_cloudwatchLog_injetion!.eventsFile,
+        config: outputs.download_config_yaml!.config,
+        detector: job.detector,
+        baseDir: job.baseDir,
+        format: job.format,
+      }),
+      next: '#report_postProcess',
+      fail: '#log-anomaly-pipeline.failed',
+    }),
+    postProcess: flowNode<PipelineContext>({
+      step: StepId.reportPostProcess,
+      path: StepId.reportPostProcess,
+      src: 'reportPostProcess',
+      input: postProcessInput,
+      next: '#log-anomaly-pipeline.completed',
+      fail: '#log-anomaly-pipeline.failed',
+    }),
+    completed: { type: 'final', entry: { type: 'settle', params: { outcome: 'completed' } } },
+    failed: { type: 'final', entry: { type: 'settle', params: { outcome: 'failed' } } },
+    cancelled: { type: 'final', entry: { type: 'settle', params: { outcome: 'cancelled' } } },
+  },
+  output: ({ context }) => ({
+    status: context.outcome ?? 'failed',
+    outputs: context.outputs,
+    ...(context.failure ? { failure: context.failure } : {}),
+    ...(context.cancelReason ? { cancelReason: context.cancelReason } : {}),
+  }),
+});

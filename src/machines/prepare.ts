@@ -1,0 +1,70 @@
+/**
+ * `prepare_prerequisite`: log ingestion and the detection config, in parallel; done only when
+ * both are, failed as soon as either fails (leaving the parallel state aborts the other).
+ */
+import { setup } from 'xstate';
+import { StepId } from '../dag.js';
+import type { DetectionConfigSource, LogFormat, LogSource } from '../config/settings-types.js';
+import type { DownloadConfigInput, DownloadConfigOutput, IngestInput, IngestOutput } from '../contracts.js';
+import { flowOutput } from './flow.js';
+import { retryActions, retryDelays, retryGuards, task, taskNode } from './task.js';
+import { initialRetryContext, type FlowOutput, type RetryContext, type RetryInput } from './types.js';
+
+export const PREPARE_PATH = StepId.preparePrerequisite;
+
+export interface PrepareInput extends RetryInput {
+  readonly runDir: string;
+  readonly baseDir: string;
+  readonly source: LogSource;
+  readonly format: LogFormat;
+  readonly detectionConfig: DetectionConfigSource;
+}
+
+export interface PrepareContext extends RetryContext {
+  readonly job: Omit<PrepareInput, keyof RetryInput>;
+}
+
+export const prepareMachine = setup({
+  types: { input: {} as PrepareInput, context: {} as PrepareContext, output: {} as FlowOutput },
+  actors: {
+    ingestLogs: task<IngestInput, IngestOutput>(),
+    downloadConfig: task<DownloadConfigInput, DownloadConfigOutput>(),
+  },
+  actions: retryActions<PrepareContext>(),
+  guards: retryGuards<PrepareContext>(),
+  delays: retryDelays<PrepareContext>([StepId.ingestLogs, StepId.downloadConfig]),
+}).createMachine({
+  id: 'prepare_prerequisite',
+  context: ({ input }) => {
+    const { policies: _p, random: _r, ...job } = input;
+    return { ...initialRetryContext(input), job };
+  },
+  initial: 'working',
+  states: {
+    working: {
+      type: 'parallel',
+      states: {
+        ingest: taskNode<PrepareContext>({
+          step: StepId.ingestLogs,
+          path: `${PREPARE_PATH}/${StepId.ingestLogs}`,
+          src: 'ingestLogs',
+          input: ({ job }): IngestInput => ({ runDir: job.runDir, source: job.source, format: job.format, baseDir: job.baseDir }),
+          next: null,
+          fail: '#prepare_prerequisite.failed',
+        }),
+        config: taskNode<PrepareContext>({
+          step: StepId.downloadConfig,
+          path: `${PREPARE_PATH}/${StepId.downloadConfig}`,
+          src: 'downloadConfig',
+          input: ({ job }): DownloadConfigInput => ({ runDir: job.runDir, source: job.detectionConfig, baseDir: job.baseDir }),
+          next: null,
+          fail: '#prepare_prerequisite.failed',
+        }),
+      },
+      onDone: { target: 'done' },
+    },
+    done: { type: 'final' },
+    failed: { type: 'final' },
+  },
+  output: flowOutput,
+});

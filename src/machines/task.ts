@@ -1,0 +1,150 @@
+/**
+ * The retrying task: one state-node builder reused by all seven steps, so every step has the same
+ * visible states (`running` → `retrying` → `running` ..., `done`, `failed`, optionally `skipped`)
+ * and the graph shows retries, timeouts and skips as states and transitions.
+ */
+import { assign, fromPromise, type AnyEventObject } from 'xstate';
+import type { RetryableStep } from '../dag.js';
+import { isRetryable, TimeoutError, toErrorInfo } from '../errors.js';
+import type { RetryPolicy } from '../config/settings-types.js';
+import type { RetryContext, StepMeta, TaskInput } from './types.js';
+
+/** A typed slot for a step's work: the runtime provides the real implementation by name. */
+export function task<I, O>() {
+  return fromPromise<O, TaskInput<I>>(async () => {
+    throw new Error('task actor not provided: the composition root must provide it');
+  });
+}
+
+/** Exponential backoff capped at maxDelayMs with "equal jitter": half fixed, half random. */
+export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + (exp / 2) * random());
+}
+
+export const timeoutDelay = (step: RetryableStep) => `timeout_${step}` as const;
+export const backoffDelay = (step: RetryableStep) => `backoff_${step}` as const;
+
+type StepParams = { step: RetryableStep; path: string; timeout?: boolean };
+type Args<C> = { context: C; event: AnyEventObject };
+
+/** The named delays of the steps a machine runs (per step, so parallel steps never share one). */
+export function retryDelays<C extends RetryContext>(steps: readonly RetryableStep[]) {
+  const delays: Record<string, (a: Args<C>) => number> = {};
+  for (const step of steps) {
+    delays[timeoutDelay(step)] = ({ context }) => context.policies[step].timeoutMs;
+    delays[backoffDelay(step)] = ({ context }) => context.retryInMs[step] ?? 0;
+  }
+  return delays;
+}
+
+function errorOf(context: RetryContext, event: AnyEventObject, p: StepParams) {
+  if (p.timeout) {
+    const ms = context.policies[p.step].timeoutMs;
+    return toErrorInfo(new TimeoutError(`${p.step} timed out after ${ms} ms (attempt ${context.attempts[p.step] ?? 1})`));
+  }
+  return toErrorInfo(event.error);
+}
+
+/** Actions every machine with retrying tasks registers in its setup(). */
+export function retryActions<C extends RetryContext>() {
+  const update = (fn: (a: Args<C>, p: StepParams) => Partial<RetryContext>) =>
+    assign<C, AnyEventObject, StepParams, AnyEventObject, any>((a, p) => fn(a, p) as Partial<C>);
+  return {
+    countAttempt: update(({ context }, p) => ({
+      attempts: { ...context.attempts, [p.step]: (context.attempts[p.step] ?? 0) + 1 },
+    })),
+    saveOutput: update(({ context, event }, p) => ({ outputs: { ...context.outputs, [p.step]: event.output } })),
+    planRetry: update(({ context, event }, p) => {
+      const attempt = context.attempts[p.step] ?? 1;
+      return {
+        errors: { ...context.errors, [p.step]: errorOf(context, event, p) },
+        retryInMs: { ...context.retryInMs, [p.step]: backoffMs(context.policies[p.step], attempt, context.random) },
+      };
+    }),
+    recordFailure: update(({ context, event }, p) => {
+      const error = errorOf(context, event, p);
+      return { errors: { ...context.errors, [p.step]: error }, failure: { step: p.path, error } };
+    }),
+  };
+}
+
+/** Guards: retry only when attempts remain and the error says it is worth it (timeouts are). */
+export function retryGuards<C extends RetryContext>() {
+  return {
+    canRetry: ({ context, event }: Args<C>, p: StepParams) =>
+      (context.attempts[p.step] ?? 1) < context.policies[p.step].attempts && isRetryable(event.error),
+    canRetryTimeout: ({ context }: Args<C>, p: StepParams) => (context.attempts[p.step] ?? 1) < context.policies[p.step].attempts,
+  };
+}
+
+export interface TaskNodeOptions<C> {
+  readonly step: RetryableStep;
+  /** DAG path of the step. */
+  readonly path: string;
+  /** Name of the actor slot in the machine's setup(). */
+  readonly src: string;
+  readonly input: (context: C) => unknown;
+  /** Where to go when done; `null`: the task is a parallel region and `done` is final. */
+  readonly next: string | null;
+  readonly fail: string;
+  /** Skip the work through a named guard, passing through a reported `skipped` state. */
+  readonly skip?: { readonly guard: string; readonly reason: string };
+  /** False when an enclosing flow with the same path reports done (analyze_report). */
+  readonly reportsDone?: boolean;
+  /** State node id; default the step name (must differ from the machine id). */
+  readonly id?: string;
+}
+
+/**
+ * Builds the compound state node of one retrying task (id = the step's original name). Returned
+ * untyped: names are strings resolved by setup() at creation, and the graph tests walk every one.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function taskNode<C extends RetryContext>(o: TaskNodeOptions<C>): any {
+  const meta = (status: StepMeta['status'], reason?: string): StepMeta => ({
+    step: o.step,
+    path: o.path,
+    role: 'task',
+    status,
+    ...(reason ? { reason } : {}),
+  });
+  const p: StepParams = { step: o.step, path: o.path };
+  const pt: StepParams = { ...p, timeout: true };
+  const leave = o.next === null ? { type: 'final' as const } : { always: { target: o.next } };
+  return {
+    id: o.id ?? o.step,
+    initial: o.skip ? 'deciding' : 'running',
+    states: {
+      ...(o.skip
+        ? {
+            deciding: { always: [{ guard: o.skip.guard, target: 'skipped' }, { target: 'running' }] },
+            skipped: { meta: meta('skipped', o.skip.reason), ...leave },
+          }
+        : {}),
+      running: {
+        meta: meta('running'),
+        entry: { type: 'countAttempt', params: p },
+        invoke: {
+          id: o.src,
+          src: o.src,
+          input: ({ context }: { context: C }) => ({ input: o.input(context), attempt: context.attempts[o.step] ?? 1 }),
+          onDone: { target: 'done', actions: { type: 'saveOutput', params: p } },
+          onError: [
+            { guard: { type: 'canRetry', params: p }, target: 'retrying', actions: { type: 'planRetry', params: p } },
+            { target: 'failed', actions: { type: 'recordFailure', params: p } },
+          ],
+        },
+        after: {
+          [timeoutDelay(o.step)]: [
+            { guard: { type: 'canRetryTimeout', params: pt }, target: 'retrying', actions: { type: 'planRetry', params: pt } },
+            { target: 'failed', actions: { type: 'recordFailure', params: pt } },
+          ],
+        },
+      },
+      retrying: { meta: meta('retrying'), after: { [backoffDelay(o.step)]: { target: 'running' } } },
+      done: { ...(o.reportsDone === false ? {} : { meta: meta('done') }), ...leave },
+      failed: { meta: meta('failed'), always: { target: o.fail } },
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The composition root: the only module that imports both the machines and the services. It
+ * provides every actor by name (bottom-up), turns service logs/progress/artifacts and machine
+ * inspection into bus events, and writes run.json. It never completes the bus: the caller does.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { createActor, fromPromise } from 'xstate';
+import type { Bus } from './bus/bus.js';
+import { createInspectionAdapter } from './bus/from-inspection.js';
+import type { RunParams, RunStatus } from './bus/events.js';
+import type { PipelineSettings } from './config/settings-types.js';
+import type { RunParamsInput, RunResult, Services } from './contracts.js';
+import { StepId } from './dag.js';
+import { toErrorInfo, UsageError } from './errors.js';
+import { analyzeMachine, pipelineMachine, postProcessMachine, prepareMachine, type PipelineOutput, type TaskInput } from './machines/index.js';
+import { buildSummary, describeSource, writeRunRecord } from './runtime/record.js';
+import { createServiceContext } from './runtime/service-context.js';
+import { defaultServices } from './services/index.js';
+import { plannedReportUri } from './services/upload/index.js';
+
+export interface StartRunOptions {
+  readonly settings: PipelineSettings;
+  readonly params: RunParamsInput;
+  readonly bus: Bus;
+  /** Replace some services (tests, embedding); the rest are the real ones. */
+  readonly services?: Partial<Services>;
+  /** Parent of the run directory; default settings.output.dir. */
+  readonly outDir?: string;
+  /** Jitter source for retry backoff; default Math.random. */
+  readonly random?: () => number;
+}
+
+export interface RunHandle {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly result: Promise<RunResult>;
+  /** Aborts whatever is in flight at any depth; the run ends `cancelled`. Idempotent. */
+  cancel(reason?: string): void;
+}
+
+const RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** UTC `YYYYMMDD-HHMMSS`. */
+export function generateRunId(now: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+}
+
+/** Run ids name directories: letters, digits, `.`, `_`, `-`, at most 64, never `.` or `..`. */
+export function validateRunId(id: string): string {
+  if (!RUN_ID.test(id) || id === '.' || id === '..') {
+    throw new UsageError(`invalid run id ${JSON.stringify(id)}: a run id is 1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..")`);
+  }
+  return id;
+}
+
+export function startRun(opts: StartRunOptions): RunHandle {
+  const { settings, params, bus } = opts;
+  validateRunId(params.runId);
+  const runDir = resolve(opts.outDir ?? settings.output.dir, params.runId);
+  let cancelRequested: string | undefined;
+  let sendCancel: ((reason: string) => void) | undefined;
+  const result = execute(opts, runDir, (send) => {
+    sendCancel = send;
+    if (cancelRequested !== undefined) send(cancelRequested);
+  });
+  return {
+    runId: params.runId,
+    runDir,
+    result,
+    cancel(reason = 'cancelled') {
+      if (cancelRequested !== undefined) return;
+      cancelRequested = reason;
+      sendCancel?.(reason);
+    },
+  };
+}
+
+async function execute(opts: StartRunOptions, runDir: string, onReady: (send: (reason: string) => void) => void): Promise<RunResult> {
+  const { settings, params, bus } = opts;
+  const services: Services = { ...defaultServices, ...opts.services };
+  const runParams: RunParams = { skipInstall: params.skipInstall, dryRun: params.dryRun, source: describeSource(settings.source), configFile: settings.file };
+  const startedAt = new Date();
+  bus.emit({ type: 'run', status: 'started', params: runParams });
+
+  const finish = async (status: Exclude<RunStatus, 'started'>, out?: PipelineOutput, err?: unknown): Promise<RunResult> => {
+    const exitCode = status === 'completed' ? 0 : 1;
+    const failedStep = status === 'failed' ? (out?.failure?.step ?? undefined) : undefined;
+    const error = out?.failure?.error ?? (err !== undefined ? toErrorInfo(err) : undefined);
+    const summary = out ? buildSummary(out.outputs, params.dryRun) : undefined;
+    const res: RunResult = { runId: params.runId, runDir, status, exitCode, ...(failedStep ? { failedStep } : {}), ...(error && status !== 'completed' ? { error } : {}), ...(summary ? { summary } : {}) };
+    try {
+      await writeRunRecord(runDir, { result: res, params: runParams, startedAt, finishedAt: new Date(), cancelReason: out?.cancelReason });
+    } catch (e) {
+      bus.emit({ type: 'log', level: 'error', msg: `could not write run.json: ${(e as Error).message}` });
+    }
+    bus.emit({ type: 'run', status, params: runParams, exitCode, ...(res.failedStep ? { failedStep: res.failedStep } : {}), ...(res.error ? { error: res.error } : {}), ...(summary ? { summary } : {}) });
+    return res;
+  };
+
+  const adapter = createInspectionAdapter({ emit: (d) => bus.emit(d) });
+  let planned: string | undefined;
+  try {
+    await mkdir(runDir, { recursive: true });
+    planned = await plannedReportUri(settings.upload, params.runId, dirname(settings.file));
+  } catch (err) {
+    adapter.finish('run failed');
+    return finish('failed', undefined, err);
+  }
+
+  // Each step's actor: the service with a context whose log/progress/artifact calls become events.
+  const fromService = <I, O>(path: string, fn: (input: I, ctx: import('./services/context.js').ServiceContext) => Promise<O>) =>
+    fromPromise<O, TaskInput<I>>(({ input, signal }) => fn(input.input, createServiceContext({ bus, step: path, signal, attempt: input.attempt })));
+
+  const analyze = analyzeMachine.provide({
+    actors: {
+      analyzeReport: fromService(`${StepId.reportPostProcess}/${StepId.analyzeReport}`, services.analyzeReport),
+      sendNotificationEmails: fromService(`${StepId.reportPostProcess}/${StepId.analyzeReport}/${StepId.sendNotificationEmails}`, services.sendNotificationEmails),
+    },
+  });
+  const postProcess = postProcessMachine.provide({
+    actors: { analyzeReportFlow: analyze, uploadReport: fromService(`${StepId.reportPostProcess}/${StepId.uploadReport}`, services.uploadReport) },
+  });
+  const prepare = prepareMachine.provide({
+    actors: {
+      ingestLogs: fromService(`${StepId.preparePrerequisite}/${StepId.ingestLogs}`, services.ingestLogs),
+      downloadConfig: fromService(`${StepId.preparePrerequisite}/${StepId.downloadConfig}`, services.downloadConfig),
+    },
+  });
+  const machine = pipelineMachine.provide({
+    actors: {
+      installPackages: fromService(StepId.installPackages, services.installPackages),
+      preparePrerequisite: prepare,
+      executeLogAnomaly: fromService(StepId.executeLogAnomaly, services.executeLogAnomaly),
+      reportPostProcess: postProcess,
+    },
+  });
+
+  const actor = createActor(machine, {
+    inspect: adapter.inspect,
+    input: {
+      policies: settings.steps,
+      random: opts.random,
+      params,
+      runDir,
+      baseDir: dirname(settings.file),
+      installCommands: settings.install.commands,
+      source: settings.source,
+      format: settings.format,
+      detectionConfig: settings.detectionConfig,
+      detector: settings.detector,
+      smtp: settings.smtp,
+      upload: settings.upload,
+      plannedReportUri: planned,
+    },
+  });
+  const done = new Promise<{ out?: PipelineOutput; err?: unknown }>((res) => {
+    actor.subscribe({
+      complete: () => res({ out: actor.getSnapshot().output }),
+      error: (err) => res({ err }),
+    });
+  });
+  actor.start();
+  onReady((reason) => actor.send({ type: 'CANCEL', reason }));
+  const { out, err } = await done;
+  const status = out?.status ?? 'failed';
+  adapter.finish(status === 'cancelled' ? 'run cancelled' : 'run failed');
+  return finish(status, out, err);
+}
