@@ -3,14 +3,15 @@
  * unmounted (the final screen stays on the terminal). The CLI's `run` and `watch --tui` load this
  * module lazily, so a headless run never loads Ink or React.
  */
-import { render } from 'ink';
 import type { Observable } from 'rxjs';
 import type { BusEvent } from '../bus/events.js';
-import { RunTuiApp } from './app.js';
 import { holdEvents } from './hold-events.js';
-import { envNoColor } from './theme.js';
-import { DEFAULT_FPS } from './use-run-view.js';
+// Nothing imported here may load React: render.tsx chooses React's build before it loads.
+import { envNoColor } from './no-color.js';
 import { sanitizeForTerminal } from '../util/sanitize.js';
+
+/** Frames per second at most (view updates and Ink's renderer). */
+export const DEFAULT_FPS = 15;
 
 export interface RenderRunTuiOptions {
   readonly events$: Observable<BusEvent>;
@@ -54,20 +55,22 @@ export function renderRunTui(opts: RenderRunTuiOptions): Promise<void> {
       // Subscribe now (this part runs synchronously): the run may emit its first events before
       // React's effects have run.
       held = holdEvents(opts.events$);
-      const instance = render(
-        <RunTuiApp
-          events$={held.events$}
-          mode={opts.mode}
-          onCancel={opts.onCancel}
-          noColor={opts.noColor ?? envNoColor(process.env)}
-          clock={opts.clock}
-          animate={opts.animate}
-          fps={fps}
-        />,
-        // Ctrl-C is ours (confirm, then force), not Ink's; console output must not tear frames.
-        { stdout, stdin, stderr, exitOnCtrlC: false, patchConsole: true, maxFps: fps },
-      );
-      await instance.waitUntilExit();
+      // React picks its build when first loaded: a CLI wants the production one (several times
+      // faster under a flood) unless the environment says otherwise (tests set NODE_ENV=test).
+      process.env.NODE_ENV ??= 'production';
+      const { mountRunTui } = await import('./mount.js');
+      await mountRunTui({
+        events$: held.events$,
+        mode: opts.mode,
+        onCancel: opts.onCancel,
+        stdout,
+        stdin,
+        stderr,
+        noColor: opts.noColor ?? envNoColor(process.env),
+        fps,
+        clock: opts.clock,
+        animate: opts.animate,
+      });
     } catch (err) {
       const msg = sanitizeForTerminal(err instanceof Error ? err.message : String(err));
       const rest = opts.mode === 'local' ? 'the run goes on; Ctrl-C cancels it' : 'stopped watching';

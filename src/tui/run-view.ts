@@ -211,3 +211,35 @@ export function endStream(view: RunView, error?: unknown): RunView {
 }
 
 export const isRunOver = (v: RunView): boolean => v.status === 'completed' || v.status === 'failed' || v.status === 'cancelled' || v.streamEnded !== undefined;
+
+/**
+ * The same result as `events.reduce(reduceRunView, view)`, cheaper under a flood: log lines
+ * that would scroll out of the window within the batch are only counted, never formatted.
+ */
+export function reduceRunViewBatch(view: RunView, events: readonly BusEvent[]): RunView {
+  let logs = 0;
+  for (const e of events) if (e.type === 'log') logs++;
+  let skip = Math.max(0, logs - LOG_WINDOW);
+  if (skip === 0) return events.reduce(reduceRunView, view);
+  let v = view;
+  let counted = 0;
+  let gaps = 0;
+  let lastSeq = v.lastSeq;
+  for (const e of events) {
+    if (e.type === 'log' && skip > 0) {
+      skip--;
+      counted++;
+      if (lastSeq > 0 && e.seq > lastSeq + 1) gaps++;
+      lastSeq = Math.max(lastSeq, e.seq);
+      continue;
+    }
+    if (counted > 0) {
+      v = { ...v, events: v.events + counted, gaps: v.gaps + gaps, lastSeq };
+      counted = 0;
+      gaps = 0;
+    }
+    v = reduceRunView(v, e);
+    lastSeq = v.lastSeq;
+  }
+  return counted > 0 ? { ...v, events: v.events + counted, gaps: v.gaps + gaps, lastSeq } : v;
+}

@@ -52,7 +52,4 @@ export function runStatusRole(s: RunViewStatus): ColorRole {
 
 export const levelRole = (l: LogLevel): ColorRole => l;
 
-/** NO_COLOR per no-color.org: present and non-empty disables colour. */
-export function envNoColor(env: NodeJS.ProcessEnv): boolean {
-  return env.NO_COLOR !== undefined && env.NO_COLOR !== '';
-}
+export { envNoColor } from './no-color.js';

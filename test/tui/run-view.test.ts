@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STEP_PATHS } from '../../src/dag.js';
 import type { BusEvent } from '../../src/bus/events.js';
-import { configVersionOf, endStream, initialRunView, isRunOver, LOG_WINDOW, reduceRunView } from '../../src/tui/run-view.js';
+import { configVersionOf, endStream, initialRunView, isRunOver, LOG_WINDOW, reduceRunView, reduceRunViewBatch } from '../../src/tui/run-view.js';
 import type { RunView, StepView } from '../../src/tui/run-view-types.js';
 import { failedRun, happyRun, hostileRun, longInstall, P, retryRun, scriptBuilder, skippedRun } from '../helpers/event-scripts.js';
 
@@ -124,5 +124,24 @@ describe('reduceRunView', () => {
     expect(endStream(fold(long.running)).streamEnded).toBe('completed');
     expect(endStream(fold(long.running), new Error('nats: \u001b[2Jgone'))).toMatchObject({ streamEnded: 'error', streamError: 'nats: gone' });
     expect(endStream(fold(happyRun())).streamEnded).toBeUndefined();
+  });
+
+  it('a batch folds to exactly what event-by-event folding gives, even with logs that scroll away', () => {
+    const b = scriptBuilder('run-flood');
+    b.run('started').step(P.prepare, 'running').step(P.ingest, 'running', { attempt: 1 });
+    for (let i = 0; i < 3 * LOG_WINDOW; i++) {
+      b.log(i % 7 === 0 ? 'warn' : 'info', `chunk ${i} \u001b[2Jread`, P.ingest, { i });
+      if (i % 10 === 0) b.progress(P.ingest, 'lines', i * 100);
+      if (i === 120) b.step(P.config, 'running');
+    }
+    const events = [...b.events];
+    events.push({ ...events.at(-1)!, seq: events.at(-1)!.seq + 3 } as BusEvent); // a gap inside the batch
+    const one = fold(events);
+    for (const cut of [1, 37, 250, events.length]) {
+      const batched = reduceRunViewBatch(reduceRunViewBatch(initialRunView(), events.slice(0, cut)), events.slice(cut));
+      expect(batched).toEqual(one);
+    }
+    expect(one.logs).toHaveLength(LOG_WINDOW);
+    expect(one.gaps).toBe(1);
   });
 });
