@@ -33,6 +33,7 @@ describe('built-in maskers (per token)', () => {
     ['1.5s,', '<*>,'],
     ['(uid=0)', '(uid=<*>)'],
     ['port=8080', 'port=<*>'],
+    ['tag="AudioMix",', 'tag=<*>'],
     ['user=root', 'user=root'],
     ['blk_-6952295868487656571', 'blk_<*>'],
     ['blk_38865049064139660', 'blk_<*>'],

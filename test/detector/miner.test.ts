@@ -84,3 +84,12 @@ describe('template miner', () => {
     expect(miner.add('\ufffd\ufffd \u0000\u0001 binary junk').isNew).toBe(true);
   });
 });
+
+describe('quoted key values', () => {
+  it('a quoted value spanning tokens is one variable', () => {
+    const miner = createMiner();
+    const a = miner.add('acquire lock=1, tag="View Lock", name=x');
+    const b = miner.add('acquire lock=2, tag="AudioMix", name=x');
+    expect(b.templateId).toBe(a.templateId);
+  });
+});

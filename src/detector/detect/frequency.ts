@@ -14,6 +14,17 @@ import { LevelClass, type DetectorInput, type TemplateAcc } from './types.js';
 
 /** Per-test false-alarm probability. Thousands of template-buckets are tested per run. */
 export const LOG10_ALPHA = -6;
+/**
+ * Each bucket of a finding must itself be unusual (p < 1e-2), and the run of consecutive such
+ * buckets together improbable (p < 1e-6): a sustained drop from 25 to 3 lines per bucket is
+ * certain over 20 minutes though no single bucket proves it.
+ */
+const LOG10_CANDIDATE = -2;
+
+function significant(flags: readonly Flag[], B: number): Flag[][] {
+  return groupConsecutive(flags, B).filter((g) => g.reduce((s, f) => s + f.log10p, 0) <= LOG10_ALPHA);
+}
+
 /** A template present in at least this share of baseline buckets "normally appears every bucket". */
 const EVERY_BUCKET = 0.9;
 /** Partial buckets below this coverage are not judged for drops or silence. */
@@ -55,7 +66,7 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
       const n = cell?.n ?? 0;
       if (n >= th.minCount && n >= th.spikeFactor * m.mean) {
         const p = log10UpperTail(n, m);
-        if (p <= LOG10_ALPHA) spikes.push({ bucket: b, n, expected: m.mean, log10p: p, samples: cell!.samples });
+        if (p <= LOG10_CANDIDATE) spikes.push({ bucket: b, n, expected: m.mean, log10p: p, samples: cell!.samples });
         continue;
       }
       if (cov < MIN_COVERAGE || m.mean < th.minCount) continue;
@@ -63,19 +74,17 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
         silent.push({ bucket: b, n, expected: m.mean, log10p: log10LowerTail(0, m), samples: [] });
       } else if (n * th.dropFactor <= m.mean) {
         const p = log10LowerTail(n, m);
-        if (p <= LOG10_ALPHA) drops.push({ bucket: b, n, expected: m.mean, log10p: p, samples: cell?.samples ?? [] });
+        if (p <= LOG10_CANDIDATE) drops.push({ bucket: b, n, expected: m.mean, log10p: p, samples: cell?.samples ?? [] });
       }
     }
     const template = acc?.template ?? rate.template;
     const level = acc?.level ?? LevelClass.normal;
     const base = `baseline ${fmtCount(cm.observed)} ± ${fmtCount(cm.sd)} ${fmtPer(th.bucketSeconds)}`;
-    for (const g of groupConsecutive(spikes, B)) out.push(finding(AnomalyKind.frequencySpike, g, id, template, level, acc, B, (c, span, peak) =>
+    for (const g of significant(spikes, B)) out.push(finding(AnomalyKind.frequencySpike, g, id, template, level, acc, B, (c, span, peak) =>
       `appeared ${fmtCount(c)} times in ${span}${peak}; ${base}`));
-    for (const g of groupConsecutive(drops, B)) out.push(finding(AnomalyKind.frequencyDrop, g, id, template, level, acc, B, (c, span) =>
+    for (const g of significant(drops, B)) out.push(finding(AnomalyKind.frequencyDrop, g, id, template, level, acc, B, (c, span) =>
       `appeared only ${fmtCount(c)} times in ${span}; ${base}`));
-    for (const g of groupConsecutive(silent, B)) {
-      const log10p = g.reduce((s, f) => s + f.log10p, 0);
-      if (log10p > LOG10_ALPHA) continue;
+    for (const g of significant(silent, B)) {
       out.push(finding(AnomalyKind.silence, g, id, template, level, acc, B, (_c, span) =>
         `did not appear for ${span} from ${fmtTime(g[0]!.bucket)}; ${base}, present in ${fmtPercent(presence(baseline, id))} of baseline buckets`));
     }

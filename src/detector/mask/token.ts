@@ -83,6 +83,12 @@ export function planToken(s: string, start: number, end: number): number {
     // looks like one. A plain word value (`user=root`, `state=RUNNING`) may be what tells two
     // events apart, so it stays unless the miner sees it vary; a dotted value (a host name,
     // a file name, a version) is variable.
+    const q = s.charCodeAt(kv + 1);
+    if (q === 34 || q === 39) {
+      // a quoted value (`tag="View Lock",`) is free text: `tag=<*>`, quotes and all
+      plan.y = end;
+      return kv + 1;
+    }
     const x = planToken(s, kv + 1, b);
     if (x >= 0) return x; // plan.y already points past the value's wildcard; the tail follows
     if (!hasCharIn(s, 46, kv + 1, b - 1)) return -1;
@@ -247,7 +253,7 @@ function isKey(s: string, a: number, eq: number): boolean {
   for (let i = a; i < eq; i++) {
     const c = s.charCodeAt(i);
     const k = c < 128 ? CLASS[c] : 0;
-    if (!(k === ALPHA || k === DIGIT || c === 95 || c === 45 || c === 46)) return false;
+    if (!(k === ALPHA || k === DIGIT || c === 95 || c === 45 || c === 46 || c === 58)) return false;
   }
   return true;
 }

@@ -71,6 +71,7 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
   let h2 = SEED2;
   let n = 0;
   let k = 0;
+  let quote = 0;
   const len = s.length;
   let i = 0;
   while (i < len) {
@@ -100,6 +101,17 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
     if (n === buf.starts.length) grow(buf);
     let x = -1;
     let y = 0;
+    if (quote !== 0) {
+      // inside a quoted value that a kv mask opened (`tag="View Lock",`): part of that variable
+      buf.starts[n] = start;
+      buf.ends[n] = i;
+      buf.xs[n] = start;
+      buf.ys[n] = i;
+      buf.vars[n] = 1;
+      n++;
+      if (hasCode(s, quote, start, i)) quote = 0;
+      continue;
+    }
     if (maskBuiltin) {
       // plain words (the common case) cannot be masked: skip the planner's second scan
       if ((f & MASKABLE) !== 0 || i - start === 2) {
@@ -123,6 +135,9 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
     else if (x === -2) variable = i - start >= 3 && onlyWildcards(s, start, i);
     buf.vars[n] = variable ? 1 : 0;
     n++;
+    if (x > start && (s.charCodeAt(x) === 34 || s.charCodeAt(x) === 39) && s.charCodeAt(x - 1) === 61 && y === i && countCode(s, s.charCodeAt(x), start, i) === 1) {
+      quote = s.charCodeAt(x);
+    }
     if (variable) continue;
     if (x >= 0) {
       // masked: rehash as prefix + <*> + suffix
@@ -200,6 +215,17 @@ export function rawTokens(buf: TokenBuffers): string[] {
   const out = new Array<string>(buf.length);
   for (let t = 0; t < buf.length; t++) out[t] = buf.text.slice(buf.starts[t], buf.ends[t]);
   return out;
+}
+
+function hasCode(s: string, c: number, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) if (s.charCodeAt(i) === c) return true;
+  return false;
+}
+
+function countCode(s: string, c: number, a: number, b: number): number {
+  let k = 0;
+  for (let i = a; i < b; i++) if (s.charCodeAt(i) === c) k++;
+  return k;
 }
 
 function onlyWildcards(s: string, a: number, b: number): boolean {
