@@ -1,0 +1,79 @@
+/**
+ * `log-anomaly watch [RUN_ID] [--all] [--json] [--tui]`: a run's history from JetStream, then its
+ * live events, printed exactly like a local headless run; exits with the run's exit code.
+ * Without RUN_ID it follows the next run that starts; `--all` follows every run until Ctrl-C.
+ */
+import type { Observable } from 'rxjs';
+import { exitCodeFor, isFinalRunEvent, type BusEvent } from '../../bus/events.js';
+import { checkRunId, loadOptionalSettings, openNatsForCli } from '../../bus/nats/cli-support.js';
+import { followRunEvents } from '../../bus/nats/replay.js';
+import { UsageError } from '../../errors.js';
+import { formatEventLine } from '../format-event.js';
+import type { CliIo } from '../io.js';
+import type { WatchOptions } from '../program.js';
+
+/** Exit code when watching stopped (Ctrl-C) before the run reached a final state. */
+export const INTERRUPTED = 130;
+
+export function printEvent(io: Pick<CliIo, 'stdout'>, e: BusEvent, json: boolean | undefined): void {
+  if (json) {
+    io.stdout.write(JSON.stringify(e) + '\n');
+    return;
+  }
+  const line = formatEventLine(e);
+  if (line !== undefined) io.stdout.write(line + '\n');
+}
+
+/** Prints (or shows in the TUI) until the run's final event; resolves to its exit code. */
+export async function showRemoteRun(events$: Observable<BusEvent>, opts: { json?: boolean; tui?: boolean }, io: CliIo): Promise<number> {
+  let code: number | undefined;
+  const track = (e: BusEvent) => {
+    if (isFinalRunEvent(e)) code = e.exitCode ?? exitCodeFor(e.status);
+  };
+  if (opts.tui) {
+    const { renderRunTui } = await import('../../tui/render.js');
+    const { tap } = await import('rxjs');
+    await renderRunTui({ events$: events$.pipe(tap(track)), mode: 'remote', onCancel: () => {} });
+    return code ?? INTERRUPTED;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const sub = events$.subscribe({
+      next: (e) => {
+        track(e);
+        printEvent(io, e, opts.json);
+      },
+      complete: resolve,
+      error: reject,
+    });
+    const off = io.onSignal(() => {
+      off();
+      sub.unsubscribe();
+      resolve();
+    });
+  });
+  return code ?? INTERRUPTED;
+}
+
+export async function watch(opts: WatchOptions, io: CliIo): Promise<number> {
+  if (opts.runId !== undefined) checkRunId(opts.runId);
+  if (opts.all && opts.runId !== undefined) throw new UsageError('watch: give a RUN_ID or --all, not both');
+  if (opts.all && opts.tui) throw new UsageError('watch: --tui shows one run; drop --all or --tui');
+  if (opts.json && opts.tui) throw new UsageError('watch: --json and --tui exclude each other');
+  const settings = await loadOptionalSettings(opts.config, io);
+  const ctx = await openNatsForCli({ nats: opts.nats, settings, name: 'log-anomaly watch' }, io);
+  try {
+    const what = opts.runId !== undefined ? `run ${opts.runId}` : opts.all ? 'every run' : 'the next run to start';
+    if (!opts.tui) io.stderr.write(`log-anomaly: watching ${what} on ${ctx.where} (Ctrl-C stops watching)\n`);
+    const events$ = followRunEvents(ctx.nc, {
+      names: ctx.names,
+      runId: opts.runId,
+      all: opts.all,
+      limits: ctx.limits,
+      onWarning: (m) => io.stderr.write(`log-anomaly: warn: ${m}\n`),
+    });
+    const code = await showRemoteRun(events$, opts, io);
+    return opts.all && code === INTERRUPTED ? 0 : code;
+  } finally {
+    await ctx.nc.close().catch(() => undefined);
+  }
+}

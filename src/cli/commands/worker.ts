@@ -1,0 +1,74 @@
+/**
+ * `log-anomaly worker [--concurrency N] [--grace-seconds S]`: takes run requests from the NATS
+ * work queue and runs them with this machine's settings (or the settings file a request names).
+ * SIGTERM/SIGINT drain: no new requests, current runs finish or are cancelled after the grace
+ * period, then exit 0. A second signal cancels the current runs at once.
+ */
+import { hostname } from 'node:os';
+import type { BusEvent } from '../../bus/events.js';
+import { openNatsForCli } from '../../bus/nats/cli-support.js';
+import { loadSettings } from '../../config/settings.js';
+import { DEFAULT_ACK_WAIT_MS } from '../../worker/consumer.js';
+import { startWorker } from '../../worker/worker.js';
+import { formatEventLine } from '../format-event.js';
+import type { CliIo } from '../io.js';
+import type { WorkerOptions } from '../program.js';
+
+/** Seconds before an unacknowledged request goes to another worker (all workers share it). */
+export function ackWaitMs(env: NodeJS.ProcessEnv): number {
+  const v = Number(env.LOG_ANOMALY_ACK_WAIT_SECONDS);
+  return Number.isFinite(v) && v > 0 ? v * 1000 : DEFAULT_ACK_WAIT_MS;
+}
+
+export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
+  const settings = await loadSettings(opts.config, { cwd: io.cwd, env: io.env });
+  const ctx = await openNatsForCli({ nats: opts.nats, settings, name: 'log-anomaly worker' }, io);
+  const name = `${hostname()}:${process.pid}`;
+  const log = (level: string, msg: string) => io.stderr.write(`log-anomaly worker: ${level}: ${msg}\n`);
+  const { startRun } = await import('../../runtime.js');
+  const { sendNotificationEmails } = await import('../../services/send-emails.js');
+  const concurrency = opts.concurrency ?? 1;
+  try {
+    const w = await startWorker({
+      nc: ctx.nc,
+      names: ctx.names,
+      limits: ctx.limits,
+      natsSettings: ctx.natsSettings,
+      env: io.env,
+      name,
+      concurrency,
+      graceMs: (opts.graceSeconds ?? 30) * 1000,
+      ackWaitMs: ackWaitMs(io.env),
+      sendNotificationEmails,
+      log,
+      onEvent: (e: BusEvent) => {
+        const line = formatEventLine(e);
+        if (line !== undefined) io.stdout.write(`[${e.runId}] ${line}\n`);
+      },
+      async start(req, bus, services) {
+        const s = req.config ? await loadSettings(req.config, { cwd: io.cwd, env: io.env }) : settings;
+        return startRun({ settings: s, params: { runId: req.runId, skipInstall: req.skipInstall, dryRun: req.dryRun }, bus, services });
+      },
+    });
+    log('info', `${name} taking run requests from ${ctx.names.requestStream} on ${ctx.where} (concurrency ${concurrency})`);
+    let signals = 0;
+    const off = io.onSignal((sig) => {
+      signals += 1;
+      if (signals === 1) {
+        log('info', `${sig}: draining (again to cancel the current runs now)`);
+        w.drain();
+      } else {
+        log('info', `${sig}: cancelling the current runs`);
+        w.cancelNow();
+      }
+    });
+    try {
+      await w.done;
+    } finally {
+      off();
+    }
+    return 0;
+  } finally {
+    await ctx.nc.drain().catch(() => ctx.nc.close());
+  }
+}
