@@ -70,7 +70,8 @@ export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = sy
   let lower;
   if (ui.showHelp && !over) lower = <Help mode={mode} width={layout.columns} />;
   else if (ui.showDetails && !over) lower = <StepDetails step={view.steps[ui.selected]!} now={now} width={layout.columns} rows={layout.lower} />;
-  else if (over) lower = <Summary view={view} width={layout.columns} rows={layout.lower} />;
+  // One row less at the end: the final screen stays whole when the shell prints its prompt.
+  else if (over) lower = <Summary view={view} width={layout.columns} rows={layout.lower - 1} />;
   else
     lower = (
       <>

@@ -57,8 +57,16 @@ export function sparkline(
   counts: readonly number[],
   anomalous: readonly boolean[],
   width: number,
+  maxRepeat = 1,
 ): { readonly bars: string; readonly marks: string } {
   if (counts.length === 0 || width <= 0) return { bars: '', marks: '' };
+  // Few buckets on a wide screen: draw each bucket several columns wide so the shape reads.
+  const repeat = Math.max(1, Math.min(maxRepeat, Math.floor(width / counts.length)));
+  if (repeat > 1) {
+    const one = sparkline(counts, anomalous, counts.length);
+    const widen = (s: string) => Array.from(s.padEnd(counts.length)).map((c) => c.repeat(repeat)).join('');
+    return { bars: widen(one.bars), marks: widen(one.marks).trimEnd() };
+  }
   const cols = Math.min(width, counts.length);
   const sums: number[] = new Array(cols).fill(0);
   const flags: boolean[] = new Array(cols).fill(false);

@@ -30,5 +30,7 @@ describe('tui formatters', () => {
     expect(f.bars).toBe('▁▁█▁');
     expect(f.marks).toBe('  ▲');
     expect(sparkline([], [], 10)).toEqual({ bars: '', marks: '' });
+    // few buckets, wide screen: each bucket drawn up to maxRepeat columns wide
+    expect(sparkline([1, 8, 1], [false, true, false], 20, 4)).toEqual({ bars: '▁▁▁▁████▁▁▁▁', marks: '    ▲▲▲▲' });
   });
 });

@@ -31,6 +31,18 @@ export function notificationText(s: SummaryView): string {
   }
 }
 
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** `critical 4 · high 2 · medium 4`: most severe first, zero counts left out. */
+export function severityText(s: SummaryView): string {
+  const rank = (k: string) => (SEVERITY_ORDER.includes(k) ? SEVERITY_ORDER.indexOf(k) : SEVERITY_ORDER.length);
+  return [...s.bySeverity]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => rank(a[0]) - rank(b[0]))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(' · ');
+}
+
 export function outcomeText(view: RunView): string {
   const took = view.startedAt !== undefined && view.endedAt !== undefined ? ` in ${formatDuration(view.endedAt - view.startedAt)}` : '';
   if (view.streamEnded) return view.streamEnded === 'error' ? `event stream failed: ${view.streamError ?? ''}` : 'event stream ended before the run did';
@@ -42,33 +54,31 @@ export function outcomeText(view: RunView): string {
 export function Summary({ view, width, rows }: SummaryProps) {
   const theme = useTheme();
   const s = view.summary;
-  const sev = s ? s.bySeverity.map(([k, v]) => `${k} ${v}`).join(' · ') : '';
-  // Fixed lines: outcome, anomalies title, report, email, chart (2); each anomaly takes 2.
-  const room = Math.max(0, Math.floor((rows - (s?.histogram ? 6 : 4)) / 2));
+  const sev = s ? severityText(s) : '';
+  // Fixed lines: outcome with counts, report, email, chart (2); each anomaly takes 2 (sample).
+  const room = Math.max(0, Math.floor((rows - (s?.histogram ? 5 : 3)) / 2));
   const top = s ? s.top.slice(0, room) : [];
-  const countWidth = 16;
+  const countWidth = 22;
+  const counts = s ? ` · ${formatCount(s.total)} anomalies (${formatCount(s.reported)} reported)${sev ? ` · ${sev}` : ''}` : '';
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate-end" bold color={theme.color(runStatusRole(view.status))}>■ run {outcomeText(view)}</Text>
-      {s && (
-        <Text wrap="truncate-end">
-          <Text bold>{formatCount(s.total)} anomalies</Text> ({formatCount(s.reported)} reported){sev ? ` · ${sev}` : ''}
-          {top.length > 0 ? ` · top ${top.length} by score:` : ''}
-        </Text>
-      )}
+      <Text wrap="truncate-end" bold>
+        <Text color={theme.color(runStatusRole(view.status))}>■ run {outcomeText(view)}</Text>
+        {counts}
+      </Text>
       {top.map((a, i) => (
         <Box key={i} flexDirection="column">
           <Box>
             <Box width={width - countWidth}>
               <Text wrap="truncate-end">
-                <Text color={theme.color('anomaly')}>{String(i + 1).padStart(2)} {a.kind.padEnd(12)}</Text> {a.template}
+                <Text color={theme.color('anomaly')}>{String(i + 1).padStart(2)} {a.kind.padEnd(16)}</Text> {a.template}
               </Text>
             </Box>
             <Box width={countWidth} justifyContent="flex-end">
-              <Text>{formatCount(a.count)} vs {a.expected === null ? '-' : formatCount(a.expected)}</Text>
+              <Text>{formatCount(a.count)} vs {a.expected === null ? '-' : formatCount(a.expected)} expected</Text>
             </Box>
           </Box>
-          <Text wrap="truncate-end" color={theme.color('muted')}>{'                '}{a.sample ?? ''}</Text>
+          <Text wrap="truncate-end" color={theme.color('muted')}>{'                    '}{a.sample ?? ''}</Text>
         </Box>
       ))}
       {s && <Text wrap="truncate-end">report  {s.reportUri ?? '(not uploaded)'}</Text>}

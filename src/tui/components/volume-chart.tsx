@@ -1,7 +1,7 @@
 /** Event volume over time as a sparkline, with ▲ under the buckets the detector flagged. */
 import { Box, Text } from 'ink';
 import type { HistogramView } from '../run-view-types.js';
-import { sparkline } from '../format.js';
+import { formatDuration, sparkline } from '../format.js';
 import { useTheme } from '../theme.js';
 
 export interface VolumeChartProps {
@@ -13,7 +13,10 @@ const LABEL = 'volume  ';
 
 export function VolumeChart({ histogram, width }: VolumeChartProps) {
   const theme = useTheme();
-  const { bars, marks } = sparkline(histogram.counts, histogram.anomalous, Math.max(1, width - LABEL.length));
+  const room = Math.max(1, width - LABEL.length);
+  const { bars, marks } = sparkline(histogram.counts, histogram.anomalous, room, 4);
+  const span = formatDuration(histogram.bucketSeconds * histogram.counts.length * 1000);
+  const pad = ' '.repeat(Math.max(0, bars.length - marks.length));
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -21,8 +24,9 @@ export function VolumeChart({ histogram, width }: VolumeChartProps) {
         {Array.from(bars).map((b, i) => (
           <Text key={i} color={marks[i] === '▲' ? theme.color('anomaly') : theme.color('accent')}>{b}</Text>
         ))}
+        <Text color={theme.color('muted')}>  {span}</Text>
       </Text>
-      <Text wrap="truncate-end" color={theme.color('anomaly')}>{' '.repeat(LABEL.length)}{marks || ' '}</Text>
+      <Text wrap="truncate-end" color={theme.color('anomaly')}>{' '.repeat(LABEL.length)}{marks ? `${marks}${pad}  ▲ anomalous` : ' '}</Text>
     </Box>
   );
 }
