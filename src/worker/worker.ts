@@ -109,7 +109,7 @@ export async function startWorker(cfg: WorkerConfig): Promise<Worker> {
     const heartbeat = setInterval(() => m.working(), Math.max(250, Math.floor(cfg.ackWaitMs / 3)));
     const bus = createBus({ runId: req.runId });
     if (cfg.onEvent) bus.events$.subscribe(cfg.onEvent);
-    const publisher = await attachNatsPublisher(bus, { servers: [], connection: cfg.nc, settings: cfg.natsSettings, require: false, log: cfg.log, env: cfg.env, by: cfg.name });
+    const publisher = await attachNatsPublisher(bus, { servers: [], connection: cfg.nc, names: cfg.names, settings: cfg.natsSettings, require: false, log: cfg.log, env: cfg.env, by: cfg.name });
     try {
       if (delivery > 1) {
         bus.emit({ type: 'log', level: 'warn', msg: `worker ${cfg.name} resumes run ${req.runId} (delivery ${delivery}): an earlier worker stopped before finishing it` });

@@ -13,7 +13,7 @@ import { ErrorCode, PipelineError } from '../../errors.js';
 import { connectNats, redactServers, resolveNatsServers } from './connect.js';
 import { createEventPublisher, type EventPublisher } from './event-publisher.js';
 import { lastStoredEvent } from './history.js';
-import { natsNames } from './names.js';
+import { natsNames, type NatsNames } from './names.js';
 import type { RunRecord } from './run-record.js';
 import { DEFAULT_LIMITS, ensureEventStream, openRunsKv } from './setup.js';
 
@@ -32,6 +32,8 @@ export interface AttachNatsOptions {
   readonly by?: string;
   /** How long close() waits for buffered events when NATS is down (default 30 s). */
   readonly flushTimeoutMs?: number;
+  /** Names to use instead of those derived from settings.prefix (a worker's own). */
+  readonly names?: NatsNames;
   /** Reuse a connection (a worker's); it is not closed by the handle. */
   readonly connection?: NatsConnection;
 }
@@ -43,7 +45,7 @@ export interface NatsPublisherHandle {
 }
 
 export async function attachNatsPublisher(bus: Bus, opts: AttachNatsOptions): Promise<NatsPublisherHandle | null> {
-  const names = natsNames(opts.settings?.prefix);
+  const names = opts.names ?? natsNames(opts.settings?.prefix);
   const limits = opts.settings?.stream ?? DEFAULT_LIMITS;
   const where = redactServers(opts.servers);
   let nc: NatsConnection | undefined = opts.connection;
