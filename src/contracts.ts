@@ -150,6 +150,8 @@ export interface UploadOutput {
   /** URI of the uploaded report (report.html), what the email links to. */
   readonly uri: string;
   readonly files: readonly { readonly name: string; readonly uri: string; readonly bytes: number }[];
+  /** An https link to the report for people when the backend makes one (S3 presigned GET). */
+  readonly link?: string;
 }
 
 import type { ServiceContext } from './services/context.js';
