@@ -21,6 +21,18 @@ export const LOG10_ALPHA = -6;
  */
 const LOG10_CANDIDATE = -2;
 
+/**
+ * Traffic follows the day and grows over weeks; a baseline learned at night must not make every
+ * template "spike" at noon. Expected counts scale with the bucket's other lines (this template's
+ * own lines left out, so a spike cannot raise its own bar) relative to the baseline's, clipped to
+ * [0.5, 2] so that a real outage or flood still shows.
+ */
+function volumeFactor(total: number, own: number, cov: number, baseTotal: number, ownMean: number): number {
+  const ref = cov * (baseTotal - ownMean);
+  if (!(ref > 0) || total === 0) return total === 0 ? 0.5 : 1;
+  return Math.min(2, Math.max(0.5, (total - own) / ref));
+}
+
 function significant(flags: readonly Flag[], B: number): Flag[][] {
   return groupConsecutive(flags, B).filter((g) => g.reduce((s, f) => s + f.log10p, 0) <= LOG10_ALPHA);
 }
@@ -45,6 +57,8 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
   const B = run.bucketMs;
   const buckets = runBuckets(run);
   const out: Anomaly[] = [];
+  // Lines per bucket in the baseline: expected counts follow the traffic of the hour (see volumeFactor).
+  const baseTotal = baseline.errors.t / baseline.buckets;
   const ids = new Set<string>([...run.templates.keys()].filter((id) => id in baseline.templates));
   // Templates missing from the run entirely can still be silent (every-bucket ones) or dropped.
   for (const [id, r] of Object.entries(baseline.templates)) {
@@ -61,9 +75,10 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
     const silent: Flag[] = [];
     for (const b of buckets) {
       const cov = coverage(run, b);
-      const m: CountModel = { mean: cm.mean * cov, variance: cm.variance * cov };
       const cell = acc?.buckets.get(b);
       const n = cell?.n ?? 0;
+      const f = cov * volumeFactor(run.totals.get(b)?.n ?? 0, n, cov, baseTotal, cm.observed);
+      const m: CountModel = { mean: cm.mean * f, variance: cm.variance * f };
       if (n >= th.minCount && n >= th.spikeFactor * m.mean) {
         const p = log10UpperTail(n, m);
         if (p <= LOG10_CANDIDATE) spikes.push({ bucket: b, n, expected: m.mean, log10p: p, samples: cell!.samples });
@@ -80,10 +95,15 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
     const template = acc?.template ?? rate.template;
     const level = acc?.level ?? LevelClass.normal;
     const base = `baseline ${fmtCount(cm.observed)} ± ${fmtCount(cm.sd)} ${fmtPer(th.bucketSeconds)}`;
+    const atTraffic = (g: readonly Flag[]) => {
+      const exp = g.reduce((s, f) => s + f.expected, 0);
+      const plain = cm.observed * g.length;
+      return Math.abs(exp - plain) > 0.15 * plain ? ` (${fmtCount(exp)} expected at this traffic)` : '';
+    };
     for (const g of significant(spikes, B)) out.push(finding(AnomalyKind.frequencySpike, g, id, template, level, acc, B, (c, span, peak) =>
-      `appeared ${fmtCount(c)} times in ${span}${peak}; ${base}`));
+      `appeared ${fmtCount(c)} times in ${span}${peak}; ${base}${atTraffic(g)}`));
     for (const g of significant(drops, B)) out.push(finding(AnomalyKind.frequencyDrop, g, id, template, level, acc, B, (c, span) =>
-      `appeared only ${fmtCount(c)} times in ${span}; ${base}`));
+      `appeared only ${fmtCount(c)} times in ${span}; ${base}${atTraffic(g)}`));
     for (const g of significant(silent, B)) {
       out.push(finding(AnomalyKind.silence, g, id, template, level, acc, B, (_c, span) =>
         `did not appear for ${span} from ${fmtTime(g[0]!.bucket)}; ${base}, present in ${fmtPercent(presence(baseline, id))} of baseline buckets`));
