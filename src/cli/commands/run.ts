@@ -2,6 +2,7 @@
  * `log-anomaly run`: load and validate settings, start the run, and show it (TUI, lines or NDJSON).
  * Everything shown comes from bus events; this file only wires the pieces together.
  */
+import { join, resolve } from 'node:path';
 import { createBus, type Bus } from '../../bus/bus.js';
 import type { BusEvent } from '../../bus/events.js';
 import { loadSettings } from '../../config/settings.js';
@@ -31,7 +32,12 @@ export function applyOverrides(settings: PipelineSettings, opts: RunOptions): Pi
     const window = opts.since ? { since: opts.since, from: undefined, to: undefined } : { since: undefined, from: opts.from, to: opts.to };
     s = { ...s, source: { ...s.source, ...window } };
   }
-  if (opts.outDir) s = { ...s, output: { ...s.output, dir: opts.outDir } };
+  if (opts.outDir) {
+    const dir = resolve(opts.outDir);
+    // A local upload left at its default (<output.dir>/uploads) follows the output directory.
+    const upload = s.upload.type === 'local' && s.upload.dir === join(s.output.dir, 'uploads') ? { ...s.upload, dir: join(dir, 'uploads') } : s.upload;
+    s = { ...s, upload, output: { ...s.output, dir } };
+  }
   return s;
 }
 
