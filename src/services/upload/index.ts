@@ -21,6 +21,14 @@ export function uploaderFor(upload: UploadSettings): Uploader {
       return localUploader(upload);
     case 'http':
       return httpUploader(upload);
+    case 's3': {
+      // loaded lazily: the AWS SDK is only imported by runs that upload to S3
+      const s3 = () => import('./s3.js');
+      return {
+        plannedUri: async (runId) => (await s3()).plannedS3Uri(upload, runId),
+        upload: async (input, ctx) => (await s3()).uploadToS3({ ...input, upload }, ctx),
+      };
+    }
     default:
       throw new PipelineError(ErrorCode.SETTINGS_INVALID, `upload.type ${JSON.stringify((upload as { type: string }).type)} is not supported by this build`, { retryable: false });
   }
