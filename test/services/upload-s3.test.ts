@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { plannedS3Uri, s3KeyFor, uploadToS3, type S3Settings } from '../../src/services/upload/s3.js';
+import { plannedReportUri, uploadReport } from '../../src/services/upload/index.js';
 import { createStandaloneContext } from '../../src/services/context.js';
 import { AbortedError, PipelineError } from '../../src/errors.js';
 import { S3RVER_KEY, startS3Server, type S3Server } from '../helpers/s3-server.js';
@@ -104,6 +105,14 @@ describe('S3 upload', () => {
     expect(server.requests.filter((r) => r.method === 'POST' && r.query.has('uploadId'))).toHaveLength(1);
     expect(sha((await getObject('anomaly/reports/run-7/events.ndjson')).body)).toBe(sha(big));
     expect(ctx.progressUpdates.filter((p) => p.unit === 'bytes').at(-1)).toMatchObject({ current: big.length, total: big.length });
+  });
+
+  it('is what the upload dispatcher runs for upload.type s3 (planned URI and upload)', async () => {
+    const s = settings();
+    expect(await plannedReportUri(s, 'run-7', runDir)).toBe('s3://reports/anomaly/reports/run-7/report.html');
+    const out = await uploadReport({ runDir, runId: 'run-7', baseDir: runDir, upload: s, artifacts: ['report.html'] }, createStandaloneContext());
+    expect(out.uri).toBe('s3://reports/anomaly/reports/run-7/report.html');
+    expect((await getObject('anomaly/reports/run-7/report.html')).body.toString()).toContain('3 anomalies');
   });
 
   it('plans a presigned link before the upload that downloads the report after it', async () => {
