@@ -54,9 +54,9 @@ export const str =
     return v;
   };
 
-/** A string, but a YAML number is accepted and stringified (`version: 3` means "3"). */
+/** A string, but a YAML number is accepted as written (`version: 1.10` means "1.10", not "1.1"). */
 export const strOrNum = (): Schema<string> => (node, at) => {
-  if (isScalar(node) && typeof node.value === 'number') return String(node.value);
+  if (isScalar(node) && typeof node.value === 'number') return node.source ?? String(node.value);
   return str()(node, at);
 };
 
@@ -187,6 +187,22 @@ export const obj =
       out[key] = field.schema(valueNode, child(at, key, valueNode));
     }
     return out as Out<S>;
+  };
+
+/**
+ * A check across the fields of a validated mapping (e.g. `since` excludes `from`/`to`). The check
+ * names the key to blame; the error points at that key's value (or the mapping when it is absent).
+ */
+export const refine =
+  <T>(schema: Schema<T>, check: (value: T) => { key: string; problem: string } | undefined): Schema<T> =>
+  (node, at) => {
+    const value = schema(node, at);
+    const bad = check(value);
+    if (bad) {
+      const keyNode = isMap(node) ? ((node.get(bad.key, true) as Node | undefined) ?? null) : null;
+      fail(child(at, bad.key, keyNode ?? node), bad.problem);
+    }
+    return value;
   };
 
 /** A union picked by a `type` key: `{ type: file, ... } | { type: cloudwatch, ... }`. */

@@ -40,4 +40,23 @@ describe('detection config', () => {
     expect(err('version: a\nignore: ["("]\n')).toMatch(/^config.yaml:2:10 ignore\[0\]: not a valid regular expression/);
     expect(err('thresholds: {}\n')).toBe('config.yaml:1:1 version: is required');
   });
+
+  it('keeps a numeric version as written', () => {
+    expect(parseDetectionConfig('version: 1.10\n', 'c.yaml').version).toBe('1.10');
+  });
+
+  it('suggests the camelCase key for a snake_case one', () => {
+    expect(err('version: "1"\nthresholds:\n  spike_factor: 4\n')).toMatch(/^config.yaml:3:3 thresholds.spike_factor: unknown key \(did you mean "spikeFactor"\?\)/);
+  });
+
+  it('validates per-kind rules and bounds', () => {
+    expect(err('version: "1"\nrules:\n  kinds:\n    new_templates: { enabled: false }\n')).toMatch(/rules.kinds.new_templates: unknown key \(did you mean "new_template"\?\)/);
+    expect(err('version: "1"\nthresholds: { bucketSeconds: 5 }\n')).toMatch(/thresholds.bucketSeconds: expected an integer >= 10 and <= 86400, got 5/);
+    expect(err('version: "1"\nrules: { kinds: { silence: { enabled: maybe } } }\n')).toMatch(/rules.kinds.silence.enabled: expected true or false, got "maybe"/);
+  });
+
+  it('reports YAML syntax errors with file, line and column', () => {
+    expect(err('version: "1"\nignore: [\n')).toMatch(/^config.yaml:\d+:\d+: invalid YAML: /);
+    expect(err('version: "1"\nversion: "2"\n')).toMatch(/^config.yaml:2:1: invalid YAML: .*unique/i);
+  });
 });

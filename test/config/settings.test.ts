@@ -79,4 +79,61 @@ describe('pipeline settings', () => {
   it('a missing settings file is a clear error naming it', async () => {
     await expect(loadSettings('nope.yaml', { cwd: '/tmp' })).rejects.toThrow(/nope\.yaml: cannot read settings: no such file/);
   });
+
+  it('checks fields against each other, pointing at the field to change', () => {
+    const cw = (extra: string) => `source:\n  type: cloudwatch\n  region: eu-west-1\n  logGroups: [/aws/lambda/api]\n${extra}detectionConfig: { location: d.yaml }\n`;
+    expect(errorOf(cw('  since: 1h\n  from: "2026-11-26T09:00:00Z"\n')).message).toBe('settings.yaml:5:10 source.since: use either since or from/to, not both');
+    expect(errorOf(cw('  from: "2026-11-26T09:00:00Z"\n  to: "2026-11-26T08:00:00Z"\n')).message).toMatch(/^settings.yaml:6:7 source.to: must be after from/);
+    expect(errorOf(cw('  streamNames: [a]\n  streamPrefix: b\n')).message).toMatch(/source.streamPrefix: use either streamNames or streamPrefix/);
+    expect(errorOf(cw('').replace('[/aws/lambda/api]', '["arn:aws:logs:eu-west-1:12:log-group:x"]')).message).toMatch(/source.logGroups\[0\]: expected a log group name or a log group ARN/);
+    expect(errorOf(minimal + 'smtp: { host: mail, from: a@b.co, userEnv: SMTP_USER }\n').message).toBe('settings.yaml:3:44 smtp.userEnv: userEnv needs passEnv as well');
+    expect(errorOf(minimal + 'steps:\n  install_packages: { baseDelayMs: 2000, maxDelayMs: 100 }\n').message).toMatch(
+      /^settings.yaml:4:54 steps.install_packages.maxDelayMs: must be >= baseDelayMs \(2000\), got 100$/,
+    );
+    expect(errorOf('source: { type: file, paths: [a] }\ndetectionConfig: { location: "ftp://x/y.yaml" }\n').message).toMatch(
+      /^settings.yaml:2:30 detectionConfig.location: expected a local path or an http\(s\) URL/,
+    );
+  });
+
+  it('a valid CloudWatch source with a role, a window and the retry knobs', () => {
+    const s = parseSettings(
+      'source:\n  type: cloudwatch\n  region: us-east-1\n  roleArn: arn:aws:iam::123456789012:role/reader\n  logGroups: [/aws/lambda/api, "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/web:*"]\n  streamPrefix: prod/\n  since: 2h\n  maxAttempts: 5\n  retryBaseDelayMs: 50\ndetectionConfig: { location: "https://skyu.example/c.yaml" }\n',
+      '/x/s.yaml',
+    );
+    expect(s.source).toMatchObject({ type: 'cloudwatch', region: 'us-east-1', since: '2h', maxAttempts: 5, retryBaseDelayMs: 50 });
+    expect(s.source.type === 'cloudwatch' && s.source.logGroups).toHaveLength(2);
+  });
+
+  it('refuses every secret-looking key wherever it appears, without echoing the value', () => {
+    for (const [yaml, field, hint] of [
+      ['detectionConfig: { location: d.yaml, token: abc123 }\nsource: { type: file, paths: [a] }\n', 'detectionConfig.token', 'tokenEnv'],
+      [minimal + 'upload: { type: http, baseUrl: "https://u.example", apiKey: abc123 }\n', 'upload.apiKey', 'tokenEnv'],
+      [minimal + 'smtp: { host: m, from: a@b.co, user: bob }\n', 'smtp.user', 'userEnv'],
+      [minimal + 'nats: { servers: "nats://127.0.0.1:4222", pass: abc123 }\n', 'nats.pass', 'passEnv'],
+    ] as const) {
+      const e = errorOf(yaml);
+      expect(e.message).toContain(`${field}: secrets never go in the settings file`);
+      expect(e.message).toContain(hint);
+      expect(e.message).not.toContain('abc123');
+    }
+  });
+
+  it('resolves every relative path from the settings file, never from the cwd', () => {
+    const s = parseSettings(
+      minimal +
+        'detector: { type: builtin, modelPath: model/m.json, baseline: [base/*.gz] }\nupload: { type: local, dir: ../shared/up }\noutput: { dir: /abs/runs }\nnats: { servers: "nats://127.0.0.1:4222", credsFile: nats.creds }\n',
+      '/etc/lap/settings.yaml',
+    );
+    expect(s.detectionConfig.location).toBe('/etc/lap/detection.yaml');
+    expect(s.detector).toEqual({ type: 'builtin', modelPath: '/etc/lap/model/m.json', baseline: ['/etc/lap/base/*.gz'] });
+    expect(s.upload).toEqual({ type: 'local', dir: '/etc/shared/up' });
+    expect(s.output.dir).toBe('/abs/runs');
+    expect(s.nats?.credsFile).toBe('/etc/lap/nats.creds');
+  });
+
+  it('a settings file given relative to the cwd is read from there', async () => {
+    const demo = defaultSettingsFile();
+    const s = await loadSettings('demo.yaml', { cwd: join(demo, '..') });
+    expect(s.file).toBe(demo);
+  });
 });
