@@ -34,7 +34,7 @@ export function defaultRetryPolicy(step: RetryableStep): RetryPolicy {
 }
 
 const envName = () => str({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'an environment variable name' });
-const duration = () => str({ pattern: /^\d+(ms|s|m|h|d)$/, what: 'a duration such as 30m, 1h or 2d' });
+const duration = () => str({ pattern: /^[1-9]\d*(ms|s|m|h|d|w)$/, what: 'a duration such as 30m, 1h or 2d' });
 const isoTime = (): Schema<string> => (node, at) => {
   const v = str()(node, at);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) return str({ pattern: /^$/, what: 'an ISO-8601 time such as 2026-11-26T09:00:00Z' })(node, at);
