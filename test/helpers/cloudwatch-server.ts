@@ -23,7 +23,11 @@ export interface CwRequest {
   readonly page?: number;
   readonly body: Record<string, unknown>;
   readonly accessKeyId?: string;
+  readonly sessionToken?: string;
 }
+
+/** What the STS AssumeRole handler hands out (and expects on the requests that follow). */
+export const ASSUMED = { accessKeyId: 'ASIALOOPBACKASSUMED1', secretAccessKey: 'assumed-dummy-secret', sessionToken: 'assumed-dummy-session-token' } as const;
 
 export type Fault = 'throttle' | '500' | 'hang' | 'access-denied';
 
@@ -87,7 +91,23 @@ export async function startCloudWatchServer(): Promise<CloudWatchServer> {
   const hanging = new Set<ServerResponse>();
   const requests: CwRequest[] = [];
 
+  const assumeRole = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    // STS speaks the AWS query protocol: a form body in, XML out
+    const form = new URLSearchParams(raw);
+    const accessKeyId = /^AWS4-HMAC-SHA256 Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    requests.push({ target: `sts:${form.get('Action')}`, body: Object.fromEntries(form), accessKeyId });
+    const expiration = new Date(Date.now() + 3_600_000).toISOString();
+    const xml = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>` +
+      `<AccessKeyId>${ASSUMED.accessKeyId}</AccessKeyId><SecretAccessKey>${ASSUMED.secretAccessKey}</SecretAccessKey>` +
+      `<SessionToken>${ASSUMED.sessionToken}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+      `<AssumedRoleUser><AssumedRoleId>AROALOOPBACK:${form.get('RoleSessionName')}</AssumedRoleId><Arn>${form.get('RoleArn')}</Arn></AssumedRoleUser>` +
+      `</AssumeRoleResult><ResponseMetadata><RequestId>sts-1</RequestId></ResponseMetadata></AssumeRoleResponse>`;
+    res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml) });
+    res.end(xml);
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    if (String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded') && raw.includes('Action=AssumeRole')) return assumeRole(req, res, raw);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX) || !String(req.headers['content-type']).startsWith(JSON_11)) {
       return error(res, 400, 'SerializationException', 'expected POST with X-Amz-Target and application/x-amz-json-1.1');
@@ -103,7 +123,8 @@ export async function startCloudWatchServer(): Promise<CloudWatchServer> {
     const op = target.slice(TARGET_PREFIX.length);
     const group = groupNameOf(body);
     const token = typeof body.nextToken === 'string' ? decodeToken(body.nextToken) : undefined;
-    const r: CwRequest = { target: op, group, page: token?.p ?? 0, body, accessKeyId };
+    const sessionToken = req.headers['x-amz-security-token'] as string | undefined;
+    const r: CwRequest = { target: op, group, page: token?.p ?? 0, body, accessKeyId, ...(sessionToken ? { sessionToken } : {}) };
     requests.push(r);
     const fi = faults.findIndex((f) => f.when(r));
     const fault = fi >= 0 ? faults.splice(fi, 1)[0].fault : undefined;

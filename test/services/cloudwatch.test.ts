@@ -11,7 +11,7 @@ import { ingestLogs } from '../../src/services/ingest/index.js';
 import { createStandaloneContext } from '../../src/services/context.js';
 import { AbortedError, PipelineError } from '../../src/errors.js';
 import type { CloudWatchSource, LogFormat } from '../../src/config/settings-types.js';
-import { makeEvents, startCloudWatchServer, type CloudWatchServer } from '../helpers/cloudwatch-server.js';
+import { ASSUMED, makeEvents, startCloudWatchServer, type CloudWatchServer } from '../helpers/cloudwatch-server.js';
 
 const T0 = Date.UTC(2026, 10, 26, 9, 0, 0);
 const RAW: LogFormat = { type: 'raw' };
@@ -102,6 +102,23 @@ describe('CloudWatch ingestion: paging and the events file', () => {
     const out = await ingestLogs({ runDir: join(dir, 'run-1'), baseDir: dir, format: RAW, source: source() }, createStandaloneContext());
     expect(out.lines).toBe(2);
     expect(out.source).toBe('cloudwatch:us-east-1:/app/api (2026-11-26T08:00:00.000Z..2026-11-26T10:00:00.000Z)');
+  });
+
+  it('assumes roleArn through STS and signs FilterLogEvents with the temporary credentials', async () => {
+    server.addGroup('/app/api', [makeEvents('i-1', T0, 2)]);
+    const prev = process.env.AWS_ENDPOINT_URL_STS;
+    process.env.AWS_ENDPOINT_URL_STS = server.endpoint; // the SDK's per-service endpoint override
+    try {
+      const out = await ingest(source({ roleArn: 'arn:aws:iam::210987654321:role/log-anomaly-reader' }));
+      expect(out.lines).toBe(2);
+    } finally {
+      if (prev === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+      else process.env.AWS_ENDPOINT_URL_STS = prev;
+    }
+    const sts = server.requests.filter((r) => r.target === 'sts:AssumeRole');
+    expect(sts).toHaveLength(1);
+    expect(sts[0]).toMatchObject({ accessKeyId: KEY_ID, body: { RoleArn: 'arn:aws:iam::210987654321:role/log-anomaly-reader', RoleSessionName: 'log-anomaly-run-1' } });
+    expect(filterRequests().map((r) => [r.accessKeyId, r.sessionToken])).toEqual([[ASSUMED.accessKeyId, ASSUMED.sessionToken]]);
   });
 
   it('sends the stream names, prefix and filter pattern; the server filters with them', async () => {
