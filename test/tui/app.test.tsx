@@ -3,7 +3,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { ReplaySubject, from } from 'rxjs';
 import type { BusEvent } from '../../src/bus/events.js';
 import { RunTuiApp } from '../../src/tui/app.js';
-import { failedRun, happyRun, HOSTILE, hostileRun, longInstall, retryRun, SCRIPT_START, skippedRun } from '../helpers/event-scripts.js';
+import { failedRun, happyRun, HOSTILE, hostileRun, longInstall, P, retryRun, SCRIPT_START, scriptBuilder, skippedRun } from '../helpers/event-scripts.js';
 
 const CLOCK = () => SCRIPT_START + 3000;
 const KEY = { down: '\u001b[B', enter: '\r', escape: '\u001b', ctrlC: '\u0003' } as const;
@@ -169,5 +169,25 @@ describe('RunTuiApp', () => {
     expect(app.frame()).toContain('q, Ctrl-C  cancel the run (asks to confirm; Ctrl-C again forces)');
     app.stdin.write(KEY.escape);
     await app.until('─ logs (l hides)');
+  });
+
+  it('progress: a bar where the total is known, a live count where not; details list artifacts', async () => {
+    const b = scriptBuilder('run-progress');
+    b.run('started').step(P.install, 'done').step(P.prepare, 'running').step(P.ingest, 'running', { attempt: 1 });
+    b.progress(P.ingest, 'streams', 2, 4).progress(P.ingest, 'lines', 12_000).progress(P.ingest, 'bytes', 1_300_000);
+    b.artifact(P.ingest, 'events.ndjson', 'file:///tmp/runs/run-progress/events.ndjson', 2_048);
+    const events$ = new ReplaySubject<BusEvent>();
+    b.events.forEach((e) => events$.next(e));
+    const app = mount(events$);
+    await app.until('12,000 lines');
+    const lines = app.frame().split('\n');
+    expect(lines.find((l) => l.includes('streams'))).toMatch(/^execute_cloudwatchLog_injetion +\[█{11}░{11}\]  50% 2\/4 streams$/);
+    expect(lines.find((l) => l.includes('12,000'))).toMatch(/^execute_cloudwatchLog_injetion +12,000 lines$/);
+    expect(lines.find((l) => l.includes('MB'))).toMatch(/^execute_cloudwatchLog_injetion +1\.2 MB$/);
+    for (let i = 0; i < 3; i++) app.stdin.write(KEY.down);
+    await app.until(/›│  ├─ ◐ execute_cloudwatchLog_injetion/);
+    app.stdin.write(KEY.enter);
+    await app.until('artifact events.ndjson file:///tmp/runs/run-progress/events.ndjson (2.0 KB)');
+    expect(app.frame()).toContain('path prepare_prerequisite/execute_cloudwatchLog_injetion · flow · running');
   });
 });

@@ -53,7 +53,7 @@ describe('the TUI in a real terminal (tmux)', () => {
       expect(screen).toMatch(new RegExp(`✔ ${name} +(task|flow) +done`));
     }
     expect(screen).toMatch(/^■ run completed in [\dhms.]+ · \d[\d,]* anomalies \(\d[\d,]* reported\)/m);
-    expect(screen).toMatch(/^ 1 \S+ +.+ \d[\d,]* vs [\d,-]+ expected$/m);
+    expect(screen).toMatch(/^ 1 \S+ +.+ \d[\d,]* (vs [\d,]+ expected|\(no baseline\))$/m);
     expect(screen).toMatch(/^report {2}file:\/\//m);
     expect(screen).toMatch(/^email {3}(previewed for|sent to|not needed)/m);
     expect(screen).toMatch(/^volume {2}[▁▂▃▄▅▆▇█]+/m);

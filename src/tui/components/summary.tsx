@@ -51,13 +51,24 @@ export function outcomeText(view: RunView): string {
   return `${view.status}${took}`;
 }
 
+/** The top anomalies that fit in `rows` (one row each, one more for a sample line). */
+export function fitAnomalies(s: SummaryView, rows: number): SummaryView['top'] {
+  let used = 0;
+  let n = 0;
+  for (const a of s.top) {
+    used += a.sample ? 2 : 1;
+    if (used > rows) break;
+    n++;
+  }
+  return s.top.slice(0, n);
+}
+
 export function Summary({ view, width, rows }: SummaryProps) {
   const theme = useTheme();
   const s = view.summary;
   const sev = s ? severityText(s) : '';
-  // Fixed lines: outcome with counts, report, email, chart (2); each anomaly takes 2 (sample).
-  const room = Math.max(0, Math.floor((rows - (s?.histogram ? 5 : 3)) / 2));
-  const top = s ? s.top.slice(0, room) : [];
+  // Fixed lines: outcome with counts, report, email, chart (2); each anomaly 1, +1 for a sample.
+  const top = s ? fitAnomalies(s, rows - (s.histogram ? 5 : 3)) : [];
   const countWidth = 22;
   const counts = s ? ` · ${formatCount(s.total)} anomalies (${formatCount(s.reported)} reported)${sev ? ` · ${sev}` : ''}` : '';
   return (
@@ -75,10 +86,10 @@ export function Summary({ view, width, rows }: SummaryProps) {
               </Text>
             </Box>
             <Box width={countWidth} justifyContent="flex-end">
-              <Text>{formatCount(a.count)} vs {a.expected === null ? '-' : formatCount(a.expected)} expected</Text>
+              <Text>{a.expected === null ? `${formatCount(a.count)} (no baseline)` : `${formatCount(a.count)} vs ${formatCount(a.expected)} expected`}</Text>
             </Box>
           </Box>
-          <Text wrap="truncate-end" color={theme.color('muted')}>{'                    '}{a.sample ?? ''}</Text>
+          {a.sample && <Text wrap="truncate-end" color={theme.color('muted')}>{'                    '}{a.sample}</Text>}
         </Box>
       ))}
       {s && <Text wrap="truncate-end">report  {s.reportUri ?? '(not uploaded)'}</Text>}
