@@ -65,7 +65,7 @@ export interface PrivateNats {
   dispose(): Promise<void>;
 }
 
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -80,13 +80,13 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
 }
 
 /** A nats-server of our own (JetStream, file store in a temp dir) on a free loopback port. */
-export async function startPrivateNats(): Promise<PrivateNats> {
+export async function startPrivateNats(opts: { args?: string[]; ready?: (port: number) => Promise<void> } = {}): Promise<PrivateNats> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'lap-nats-'));
   let proc: ChildProcess | undefined;
   const start = async () => {
-    proc = spawn(NATS_SERVER_BIN, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdio: 'ignore' });
-    await waitForPort(port);
+    proc = spawn(NATS_SERVER_BIN, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir, ...(opts.args ?? [])], { stdio: 'ignore' });
+    await (opts.ready ? opts.ready(port) : waitForPort(port));
   };
   const stop = async () => {
     const p = proc;

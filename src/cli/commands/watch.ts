@@ -45,11 +45,14 @@ export async function showRemoteRun(events$: Observable<BusEvent>, opts: { json?
       complete: resolve,
       error: reject,
     });
-    const off = io.onSignal(() => {
+    const stop = () => {
       off();
       sub.unsubscribe();
       resolve();
-    });
+    };
+    const off = io.onSignal(stop);
+    // `watch | head`: a closed pipe ends watching quietly, like Ctrl-C.
+    io.stdout.once?.('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' ? stop() : reject(err)));
   });
   return code ?? INTERRUPTED;
 }
