@@ -22,4 +22,5 @@ for (const f of files) {
     process.stdout.write(`(bench ${f} exited ${r.status})\n`);
   }
 }
+spawnSync(process.execPath, [join(here, 'collect.mjs')], { stdio: 'inherit' });
 process.exit(failed ? 1 : 0);
