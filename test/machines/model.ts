@@ -9,8 +9,14 @@ import { RETRYABLE_STEPS } from '../../src/dag.js';
 import { NetworkError, PipelineError, toErrorInfo } from '../../src/errors.js';
 import type { FlowOutput } from '../../src/machines/index.js';
 
-export const POLICY = { attempts: 2, baseDelayMs: 2, maxDelayMs: 4, timeoutMs: 30 };
-export const policies = Object.fromEntries(RETRYABLE_STEPS.map((s) => [s, POLICY])) as any;
+/** Short backoffs; a timeout long enough that only a stub told to hang ever reaches it (replays run side by side). */
+export const POLICY = { attempts: 2, baseDelayMs: 2, maxDelayMs: 4, timeoutMs: 60_000 };
+/**
+ * Each step's timeout is a distinct number of ms, so the replay clock knows whose timer it holds:
+ * timeouts never fire by wall time, only when the path says so (replays can run side by side).
+ */
+export const policies = Object.fromEntries(RETRYABLE_STEPS.map((s, i) => [s, { ...POLICY, timeoutMs: POLICY.timeoutMs + i }])) as any;
+const timeoutStep = new Map<number, string>(RETRYABLE_STEPS.map((s, i) => [POLICY.timeoutMs + i, s]));
 export const random = () => 0.5;
 
 export const retryable = new NetworkError('connection reset');
@@ -91,14 +97,45 @@ export function modelEvents(machine: AnyStateMachine): AnyEventObject[] {
   return events;
 }
 
-/** Which invoked actor a timeout event belongs to (the invoke of the state the timer is on). */
-function timeoutOwners(machine: AnyStateMachine): Map<string, string> {
-  const owners = new Map<string, string>();
-  for (const n of allNodes(machine)) for (const a of n.after) if (a.eventType.includes('.timeout_')) owners.set(a.eventType, n.invoke[0]!.id);
+/** Which invoked actor a timeout event belongs to (the invoke of the state the timer is on), and its step. */
+function timeoutOwners(machine: AnyStateMachine): Map<string, { id: string; step: string }> {
+  const owners = new Map<string, { id: string; step: string }>();
+  for (const n of allNodes(machine)) {
+    for (const a of n.after) {
+      const m = /\.timeout_([A-Za-z_]+)\./.exec(a.eventType);
+      if (m) owners.set(a.eventType, { id: n.invoke[0]!.id, step: m[1]! });
+    }
+  }
   return owners;
 }
 
-type Outcome = { kind: 'done'; output: unknown } | { kind: 'error'; error: unknown } | { kind: 'hang' };
+/** A clock that runs short timers for real and holds step timeouts until fired on purpose. */
+function replayClock() {
+  const held = new Map<string, { id: number; fn: () => void }>();
+  let next = 1;
+  const real = new Map<number, ReturnType<typeof setTimeout>>();
+  return {
+    setTimeout(fn: (...a: any[]) => void, ms: number) {
+      const id = next++;
+      const step = timeoutStep.get(ms);
+      if (step) held.set(step, { id, fn });
+      else real.set(id, setTimeout(fn, ms));
+      return id;
+    },
+    clearTimeout(id: any) {
+      for (const [step, h] of held) if (h.id === id) held.delete(step);
+      clearTimeout(real.get(id));
+      real.delete(id);
+    },
+    fire(step: string) {
+      const h = held.get(step);
+      held.delete(step);
+      h?.fn();
+    },
+  };
+}
+
+type Outcome = ({ kind: 'done'; output: unknown } | { kind: 'error'; error: unknown } | { kind: 'hang'; timeout?: string }) & { seq?: number; owner?: string };
 
 export interface Replay {
   readonly snapshot: any;
@@ -116,14 +153,28 @@ const sameRest = (a: any, b: any) => JSON.stringify(a.value) === JSON.stringify(
 export async function replay(machine: AnyStateMachine, input: unknown, path: StatePath<any, any>): Promise<Replay> {
   const owners = timeoutOwners(machine);
   const queues = new Map<string, Outcome[]>();
-  const push = (id: string, o: Outcome) => queues.set(id, [...(queues.get(id) ?? []), o]);
+  // Outcomes happen in the path's order across actors: each waits until earlier ones of other actors happened.
+  const pending = new Map<number, string>();
+  let wake: () => void = () => {};
+  let changed = new Promise<void>((r) => (wake = r));
+  const deliver = (seq: number) => {
+    pending.delete(seq);
+    const w = wake;
+    changed = new Promise<void>((r) => (wake = r));
+    setTimeout(w, 0); // after the machine has processed the outcome just delivered
+  };
+  const push = (id: string, o: Outcome) => {
+    const seq = pending.size;
+    pending.set(seq, id);
+    queues.set(id, [...(queues.get(id) ?? []), { ...o, seq, owner: id }]);
+  };
   let cancelAt: any;
   // steps[0] is xstate.init; each step's state is the state after its event.
   path.steps.forEach((step, i) => {
     const e = step.event as AnyEventObject;
     const m = /^xstate\.(done|error)\.actor\.(.+)$/.exec(e.type);
     if (m) push(m[2]!, m[1] === 'done' ? { kind: 'done', output: e.output } : { kind: 'error', error: e.error });
-    else if (owners.has(e.type)) push(owners.get(e.type)!, { kind: 'hang' });
+    else if (owners.has(e.type)) push(owners.get(e.type)!.id, { kind: 'hang', timeout: owners.get(e.type)!.step });
     else if (e.type === 'CANCEL') cancelAt = path.steps[i - 1]!.state;
   });
   const log: string[] = [];
@@ -134,28 +185,39 @@ export async function replay(machine: AnyStateMachine, input: unknown, path: Sta
     actors[id] = fromPromise(async ({ input, signal }) => {
       log.push(`start:${id}`);
       (inputs[id] ??= []).push(input);
-      const next = queues.get(id)?.shift() ?? { kind: 'hang' as const };
+      const next: Outcome = queues.get(id)?.shift() ?? { kind: 'hang' };
       await new Promise((r) => setTimeout(r, 0));
+      const mine = next.seq;
+      if (mine !== undefined) {
+        while ([...pending].some(([s, owner]) => s < mine && owner !== id) && !signal.aborted) await changed;
+      }
       if (next.kind === 'hang' || signal.aborted) {
+        const timeout = next.kind === 'hang' ? next.timeout : undefined;
         return new Promise((_, reject) => {
           const onAbort = () => {
+            if (mine !== undefined) deliver(mine);
             log.push(`aborted:${id}`);
             reject(new Error('aborted'));
           };
           if (signal.aborted) onAbort();
           else signal.addEventListener('abort', onAbort, { once: true });
+          // The path says this attempt times out now: fire its held timer (leaving the state aborts us).
+          if (timeout) clock.fire(timeout);
         });
       }
       log.push(`${next.kind}:${id}`);
+      deliver(mine!);
       if (next.kind === 'error') throw next.error;
       return next.output;
     });
   }
+  const clock = replayClock();
   let rootRef: unknown;
   const states = new Set<string>();
   const transitions = new Set<string>();
   const actor = createActor(machine.provide({ actors } as any), {
     input,
+    clock,
     inspect: (ev: any) => {
       rootRef ??= ev.actorRef; // the first inspection event is the root actor's creation
       if (ev.actorRef !== rootRef) return;
@@ -196,13 +258,33 @@ export interface ModelRun {
   readonly replay: Replay;
 }
 
-/** All simple paths to a final state for one input, each replayed on a real actor. */
-export async function runModel(machine: AnyStateMachine, input: unknown): Promise<ModelRun[]> {
-  const { getSimplePaths } = await import('xstate/graph');
-  const paths = getSimplePaths(machine, { input, events: modelEvents(machine), toState: (s: any) => s.status === 'done' } as any);
-  const runs: ModelRun[] = [];
-  for (const path of paths) runs.push({ path, replay: await replay(machine, input, path) });
-  return runs;
+/** Only the events some active state node listens to (keeps the traversal small). */
+export function eventsFor(machine: AnyStateMachine): (snapshot: any) => AnyEventObject[] {
+  const events = modelEvents(machine);
+  return (snapshot) => {
+    const listened = new Set<string>();
+    for (const n of snapshot._nodes as Node[]) for (const type of n.transitions.keys()) listened.add(type);
+    return events.filter((e) => listened.has(e.type));
+  };
+}
+
+/** A state is its value plus the retry bookkeeping and outcome (outputs and inputs do not matter). */
+export function serializeState(s: any): string {
+  const c = s.context;
+  const codes = Object.fromEntries(Object.entries(c.errors ?? {}).map(([k, v]: [string, any]) => [k, v.code]));
+  return JSON.stringify([s.value, s.status, c.attempts, codes, c.failure?.step ?? null, Object.keys(c.outputs ?? {}).sort()]);
+}
+
+/**
+ * Paths to final states for one input, each replayed on a real actor. `simple`: every simple path
+ * (all orders of every outcome); otherwise the shortest path to each distinct final state.
+ */
+export async function runModel(machine: AnyStateMachine, input: unknown, how: 'simple' | 'shortest' = 'simple'): Promise<ModelRun[]> {
+  const { getSimplePaths, getShortestPaths } = await import('xstate/graph');
+  const gen = how === 'simple' ? getSimplePaths : getShortestPaths;
+  const paths = gen(machine, { input, events: eventsFor(machine), serializeState, toState: (s: any) => s.status === 'done' } as any);
+  // Replays are independent actors waiting on timers: run them side by side.
+  return Promise.all(paths.map(async (path) => ({ path, replay: await replay(machine, input, path) })));
 }
 
 /** States and transitions no replay went through (both must end up empty). */
