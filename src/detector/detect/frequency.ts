@@ -70,6 +70,8 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
     const rate = baseline.templates[id]!;
     const cm = templateCountModel(baseline, id);
     const everyBucket = presence(baseline, id) >= EVERY_BUCKET;
+    // Heartbeats and timers keep their pace whatever the traffic: far steadier than Poisson.
+    const clockDriven = cm.observed >= 1 && cm.sd * cm.sd < 0.25 * cm.observed;
     const spikes: Flag[] = [];
     const drops: Flag[] = [];
     const silent: Flag[] = [];
@@ -77,7 +79,7 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
       const cov = coverage(run, b);
       const cell = acc?.buckets.get(b);
       const n = cell?.n ?? 0;
-      const f = cov * volumeFactor(run.totals.get(b)?.n ?? 0, n, cov, baseTotal, cm.observed);
+      const f = cov * (clockDriven ? 1 : volumeFactor(run.totals.get(b)?.n ?? 0, n, cov, baseTotal, cm.observed));
       const m: CountModel = { mean: cm.mean * f, variance: cm.variance * f };
       if (n >= th.minCount && n >= th.spikeFactor * m.mean) {
         const p = log10UpperTail(n, m);

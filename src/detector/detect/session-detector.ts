@@ -25,26 +25,38 @@ export function detectSessions(
   const self = !baseline || baseline.sessions === 0;
   const model = self ? toModelData(sigs, 50_000) : baseline;
   const scorer = createSessionScorer(model, self ? { rareShare: SELF_RARE_SHARE, tolerance: 0.02 } : {});
-  const out: Anomaly[] = [];
+  // Signatures that are anomalous for the same reasons make one finding (sessions differ in
+  // harmless ways, e.g. one more retry line, and the reader wants "12 sessions did X" once).
+  const groups = new Map<string, { verdict: NonNullable<ReturnType<typeof scorer.score>>; sessions: number; examples: SignatureAcc['examples'][number][] }>();
   for (const [sig, acc] of sigs) {
     const verdict = scorer.score(acc.counts, sig);
     if (!verdict) continue;
-    const ex = acc.examples[0]!;
+    const key = verdict.reasons.map((r) => (r.type === 'unseen_template' ? `u:${r.templateId}` : `i:${r.inv.a}:${r.inv.b}`)).join('|');
+    const g = groups.get(key);
+    if (!g) groups.set(key, { verdict, sessions: acc.sessions, examples: [...acc.examples] });
+    else {
+      g.sessions += acc.sessions;
+      if (g.examples.length < 3) g.examples.push(...acc.examples.slice(0, 3 - g.examples.length));
+    }
+  }
+  const out: Anomaly[] = [];
+  for (const { verdict, sessions, examples } of groups.values()) {
+    const ex = examples[0]!;
     const why = verdict.reasons.slice(0, 2).map((r) => reasonText(r, templateText)).join('; ');
-    const who = acc.sessions === 1 ? `session ${ex.key}` : `${fmtCount(acc.sessions)} sessions (e.g. ${ex.key})`;
+    const who = sessions === 1 ? `session ${ex.key}` : `${fmtCount(sessions)} sessions (e.g. ${ex.key})`;
     out.push({
       id: `${AnomalyKind.sessionAnomaly}:${verdict.templateId}:${ex.key}`,
       kind: AnomalyKind.sessionAnomaly,
-      severity: severityFor(verdict.score + Math.log10(acc.sessions), verdict.reasons.some((r) => r.type === 'unseen_template') ? LevelClass.error : LevelClass.normal),
+      severity: severityFor(verdict.score + Math.log10(sessions), verdict.reasons.some((r) => r.type === 'unseen_template') ? LevelClass.error : LevelClass.normal),
       score: verdict.score,
       template: templateText(verdict.templateId),
       templateId: verdict.templateId,
-      count: acc.sessions,
+      count: sessions,
       expected: null,
-      firstSeen: min(acc.examples.map((e) => e.first)),
-      lastSeen: max(acc.examples.map((e) => e.last)),
+      firstSeen: min(examples.map((e) => e.first)),
+      lastSeen: max(examples.map((e) => e.last)),
       explanation: `${who}: ${why}`,
-      samples: acc.examples.flatMap((e) => e.samples).slice(0, 3),
+      samples: examples.flatMap((e) => e.samples).slice(0, 3),
       session: ex.key,
     });
   }
