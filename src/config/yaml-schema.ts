@@ -3,7 +3,7 @@
  * reads `settings.yaml:12:5 thresholds.spikeFactor: expected a number > 1, got "high"`.
  * Schemas are plain functions from a YAML node to a typed value; they throw ConfigError.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { ConfigError, ErrorCode } from '../errors.js';
 
 type Code = typeof ErrorCode.CONFIG_INVALID | typeof ErrorCode.SETTINGS_INVALID;
@@ -15,6 +15,19 @@ export interface At {
   readonly path: string;
   /** The node being validated, or its parent when the key is missing (for the position). */
   readonly node: Node | null;
+  /** For resolving aliases (`*name`). */
+  readonly doc?: Document.Parsed;
+  /** Alias resolutions left: a config from the network must not expand exponentially ("billion laughs"). */
+  readonly budget?: { aliases: number };
+}
+
+export const MAX_ALIASES = 1000;
+
+/** `*name` stands for the node anchored as `&name`; everything else is itself. */
+function deref(node: Node | null, at: At): Node | null {
+  if (!node || !isAlias(node)) return node;
+  if (!at.doc || !at.budget || --at.budget.aliases < 0) fail(at, `too many alias references (at most ${MAX_ALIASES})`, node);
+  return (node.resolve(at.doc) as Node | undefined) ?? null;
 }
 
 export type Schema<T> = (node: Node | null, at: At) => T;
@@ -108,7 +121,10 @@ export const list =
     // `paths: logs/*.log` is as clear as a one-item list; accept it where a single value makes sense.
     if (opts.single && isScalar(node)) return [item(node, at)];
     if (!isSeq(node)) fail(at, `expected a list, got ${describe(node)}`);
-    const out = node.items.map((n, i) => item(n as Node, child(at, i, n as Node)));
+    const out = node.items.map((n, i) => {
+      const itemAt = child(at, i, n as Node);
+      return item(deref(n as Node, itemAt), itemAt);
+    });
     if (opts.min !== undefined && out.length < opts.min) fail(at, `expected at least ${opts.min} item${opts.min === 1 ? '' : 's'}, got ${out.length}`);
     return out;
   };
@@ -162,21 +178,38 @@ export const obj =
   (node, at) => {
     if (node !== null && !isMap(node)) fail(at, `expected a mapping, got ${describe(node)}`);
     const present = new Map<string, Pair>();
-    for (const pair of node?.items ?? []) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const keyAt = child(at, key, (pair.key as Node) ?? null);
-      if (opts.forbidden && key in opts.forbidden) fail(keyAt, opts.forbidden[key]!);
-      if (opts.ignore?.includes(key)) continue;
-      if (!(key in shape)) {
-        const hint = closest(key, Object.keys(shape));
-        fail(keyAt, `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${Object.keys(shape).join(', ')}`);
+    const merged: Pair[] = [];
+    const collect = (pairs: readonly Pair[], fromMerge: boolean) => {
+      for (const pair of pairs) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const keyAt = child(at, key, (pair.key as Node) ?? null);
+        if (key === '<<' && !fromMerge) {
+          merged.push(pair);
+          continue;
+        }
+        if (opts.forbidden && key in opts.forbidden) fail(keyAt, opts.forbidden[key]!);
+        if (opts.ignore?.includes(key)) continue;
+        if (!(key in shape)) {
+          const hint = closest(key, Object.keys(shape));
+          fail(keyAt, `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${Object.keys(shape).join(', ')}`);
+        }
+        // Keys written in the mapping win over keys merged in with `<<: *defaults`.
+        if (!fromMerge || !present.has(key)) present.set(key, pair);
       }
-      present.set(key, pair as Pair);
+    };
+    collect((node?.items ?? []) as Pair[], false);
+    for (const pair of merged) {
+      const mergeAt = child(at, '<<', (pair.value as Node | null) ?? null);
+      const sources = (n: Node | null): Node[] => (isSeq(n) ? n.items.map((i) => deref(i as Node, mergeAt)!) : [n!]);
+      for (const src of sources(deref((pair.value as Node | null) ?? null, mergeAt))) {
+        if (!isMap(src)) fail(mergeAt, `expected a mapping (or a list of them) to merge, got ${describe(src ?? null)}`);
+        collect(src.items as Pair[], true);
+      }
     }
     const out: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(shape)) {
       const pair = present.get(key);
-      const valueNode = (pair?.value as Node | null | undefined) ?? null;
+      const valueNode = deref((pair?.value as Node | null | undefined) ?? null, child(at, key, (pair?.value as Node | null | undefined) ?? node));
       const isNull = valueNode === null || (isScalar(valueNode) && valueNode.value === null);
       if (!pair || isNull) {
         if (field.required) fail(child(at, key, (pair?.key as Node) ?? node), pair ? 'must not be empty' : 'is required');
@@ -220,7 +253,7 @@ export const tagged =
 export function parseYaml<T>(text: string, file: string, code: Code, schema: Schema<T>): T {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const at: At = { file, code, lc, path: '', node: null };
+  const at: At = { file, code, lc, path: '', node: null, doc, budget: { aliases: MAX_ALIASES } };
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0]);
@@ -228,5 +261,8 @@ export function parseYaml<T>(text: string, file: string, code: Code, schema: Sch
     throw new ConfigError(code, { file, line: pos.line, column: pos.col }, `invalid YAML: ${first}`);
   }
   const root = (doc.contents as Node | null) ?? null;
+  if (root === null || (isScalar(root) && root.value === null)) {
+    throw new ConfigError(code, { file, line: 1, column: 1 }, 'the document is empty; expected a mapping');
+  }
   return schema(root, { ...at, node: root });
 }

@@ -59,4 +59,13 @@ describe('detection config', () => {
     expect(err('version: "1"\nignore: [\n')).toMatch(/^config.yaml:\d+:\d+: invalid YAML: /);
     expect(err('version: "1"\nversion: "2"\n')).toMatch(/^config.yaml:2:1: invalid YAML: .*unique/i);
   });
+
+  it('refuses an alias bomb from the network instead of expanding it', () => {
+    const aliases = Array(2000).fill('*e').join(', ');
+    const ok = parseDetectionConfig(`version: "1"\nnotify:\n  subjectPrefix: &e "a@b.co"\n  recipients: [*e, *e]\n`, 'c.yaml');
+    expect(ok.notify.recipients).toEqual(['a@b.co', 'a@b.co']);
+    expect(err(`version: "1"\nnotify:\n  subjectPrefix: &e "a@b.co"\n  recipients: [${aliases}]\n`)).toMatch(
+      /^config.yaml:4:\d+ notify.recipients\[1000\]: too many alias references \(at most 1000\)$/,
+    );
+  });
 });

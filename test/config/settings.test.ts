@@ -136,4 +136,21 @@ describe('pipeline settings', () => {
     const s = await loadSettings('demo.yaml', { cwd: join(demo, '..') });
     expect(s.file).toBe(demo);
   });
+
+  it('follows anchors, aliases and merge keys, with positions in the anchored node', () => {
+    const s = parseSettings(
+      minimal + 'steps:\n  upload_report: &fast { attempts: 5, baseDelayMs: 10 }\n  analyze_report: *fast\n  install_packages:\n    <<: *fast\n    attempts: 1\n',
+      '/etc/lap/settings.yaml',
+    );
+    expect(s.steps.analyze_report).toEqual({ attempts: 5, baseDelayMs: 10, maxDelayMs: 10000, timeoutMs: 60000 });
+    expect(s.steps.install_packages).toEqual({ attempts: 1, baseDelayMs: 10, maxDelayMs: 10000, timeoutMs: 600000 });
+    // install_packages is validated first; the bad value it merged is reported where it is written.
+    expect(errorOf(minimal + 'steps:\n  upload_report: &bad { attempts: zero }\n  install_packages:\n    <<: *bad\n').message).toMatch(
+      /^settings.yaml:4:35 steps.install_packages.attempts: expected an integer/,
+    );
+  });
+
+  it('an empty file says so', () => {
+    expect(errorOf('# nothing here\n').message).toBe('settings.yaml:1:1: the document is empty; expected a mapping');
+  });
 });
