@@ -222,7 +222,12 @@ export async function replay(machine: AnyStateMachine, input: unknown, path: Sta
       rootRef ??= ev.actorRef; // the first inspection event is the root actor's creation
       if (ev.actorRef !== rootRef) return;
       if (ev.type === '@xstate.microstep' || ev.type === '@xstate.snapshot') for (const n of ev.snapshot._nodes) states.add(n.id);
-      if (ev.type === '@xstate.microstep') for (const t of ev._transitions) transitions.add(transitionKey(t));
+      if (ev.type === '@xstate.microstep') {
+        for (const t of ev._transitions) {
+          transitions.add(transitionKey(t));
+          states.add(t.source.id); // a transient initial state is only visible as the source of its transition
+        }
+      }
     },
   });
   const done = new Promise<void>((resolve) => {

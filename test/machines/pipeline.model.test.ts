@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { pipelineMachine, REPORT_ARTIFACTS } from '../../src/machines/index.js';
+import { STEP_PATHS } from '../../src/dag.js';
+import { eventTypes, flowOutcomes, policies, random, runModel, taskOutputs, uncovered, type ModelRun } from './model.js';
+
+const input = (skipInstall: boolean, dryRun: boolean) => ({
+  policies,
+  random,
+  params: { runId: 'r1', skipInstall, dryRun },
+  runDir: '/run/r1',
+  baseDir: '/base',
+  installCommands: [['node', '--version']],
+  source: { type: 'file', paths: ['logs/*.log'] },
+  format: { type: 'raw' },
+  detectionConfig: { location: 'config.yaml' },
+  detector: { type: 'builtin' },
+  upload: { type: 'local', dir: '/up' },
+  plannedReportUri: 'file:///up/r1/report.html',
+});
+
+const taskPath: Record<string, string> = { installPackages: 'install_packages', executeLogAnomaly: 'execute_logAnomaly' };
+
+/** The step the model says failed the run: the last error, exhausted timeout or failed flow on the path. */
+function expectedFailedStep(run: ModelRun): string {
+  for (const step of [...run.path.steps].reverse()) {
+    const e = step.event as any;
+    const m = /^xstate\.(done|error)\.actor\.(.+)$/.exec(e.type) ?? /\.timeout_([A-Za-z_]+)\./.exec(e.type);
+    if (!m) continue;
+    if (m.length === 2) return m[1] === 'install_packages' || m[1] === 'execute_logAnomaly' ? m[1] : '?';
+    const id = m[2]!;
+    if (m[1] === 'error') return flowOutcomes[id] ? (id === 'preparePrerequisite' ? 'prepare_prerequisite' : 'report_postProcess') : taskPath[id]!;
+    if (e.output?.failure) return e.output.failure.step;
+  }
+  return '?';
+}
+
+describe('log-anomaly-pipeline root machine (model-based)', () => {
+  const all: ModelRun[] = [];
+  for (const skipInstall of [false, true]) {
+    for (const dryRun of [false, true]) {
+      it(`skipInstall=${skipInstall} dryRun=${dryRun}: failures at each step, retries, timeouts and CANCEL end where the model says`, async () => {
+        const runs = await runModel(pipelineMachine, input(skipInstall, dryRun), 'shortest');
+        all.push(...runs);
+        const finals = new Set(runs.map((r) => r.path.state.value));
+        expect([...finals].sort()).toEqual(['cancelled', 'completed', 'failed']);
+        for (const run of runs) {
+          const { path, replay } = run;
+          const why = eventTypes(path).join(' > ');
+          const out = replay.snapshot.output;
+          expect(replay.snapshot.value, why).toEqual(path.state.value);
+          expect(out.status, why).toBe(path.state.value);
+          expect(replay.leftover, why).toBe(0);
+          if (skipInstall) expect(replay.log, why).not.toContain('start:installPackages');
+          // Whatever was started has ended: done, failed, or aborted (timeout, cancel).
+          for (const id of new Set(replay.log.filter((l) => l.startsWith('start:')).map((l) => l.slice(6)))) {
+            const starts = replay.log.filter((l) => l === `start:${id}`).length;
+            const ends = replay.log.filter((l) => /^(done|error|aborted):/.test(l) && l.endsWith(`:${id}`)).length;
+            expect(ends, `${why}: ${id}`).toBe(starts);
+          }
+          // A timeout really aborts the work in flight.
+          const timeouts = path.steps.filter((s: any) => s.event.type.includes('.timeout_')).length;
+          expect(replay.log.filter((l) => l.startsWith('aborted:')).length, why).toBeGreaterThanOrEqual(timeouts);
+          if (out.status === 'failed') {
+            expect(STEP_PATHS, why).toContain(out.failure.step);
+            expect(out.failure.step, why).toBe(expectedFailedStep(run));
+          } else expect(out.failure, why).toBeUndefined();
+          if (out.status === 'cancelled') expect(path.steps.at(-1)!.event.type, why).toBe('CANCEL');
+          // Data flow: detection reads the ingested events with the config; post-processing gets all of it.
+          const detect = replay.inputs.executeLogAnomaly?.[0] as any;
+          if (detect) {
+            expect(detect.input, why).toMatchObject({ eventsFile: taskOutputs.ingestLogs.eventsFile, config: taskOutputs.downloadConfig.config, format: { type: 'raw' } });
+          }
+          const post = replay.inputs.reportPostProcess?.[0] as any;
+          if (post) {
+            expect(post.analysis.dryRun, why).toBe(dryRun);
+            expect(post.analysis.analyze, why).toMatchObject({ anomaliesFile: taskOutputs.executeLogAnomaly.anomaliesFile, dryRun, plannedReportUri: 'file:///up/r1/report.html', configMeta: { version: '7' } });
+            expect(post.analysis.email, why).toMatchObject({ subjectPrefix: '[x]', reportUri: 'file:///up/r1/report.html' });
+            expect(post.upload.artifacts, why).toEqual(REPORT_ARTIFACTS);
+          }
+          if (out.status === 'completed') expect(out.outputs.upload_report, why).toEqual(taskOutputs.uploadReport);
+        }
+      });
+    }
+  }
+
+  it('covers every state and every transition of the root', () => {
+    const u = uncovered(pipelineMachine, all);
+    expect(u.states).toEqual([]);
+    expect(u.transitions).toEqual([]);
+    expect(u.totalTransitions).toBeGreaterThan(25);
+  });
+});
