@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, ErrorCode } from '../errors.js';
 import { settingsSchema } from './settings-schema.js';
 import type { LogSource, PipelineSettings, UploadSettings } from './settings-types.js';
+import { LineCounter, parseDocument, type Node } from 'yaml';
 import { parseYaml } from './yaml-schema.js';
 
 export { DEFAULT_TIMEOUTS, defaultRetryPolicy } from './settings-schema.js';
@@ -79,5 +80,30 @@ export async function loadSettings(file: string | undefined, opts: { cwd: string
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: file ?? path }, `cannot read settings: ${why}`, { cause: err });
   }
-  return parseSettings(text, path, file ?? path);
+  const settings = parseSettings(text, path, file ?? path);
+  if (opts.env) requireEnv(settings, text, file ?? path, opts.env);
+  return settings;
+}
+
+/**
+ * Env vars every run needs (the config service's and the upload's token) must be set before the
+ * run starts: a missing one is bad input (exit 2), not a failed run. SMTP and NATS credentials
+ * are checked where they are used (a dry run sends no email).
+ */
+function requireEnv(s: PipelineSettings, text: string, display: string, env: NodeJS.ProcessEnv): void {
+  const needed: [readonly string[], string | undefined][] = [
+    [['detectionConfig', 'tokenEnv'], isUrl(s.detectionConfig.location) ? s.detectionConfig.tokenEnv : undefined],
+    [['upload', 'tokenEnv'], s.upload.type === 'http' ? s.upload.tokenEnv : undefined],
+  ];
+  for (const [path, name] of needed) {
+    if (!name || env[name]) continue;
+    const lc = new LineCounter();
+    const node = parseDocument(text, { lineCounter: lc }).getIn(path, true) as Node | undefined;
+    const pos = node?.range ? lc.linePos(node.range[0]) : undefined;
+    throw new ConfigError(
+      ErrorCode.SETTINGS_INVALID,
+      { file: display, line: pos?.line, column: pos?.col, field: path.join('.') },
+      `environment variable ${name} is not set (it holds the token; export it before running)`,
+    );
+  }
 }

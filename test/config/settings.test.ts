@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultSettingsFile, loadSettings, parseSettings } from '../../src/config/settings.js';
 import { ConfigError } from '../../src/errors.js';
@@ -152,5 +154,19 @@ describe('pipeline settings', () => {
 
   it('an empty file says so', () => {
     expect(errorOf('# nothing here\n').message).toBe('settings.yaml:1:1: the document is empty; expected a mapping');
+  });
+
+  it('with an env, a token variable every run needs must be set (named with its line)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lap-settings-'));
+    try {
+      await writeFile(join(dir, 's.yaml'), 'source: { type: file, paths: a.log }\ndetectionConfig:\n  location: "https://skyu.example/c.yaml"\n  tokenEnv: SKYU_TOKEN\n');
+      await expect(loadSettings('s.yaml', { cwd: dir, env: {} })).rejects.toThrow('s.yaml:4:13 detectionConfig.tokenEnv: environment variable SKYU_TOKEN is not set');
+      const s = await loadSettings('s.yaml', { cwd: dir, env: { SKYU_TOKEN: 'x' } });
+      expect(s.detectionConfig.tokenEnv).toBe('SKYU_TOKEN');
+      // Without an env (a library caller), nothing is checked.
+      await expect(loadSettings('s.yaml', { cwd: dir })).resolves.toBeDefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
