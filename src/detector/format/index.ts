@@ -60,20 +60,18 @@ function stripLine(line: string): string {
   return a <= 32 || b <= 32 ? line.trim() : line;
 }
 
-/** A parsed loghub line; the other header fields are materialised only when read. */
+/** A parsed loghub line; the other header fields are materialised only when read (rarely). */
 class LoghubLine implements ParsedLine {
   constructor(
     readonly content: string,
     readonly timestamp: number | null,
     readonly level: string | undefined,
     readonly stream: string | undefined,
-    private readonly names: readonly string[],
-    private readonly values: readonly string[],
+    private readonly line: string,
+    private readonly split: (line: string) => Record<string, string> | null,
   ) {}
   get headers(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (let i = 0; i < this.names.length; i++) out[this.names[i]] = this.values[i];
-    return out;
+    return this.split(this.line) ?? {};
   }
 }
 
@@ -83,45 +81,59 @@ function loghubParser(format: Extract<LogFormat, { type: 'loghub' }>, opts: Line
   const groupNames = headers.map((_, i) => `h${i}`);
   const tsFields = format.timestampFields ?? defaultTimestampFields(headers);
   const tsIdx = tsFields.map((f) => headers.indexOf(f)).filter((i) => i >= 0);
+  // timestamp fields in order in the line (Date then Time): one slice of the line covers them
+  const tsContiguous = tsIdx.length > 0 && tsIdx.every((v, k) => k === 0 || v > tsIdx[k - 1]);
+  const tsFirst = tsIdx[0] ?? -1;
+  const tsLast = tsIdx[tsIdx.length - 1] ?? -1;
   const levelIdx = headers.indexOf(format.levelField ?? defaultLevelField(headers) ?? '\0');
   const streamIdx = format.streamField ? headers.indexOf(format.streamField) : -1;
-  const otherIdx = headers.map((_, i) => i).filter((i) => i !== contentIndex);
-  const otherNames = otherIdx.map((i) => headers[i]);
   const parseText = cachedTimestamp(
     format.timestampLayout ? createLayoutParser(format.timestampLayout, opts.defaultYear) : (s) => parseTimestamp(s, opts.defaultYear),
   );
   const starts = new Int32Array(headers.length);
   const ends = new Int32Array(headers.length);
-  const values: string[] = new Array<string>(headers.length);
+  let values: string[] | null = null;
 
+  /** Splits the line; on the regex path `values` holds the fields, on the fast path starts/ends do. */
   const fill = (line: string): boolean => {
-    if (splitter !== null && splitter.split(line, starts, ends)) {
-      for (let i = 0; i < headers.length; i++) values[i] = line.slice(starts[i], ends[i]);
-      return true;
-    }
+    values = null;
+    if (splitter !== null && splitter.split(line, starts, ends)) return true;
     const m = regex.exec(line);
     if (m === null || m.groups === undefined) return false;
-    for (let i = 0; i < headers.length; i++) values[i] = m.groups[groupNames[i]] ?? '';
+    const v: string[] = new Array<string>(headers.length);
+    for (let i = 0; i < headers.length; i++) v[i] = m.groups[groupNames[i]] ?? '';
+    values = v;
     return true;
+  };
+  const field = (line: string, i: number): string => (values !== null ? values[i] : line.slice(starts[i], ends[i]));
+
+  const allHeaders = (line: string): Record<string, string> | null => {
+    if (!fill(line)) return null;
+    const out: Record<string, string> = {};
+    for (let i = 0; i < headers.length; i++) if (i !== contentIndex) out[headers[i]] = field(line, i);
+    return out;
   };
 
   return (raw) => {
     const line = stripLine(raw);
     if (!fill(line)) return null;
     let timestamp: number | null = null;
-    if (tsIdx.length === 1) timestamp = parseText(values[tsIdx[0]]);
+    if (tsIdx.length === 1) timestamp = parseText(field(line, tsFirst));
     else if (tsIdx.length > 1) {
-      let tsText = values[tsIdx[0]];
-      for (let k = 1; k < tsIdx.length; k++) tsText += ' ' + values[tsIdx[k]];
-      timestamp = parseText(tsText);
+      if (values === null && tsContiguous) timestamp = parseText(line.slice(starts[tsFirst], ends[tsLast]));
+      else {
+        let tsText = field(line, tsIdx[0]);
+        for (let k = 1; k < tsIdx.length; k++) tsText += ' ' + field(line, tsIdx[k]);
+        timestamp = parseText(tsText);
+      }
     }
     return new LoghubLine(
-      values[contentIndex],
+      field(line, contentIndex),
       timestamp,
-      levelIdx >= 0 ? values[levelIdx] : undefined,
-      streamIdx >= 0 ? values[streamIdx] : undefined,
-      otherNames,
-      otherIdx.map((i) => values[i]),
+      levelIdx >= 0 ? field(line, levelIdx) : undefined,
+      streamIdx >= 0 ? field(line, streamIdx) : undefined,
+      line,
+      allHeaders,
     );
   };
 }
@@ -199,7 +211,9 @@ function cloudwatchParser(format: Extract<LogFormat, { type: 'cloudwatch' }>, op
   };
 }
 
-export function createLineParser(format: LogFormat, opts: LineParserOptions = {}): LineParser {
+export function createLineParser(format: LogFormat, options: LineParserOptions = {}): LineParser {
+  // resolved once: a per-call default would build a Date for every line
+  const opts: LineParserOptions = { ...options, defaultYear: options.defaultYear ?? new Date().getUTCFullYear() };
   switch (format.type) {
     case 'loghub':
       return loghubParser(format, opts);

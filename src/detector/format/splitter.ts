@@ -68,6 +68,8 @@ export function compileSplitter(pattern: string, contentIndex: number): Splitter
   const lead = seps[0];
   const between = seps.slice(1, fields);
   if (between.some((s) => s.length === 0)) return null; // two adjacent lazy fields: leave it to the regex
+  // the first char each separator can start with (-1 = whitespace), looked up once per char scanned
+  const firstChs = between.map((sep) => ('ws' in sep[0] ? -1 : sep[0].ch));
   return {
     fields,
     split(line, starts, ends) {
@@ -75,12 +77,12 @@ export function compileSplitter(pattern: string, contentIndex: number): Splitter
       if (pos < 0) return false;
       for (let f = 0; f < fields - 1; f++) {
         const sep = between[f];
-        const first = sep[0];
+        const firstCh = firstChs[f];
         let found = -1;
         let next = -1;
         for (let p = pos; p < line.length; p++) {
           const c = line.charCodeAt(p);
-          if ('ws' in first ? !isWs(c) : c !== first.ch) continue;
+          if (firstCh < 0 ? !isWs(c) : c !== firstCh) continue;
           const e = matchSep(line, p, sep);
           if (e >= 0) {
             found = p;

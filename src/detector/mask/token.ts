@@ -19,6 +19,10 @@ const STAR = 128;
 /** Classes that can make a token variable: tokens without any of them (and longer than 2) stay as they are. */
 export const MASKABLE = DIGIT | SLASH | AT | EQ | STAR | COLON;
 export const ALPHA_CLASS = ALPHA;
+export const DIGIT_CLASS = DIGIT;
+export const SLASH_CLASS = SLASH;
+export const EQ_CLASS = EQ;
+export const COLON_CLASS = COLON;
 
 /** Char class per ASCII code (non-ASCII counts as a letter). */
 export const CLASS = new Uint8Array(128);
@@ -62,6 +66,11 @@ export function planToken(s: string, start: number, end: number): number {
     else if (k === EQ && firstEq < 0) firstEq = i;
     else if (k === COLON && firstColon < 0) firstColon = i;
   }
+  return planScanned(s, start, end, flags, digits, slashes, firstEq, firstColon);
+}
+
+/** planToken for a token whose char classes the caller already gathered in its own scan. */
+export function planScanned(s: string, start: number, end: number, flags: number, digits: number, slashes: number, firstEq: number, firstColon: number): number {
   if ((flags & (DIGIT | SLASH | AT | EQ | STAR | COLON)) === 0) {
     // an empty bracket pair is an empty value: `()` where others have `(host)`
     if (end - start === 2 && isEmptyPair(s.charCodeAt(start), s.charCodeAt(start + 1))) {

@@ -6,7 +6,7 @@
  * left out of the signature, so a variable spanning a varying number of tokens
  * (`bytes sent` / `bytes (1.2 KB) sent`) does not split a template.
  */
-import { ALPHA_CLASS, CLASS, isDateWordAt, MASKABLE, planToken, plan, plannedIsVariable, WILDCARD } from '../mask/token.js';
+import { ALPHA_CLASS, CLASS, COLON_CLASS, DIGIT_CLASS, EQ_CLASS, isDateWordAt, MASKABLE, planScanned, plan, plannedIsVariable, SLASH_CLASS, WILDCARD } from '../mask/token.js';
 
 export interface TokenBuffers {
   text: string;
@@ -89,11 +89,24 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
       t1 = Math.imul(t1 ^ 32, M1);
       t2 = Math.imul(t2 ^ 32, M2);
     }
+    // one pass per char: boundaries, hash, and the char classes the masker needs
     let f = 0;
+    let digits = 0;
+    let slashes = 0;
+    let firstEq = -1;
+    let firstColon = -1;
     while (i < len) {
       c = s.charCodeAt(i);
       if (c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff) break;
-      f |= c < 128 ? CLASS[c] : ALPHA_CLASS;
+      const cls = c < 128 ? CLASS[c] : ALPHA_CLASS;
+      if (cls !== ALPHA_CLASS) {
+        if (cls === DIGIT_CLASS) digits++;
+        else if (cls === SLASH_CLASS) slashes++;
+        else if (cls === EQ_CLASS) {
+          if (firstEq < 0) firstEq = i;
+        } else if (cls === COLON_CLASS && firstColon < 0) firstColon = i;
+      }
+      f |= cls;
       t1 = Math.imul(t1 ^ c, M1);
       t2 = Math.imul(t2 ^ c, M2);
       i++;
@@ -115,7 +128,7 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
     if (maskBuiltin) {
       // plain words (the common case) cannot be masked: skip the planner's second scan
       if ((f & MASKABLE) !== 0 || i - start === 2) {
-        x = planToken(s, start, i);
+        x = planScanned(s, start, i, f, digits, slashes, firstEq, firstColon);
         y = plan.y;
       }
       if (x < 0 && f === ALPHA_CLASS && isDateWordAt(s, start, i) && nextStartsDate(s, i)) {
