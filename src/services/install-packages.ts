@@ -5,6 +5,7 @@
  * `steps.install_packages.attempts` by turning the error retryable in a wrapper script.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { InstallInput, InstallOutput } from '../contracts.js';
 import { AbortedError, ErrorCode, PipelineError, TimeoutError, throwIfAborted } from '../errors.js';
@@ -47,7 +48,9 @@ function runOne(argv: readonly string[], cwd: string, ctx: ServiceContext): Prom
     createInterface({ input: child.stderr }).on('line', (line) => ctx.log.warn(truncate(line, MAX_LINE), { command: cmd }));
     child.on('error', (err: NodeJS.ErrnoException) => {
       ctx.signal.removeEventListener('abort', onAbort);
-      const why = err.code === 'ENOENT' ? `command not found: ${cmd}` : `cannot run ${label}: ${err.message}`;
+      // spawn reports a missing cwd as ENOENT of the command: tell the two apart.
+      const why =
+        err.code !== 'ENOENT' ? `cannot run ${label}: ${err.message}` : existsSync(cwd) ? `command not found: ${cmd}` : `working directory does not exist: ${cwd}`;
       reject(new PipelineError(ErrorCode.COMMAND_FAILED, why, { cause: err }));
     });
     child.on('close', (code, signal) => {

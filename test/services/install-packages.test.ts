@@ -41,6 +41,12 @@ describe('install_packages', () => {
     );
   });
 
+  it('a missing working directory is named, not mistaken for a missing command', async () => {
+    await expect(installPackages({ commands: [[node, '-e', '1']], cwd: '/nonexistent/lap-dir' }, createStandaloneContext())).rejects.toThrow(
+      'working directory does not exist: /nonexistent/lap-dir',
+    );
+  });
+
   it('abort kills a long-running command', async () => {
     const ac = new AbortController();
     const ctx = createStandaloneContext({ signal: ac.signal });
