@@ -1,8 +1,9 @@
 /**
  * install_packages: run each configured argv without a shell (no quoting surprises, no injection),
- * streaming its output into the run's log. A failing command fails the step without retry: installs
- * that fail usually fail the same way again, and a flaky network install can be given
- * `steps.install_packages.attempts` by turning the error retryable in a wrapper script.
+ * streaming its output into the run's log. A non-zero exit fails the step without retry: installs
+ * that fail usually fail the same way again, and an exit code cannot tell a flaky network from a
+ * bad package name (npm exits 1 for both). A step timeout stays retryable. Commands that are known
+ * to flake should retry themselves (e.g. `npm ci --fetch-retries=5`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
