@@ -187,11 +187,12 @@ export function createInspectionAdapter(opts: InspectionAdapterOptions): Inspect
     },
     finish(why) {
       if (finished) return;
+      // In-flight steps close deepest first; then the ones never reached, in DAG order.
       for (const path of [...STEP_PATHS].reverse()) {
         const st = status.get(path);
-        if (st === undefined) report(path, 'cancelled', { reason: NOT_REACHED });
-        else if (!TERMINAL.has(st)) report(path, 'cancelled', { reason: why });
+        if (st !== undefined && !TERMINAL.has(st)) report(path, 'cancelled', { reason: why });
       }
+      for (const path of STEP_PATHS) if (!status.has(path)) report(path, 'cancelled', { reason: NOT_REACHED });
       finished = true;
     },
     attemptOf: (path) => attempts.get(path) ?? 1,

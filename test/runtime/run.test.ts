@@ -156,3 +156,28 @@ describe('run ids', () => {
     }
   });
 });
+
+describe('step events from inspection', () => {
+  it('a failure in one parallel branch cancels the other (its signal aborts) and fails the flow with the same error', async () => {
+    let siblingAborted = false;
+    const { result, events } = await run({
+      services: {
+        downloadConfig: (_i, ctx) =>
+          new Promise((_, reject) => ctx.signal.addEventListener('abort', () => { siblingAborted = true; reject(new Error('aborted')); })),
+        ingestLogs: async () => {
+          await new Promise((r) => setTimeout(r, 5));
+          throw new ConfigError('CONFIG_INVALID', { file: 'settings.yaml', field: 'source.paths' }, 'no files match');
+        },
+      },
+    });
+    expect(siblingAborted).toBe(true);
+    expect(result).toMatchObject({ status: 'failed', failedStep: 'prepare_prerequisite/execute_cloudwatchLog_injetion', error: { code: 'CONFIG_INVALID' } });
+    const t = terminalOf(events);
+    expect(t.get('prepare_prerequisite/download_config_yaml')![0]).toMatchObject({ status: 'cancelled', reason: 'sibling failed' });
+    expect(t.get('prepare_prerequisite')![0]).toMatchObject({ status: 'failed', error: { code: 'CONFIG_INVALID' }, kind: 'task' });
+    // Never reached, in DAG order, after the failure.
+    const notReached = stepEvents(events).filter((e) => e.reason === 'not reached').map((e) => e.step);
+    expect(notReached).toEqual(STEP_PATHS.slice(STEP_PATHS.indexOf('execute_logAnomaly')));
+    expectEveryStepTerminalOnce(events);
+  });
+});
