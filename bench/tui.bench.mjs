@@ -12,7 +12,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 // Ink renders only the last frame under CI; measure the interactive path.
 for (const k of Object.keys(process.env)) if (k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_')) delete process.env[k];
@@ -111,6 +111,7 @@ async function measure(label, drive) {
     sent,
     rate: sent / wall,
     cpu: ((cpu.user + cpu.system) / 1000 / (t2 - t0)) * 100,
+    cpuPer1k: (cpu.user + cpu.system) / 1000 / (sent / 1000),
     fps: (stdout.frames - f0) / wall,
     bytesPerSec: (stdout.bytes - b0) / wall,
     loopP99: loop.percentile(99) / 1e6,
@@ -178,15 +179,15 @@ function reducerOnly() {
 }
 
 const rows = [await steady(), await flat()];
-const reducer = reducerOnly();
+const reducer = process.env.BENCH_REDUCER === "0" ? NaN : reducerOnly();
 const lines = [
-  `Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores), renderRunTui into a fake 100x30 TTY, frame cap 15 fps.`,
+  `Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} while measuring), renderRunTui into a fake 100x30 TTY, frame cap 15 fps.`,
   '',
-  '| flood | events sent | events/s handled | CPU (1 core = 100%) | frames/s | output KB/s | event-loop delay p99 / max | screen stale after flood | caught up |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  '| flood | events sent | events/s handled | CPU (1 core = 100%) | CPU ms per 1,000 events | frames/s | output KB/s | event-loop delay p99 / max | screen stale after flood | caught up |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ...rows.map(
     (r) =>
-      `| ${r.label} | ${fmt(r.sent)} | ${fmt(r.rate)} | ${r.cpu.toFixed(0)}% | ${r.fps.toFixed(1)} | ${fmt(r.bytesPerSec / 1024)} | ${r.loopP99.toFixed(1)} ms / ${r.loopMax.toFixed(1)} ms | ${r.staleMs.toFixed(0)} ms | ${r.caughtUp ? 'yes' : 'NO'} |`,
+      `| ${r.label} | ${fmt(r.sent)} | ${fmt(r.rate)} | ${r.cpu.toFixed(0)}% | ${r.cpuPer1k.toFixed(1)} | ${r.fps.toFixed(1)} | ${fmt(r.bytesPerSec / 1024)} | ${r.loopP99.toFixed(1)} ms / ${r.loopMax.toFixed(1)} ms | ${r.staleMs.toFixed(0)} ms | ${r.caughtUp ? 'yes' : 'NO'} |`,
   ),
   '',
   `Reducer alone (reduceRunView over 200,000 flood events, no rendering): ${fmt(reducer)} events/s.`,

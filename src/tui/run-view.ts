@@ -4,7 +4,7 @@
  * flood. Untrusted text is sanitized and bounded here, once, instead of in every component.
  */
 import { DAG, type DagNode } from '../dag.js';
-import type { BusEvent, Facts, LogEvent, RunEvent, RunSummary, StepEvent } from '../bus/events.js';
+import type { BusEvent, Facts, LogEvent, ProgressEvent, RunEvent, RunSummary, StepEvent } from '../bus/events.js';
 import type { ErrorInfo } from '../errors.js';
 import { sanitizeForTerminal } from '../util/sanitize.js';
 import type { AttemptView, ErrorView, RunView, StepView, SummaryView } from './run-view-types.js';
@@ -213,25 +213,33 @@ export function endStream(view: RunView, error?: unknown): RunView {
 export const isRunOver = (v: RunView): boolean => v.status === 'completed' || v.status === 'failed' || v.status === 'cancelled' || v.streamEnded !== undefined;
 
 /**
- * The same result as `events.reduce(reduceRunView, view)`, cheaper under a flood: log lines
- * that would scroll out of the window within the batch are only counted, never formatted.
+ * The same result as `events.reduce(reduceRunView, view)`, cheaper under a flood: log lines that
+ * would scroll out of the window within the batch, and progress that a later event of the same
+ * step and unit overwrites, are only counted, never formatted.
  */
 export function reduceRunViewBatch(view: RunView, events: readonly BusEvent[]): RunView {
   let logs = 0;
-  for (const e of events) if (e.type === 'log') logs++;
-  let skip = Math.max(0, logs - LOG_WINDOW);
-  if (skip === 0) return events.reduce(reduceRunView, view);
+  const lastProgress = new Map<string, number>();
+  events.forEach((e, i) => {
+    if (e.type === 'log') logs++;
+    else if (e.type === 'progress') lastProgress.set(`${e.step}\u0000${e.unit}`, i);
+  });
+  let skipLogs = Math.max(0, logs - LOG_WINDOW);
   let v = view;
   let counted = 0;
   let gaps = 0;
   let lastSeq = v.lastSeq;
-  for (const e of events) {
-    if (e.type === 'log' && skip > 0) {
-      skip--;
+  const overwritten = (e: ProgressEvent, i: number) =>
+    lastProgress.get(`${e.step}\u0000${e.unit}`) !== i && // a later event sets it again...
+    !!v.steps.find((s) => s.path === e.step)?.progress.some((p) => p.unit === e.unit); // ...in place
+  events.forEach((e, i) => {
+    const countOnly = e.type === 'log' ? skipLogs > 0 : e.type === 'progress' && overwritten(e, i);
+    if (countOnly) {
+      if (e.type === 'log') skipLogs--;
       counted++;
       if (lastSeq > 0 && e.seq > lastSeq + 1) gaps++;
       lastSeq = Math.max(lastSeq, e.seq);
-      continue;
+      return;
     }
     if (counted > 0) {
       v = { ...v, events: v.events + counted, gaps: v.gaps + gaps, lastSeq };
@@ -240,6 +248,6 @@ export function reduceRunViewBatch(view: RunView, events: readonly BusEvent[]): 
     }
     v = reduceRunView(v, e);
     lastSeq = v.lastSeq;
-  }
+  });
   return counted > 0 ? { ...v, events: v.events + counted, gaps: v.gaps + gaps, lastSeq } : v;
 }

@@ -132,6 +132,7 @@ describe('reduceRunView', () => {
     for (let i = 0; i < 3 * LOG_WINDOW; i++) {
       b.log(i % 7 === 0 ? 'warn' : 'info', `chunk ${i} \u001b[2Jread`, P.ingest, { i });
       if (i % 10 === 0) b.progress(P.ingest, 'lines', i * 100);
+      if (i % 15 === 7) b.progress(P.ingest, 'bytes', i * 4096);
       if (i === 120) b.step(P.config, 'running');
     }
     const events = [...b.events];
