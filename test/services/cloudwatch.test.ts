@@ -131,6 +131,25 @@ describe('CloudWatch ingestion: paging and the events file', () => {
     expect(named.streams).toEqual(['/app/api/j-1']);
   });
 
+  it('fetches at most `concurrency` log groups at once', async () => {
+    for (const g of ['/g/a', '/g/b', '/g/c']) server.addGroup(g, [makeEvents('s', T0, 1, `${g}-0`), [], makeEvents('s', T0 + 5_000, 1, `${g}-2`)]);
+    // a group is in flight from its first request until its last page (2) is answered
+    const inFlight = new Set<string>();
+    let most = 0;
+    server.onRequest = (r) => {
+      inFlight.add(r.group!);
+      most = Math.max(most, inFlight.size);
+      if (r.page === 2) inFlight.delete(r.group!);
+    };
+    const out = await ingest(source({ logGroups: ['/g/a', '/g/b', '/g/c'], concurrency: 2 }));
+    expect(out.lines).toBe(6);
+    expect(most).toBe(2);
+    await rm(join(dir, 'run-1'), { recursive: true });
+    most = 0;
+    await ingest(source({ logGroups: ['/g/a', '/g/b', '/g/c'], concurrency: 1 }));
+    expect(most).toBe(1);
+  });
+
   it('applies a cloudwatch log format to JSON messages: message and level fields', async () => {
     server.addGroup('/app/api', [
       [
