@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { InstallInput, InstallOutput } from '../contracts.js';
-import { AbortedError, ErrorCode, PipelineError, TimeoutError, throwIfAborted } from '../errors.js';
+import { AbortedError, ErrorCode, PipelineError, TimeoutError } from '../errors.js';
 import { truncate } from '../util/sanitize.js';
 import type { ServiceContext } from './context.js';
 
@@ -45,6 +45,7 @@ function runOne(argv: readonly string[], cwd: string, ctx: ServiceContext): Prom
       killTimer.unref();
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
+    if (ctx.signal.aborted) onAbort(); // aborted while spawning: the listener will never fire
     createInterface({ input: child.stdout }).on('line', (line) => ctx.log.info(truncate(line, MAX_LINE), { command: cmd }));
     createInterface({ input: child.stderr }).on('line', (line) => ctx.log.warn(truncate(line, MAX_LINE), { command: cmd }));
     child.on('error', (err: NodeJS.ErrnoException) => {
@@ -72,7 +73,7 @@ export async function installPackages(input: InstallInput, ctx: ServiceContext):
   }
   let ran = 0;
   for (const argv of input.commands) {
-    throwIfAborted(ctx.signal, 'install_packages');
+    if (ctx.signal.aborted) throw stoppedBy(ctx.signal, argv.join(' '));
     ctx.log.info(`running ${argv.join(' ')}`);
     await runOne(argv, input.cwd, ctx);
     ran += 1;

@@ -61,6 +61,12 @@ describe('install_packages', () => {
     expect(err.message).toMatch(/timed out/);
   });
 
+  it('a signal that has already fired runs nothing', async () => {
+    const ctx = createStandaloneContext({ signal: AbortSignal.abort() });
+    await expect(installPackages({ commands: [[node, '-e', 'console.log("ran")']], cwd: tmpdir() }, ctx)).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(ctx.logs.some((l) => l.msg === 'ran')).toBe(false);
+  });
+
   it('abort also stops what the command started (its process group)', async () => {
     const ac = new AbortController();
     let grandchild = 0;
