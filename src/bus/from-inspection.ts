@@ -97,6 +97,8 @@ export function createInspectionAdapter(opts: InspectionAdapterOptions): Inspect
   function report(path: string, st: StepStatus, extra: Omit<StepDraft, 'type' | 'step' | 'name' | 'kind' | 'status'> = {}): void {
     const prev = status.get(path);
     if (prev && TERMINAL.has(prev)) return;
+    // analyze_report is both a flow and the analysis task inside it: one `running` is enough.
+    if (st === 'running' && prev === 'running') return;
     if (st === 'running' && !startedAt.has(path)) startedAt.set(path, now());
     const t0 = startedAt.get(path);
     const timing = TERMINAL.has(st) && t0 !== undefined ? { durationMs: now() - t0 } : {};
