@@ -72,7 +72,10 @@ async function loadHttp(url: string, input: DownloadConfigInput, ctx: ServiceCon
     }
     // Validate before caching: the cache only ever holds a config that passed the schema.
     const config = parseDetectionConfig(res.text, origin);
-    await writeCache(cachePath, { url: origin, etag: res.etag, revision: res.revision, version: config.version, body: res.text, savedAt: new Date().toISOString() });
+    // The cache is an optimisation: failing to write it must not fail a run that has its config.
+    await writeCache(cachePath, { url: origin, etag: res.etag, revision: res.revision, version: config.version, body: res.text, savedAt: new Date().toISOString() }).catch(
+      (err: unknown) => ctx.log.warn('cannot write the config cache; the next run downloads the config again', { cacheDir, error: (err as Error).message }),
+    );
     return { text: res.text, config, etag: res.etag, revision: res.revision, fromCache: false };
   } catch (err) {
     const lastAttempt = ctx.attempt >= (input.attempts ?? 1);

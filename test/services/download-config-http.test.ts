@@ -3,7 +3,7 @@
  * loopback: ETag cache, 304, 4xx (not retried), 5xx (retried), fallback to the last good copy.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadConfig } from '../../src/services/download-config.js';
@@ -206,6 +206,16 @@ describe('download_config_yaml over HTTP (SkyU config service)', () => {
     const err = await failureOf(downloadConfig(input(), createStandaloneContext()));
     expect(err.message).toBe(`${srv.url}/configs/prod.yaml:3:16 thresholds.spikeFactor: expected a number > 1, got "high"`);
     expect((err as ConfigError).location).toEqual({ file: `${srv.url}/configs/prod.yaml`, line: 3, column: 16, field: 'thresholds.spikeFactor' });
+  });
+
+  it('a cache that cannot be written is a warning, not a failure', async () => {
+    srv.script(ok(CONFIG_V1, '"etag-1"'));
+    const blocker = join(root, 'not-a-dir');
+    await writeFile(blocker, 'a file where the cache directory should be');
+    const ctx = createStandaloneContext();
+    const out = await downloadConfig(input({ cacheDir: join(blocker, 'cache') }), ctx);
+    expect(out).toMatchObject({ version: '2026.11.1', fromCache: false });
+    expect(ctx.logs.some((l) => l.level === 'warn' && /cannot write the config cache/.test(l.msg))).toBe(true);
   });
 
   it('a redirect is not followed with the token', async () => {
