@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { plannedS3Uri, s3KeyFor, uploadToS3, type S3Settings } from '../../src/services/upload/s3.js';
+import { plannedS3Uri, putParams, s3ClientConfig, s3KeyFor, uploadToS3, type S3Settings } from '../../src/services/upload/s3.js';
 import { plannedReportUri, uploadReport } from '../../src/services/upload/index.js';
 import { createStandaloneContext } from '../../src/services/context.js';
 import { AbortedError, PipelineError } from '../../src/errors.js';
@@ -171,5 +171,22 @@ describe('s3KeyFor', () => {
     expect(s3KeyFor({ prefix: 'a/b' }, 'r', 'x.json')).toBe('a/b/r/x.json');
     expect(s3KeyFor({ prefix: '' }, 'r', 'x.json')).toBe('r/x.json');
     expect(s3KeyFor({}, 'r', 'emails/1.eml')).toBe('r/emails/1.eml');
+  });
+});
+
+describe('s3ClientConfig and putParams', () => {
+  const s: S3Settings = { type: 's3', bucket: 'b', region: 'eu-west-1' };
+  const file = { name: 'report.json', path: '/x', bytes: 1, contentType: 'application/json' };
+  it('keeps the SDK checksum defaults for AWS and asks only when required of a custom endpoint', () => {
+    expect(s3ClientConfig(s)).toEqual({ region: 'eu-west-1' });
+    expect(s3ClientConfig({ ...s, endpoint: 'http://127.0.0.1:9', forcePathStyle: true })).toMatchObject({
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      forcePathStyle: true,
+    });
+  });
+  it('sets the KMS key only with sse aws:kms', () => {
+    expect(putParams(s, 'k', file)).toEqual({ Bucket: 'b', Key: 'k', ContentType: 'application/json' });
+    expect(putParams({ ...s, sse: 'AES256' }, 'k', file)).toMatchObject({ ServerSideEncryption: 'AES256' });
+    expect(putParams({ ...s, sse: 'aws:kms', kmsKeyId: 'alias/x' }, 'k', file)).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'alias/x' });
   });
 });
