@@ -8,6 +8,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Observable } from 'rxjs';
 import { isFinalRunEvent, type BusEvent } from '../events.js';
 import { runEventsFilter, type NatsNames } from './names.js';
+import { lastStoredEvent } from './history.js';
 import { createSequencer } from './sequencer.js';
 import { ensureEventStream, type StreamLimits } from './setup.js';
 
@@ -31,6 +32,7 @@ export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observ
     let stop: (() => Promise<unknown>) | undefined;
     let closed = false;
     let target = opts.runId;
+    const continueAfter = new Set<number>();
     const seq = createSequencer({
       gapTimeoutMs: opts.gapTimeoutMs ?? 10_000,
       // One run: from its first event. Live followers start wherever they joined.
@@ -40,7 +42,7 @@ export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observ
       for (const e of events) {
         if (closed) return;
         subscriber.next(e);
-        if (!opts.all && isFinalRunEvent(e) && e.runId === target) {
+        if (!opts.all && isFinalRunEvent(e) && e.runId === target && !continueAfter.has(e.seq)) {
           closed = true;
           subscriber.complete();
           void stop?.();
@@ -82,6 +84,12 @@ export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observ
           else continue;
         }
         if (!opts.all && e.runId !== target) continue;
+        // A final event with more of the run's history stored after it (a later re-execution of
+        // the same run id) is not the end of a replay.
+        if (opts.runId !== undefined && isFinalRunEvent(e)) {
+          const last = await lastStoredEvent(jsm, opts.names, opts.runId).catch(() => undefined);
+          if (last && last.seq > e.seq) continueAfter.add(e.seq);
+        }
         emit(seq.push(e));
         if (closed) break;
       }

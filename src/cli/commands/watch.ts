@@ -33,7 +33,14 @@ export async function showRemoteRun(events$: Observable<BusEvent>, opts: { json?
   if (opts.tui) {
     const { renderRunTui } = await import('../../tui/render.js');
     const { tap } = await import('rxjs');
-    await renderRunTui({ events$: events$.pipe(tap(track)), mode: 'remote', onCancel: () => {} });
+    await renderRunTui({
+      events$: events$.pipe(tap(track)),
+      mode: 'remote',
+      onCancel: () => {},
+      stdout: io.stdout as NodeJS.WriteStream,
+      stdin: io.stdin as NodeJS.ReadStream,
+      stderr: io.stderr as NodeJS.WriteStream,
+    });
     return code ?? INTERRUPTED;
   }
   await new Promise<void>((resolve, reject) => {
