@@ -27,6 +27,8 @@ export interface ExtendedMinerOptions extends MinerOptions {
   readonly familySize?: number;
   /** Extra distinct values needed when the varying token is a `key=word` pair; default 2. */
   readonly kvExtra?: number;
+  /** Extra distinct values needed when the varying token is a Capitalised word; default 1. */
+  readonly capExtra?: number;
   /** Constants a family must share besides the varying position; default 2. */
   readonly minContext?: number;
   /** Built-in per-token maskers (numbers, ids, IPs, paths...); default true. */
@@ -43,11 +45,26 @@ export interface InternalMiner extends TemplateMiner {
   templateAt(index: number): string;
 }
 
+/**
+ * How many more distinct values than `familySize` a position needs before it counts as variable:
+ * a word value of key=value (`user=root`) or a Capitalised word (`VM Started`, `"GET`) is more
+ * often an enumeration naming the event than an identifier.
+ */
+function extraEvidence(token: string, kvExtra: number, capExtra: number): number {
+  if (token.includes('=')) return kvExtra;
+  if (token.includes(WILDCARD)) return 0; // already part variable (`[Thunderbird_A<*>]`)
+  let i = 0;
+  while (i < token.length && !/[A-Za-z0-9]/.test(token[i])) i++;
+  const c = token.charCodeAt(i);
+  return c >= 65 && c <= 90 ? capExtra : 0;
+}
+
 export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const masks = globalize(opts.masks ?? []);
   const familySize = opts.familySize ?? 4;
   const minContext = opts.minContext ?? 2;
   const kvExtra = opts.kvExtra ?? 2;
+  const capExtra = opts.capExtra ?? 1;
   const byLength = new Map<number, Cluster[]>();
   const builtin = opts.builtinMasks ?? true;
   const maxCache = opts.maxCacheEntries ?? 500_000;
@@ -125,7 +142,9 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
       const roots = [...new Set(members.map(find))];
       // a word value of key=value (`user=root`, `state=FAILED`) is more often an enumeration
       // that names the event than a free variable: it needs more evidence
-      const needed = sig[p].includes('=') ? familySize + kvExtra : familySize;
+      // likewise Capitalised words (`VM Started` / `VM Paused`): states and event names far more
+      // often than identifiers
+      const needed = familySize + extraEvidence(sig[p], kvExtra, capExtra);
       if (roots.length >= needed) {
         const survivor = mergeFamily(roots, p);
         families.set(key, [survivor]);
