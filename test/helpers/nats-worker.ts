@@ -4,7 +4,8 @@ import type { NatsNames } from '../../src/bus/nats/names.js';
 import type { RunRequest } from '../../src/bus/nats/requests.js';
 import { startWorker, type StartedRun, type Worker } from '../../src/worker/worker.js';
 import { happyRun } from './event-scripts.js';
-import { connectTest, NATS_URL } from './nats.js';
+import { connectNats } from '../../src/bus/nats/connect.js';
+import { NATS_URL } from './nats.js';
 import { toDraft } from './nats-scripts.js';
 
 /** A scripted run: emits the happy script in a few steps, `gate` may hold it midway. */
@@ -38,9 +39,10 @@ export function scriptedStart(opts: { onStart?: (req: RunRequest) => void; gate?
 export async function startTestWorker(
   names: NatsNames,
   start: ReturnType<typeof scriptedStart>,
-  opts: { concurrency?: number; graceMs?: number; name?: string } = {},
+  opts: { concurrency?: number; graceMs?: number; name?: string; url?: string } = {},
 ): Promise<{ worker: Worker; logs: string[]; close(): Promise<void> }> {
-  const nc = await connectTest(NATS_URL);
+  // Reconnecting forever, like the worker command's connection.
+  const nc = await connectNats({ servers: [opts.url ?? NATS_URL], env: {}, name: opts.name ?? 'w' });
   const logs: string[] = [];
   const worker = await startWorker({
     nc,

@@ -53,3 +53,45 @@ it('NATS restarted mid-run: the run goes on, and no event is lost or duplicated'
     await nc.close();
   }
 });
+
+it('a worker keeps taking requests after NATS restarts', async () => {
+  const prefix = uniquePrefix('wrst');
+  const names = natsNames(prefix);
+  const { scriptedStart, startTestWorker } = await import('../helpers/nats-worker.js');
+  const { submitRunRequest } = await import('../../src/bus/nats/requests.js');
+  const started: string[] = [];
+  const w = await startTestWorker(names, scriptedStart({ onStart: (r) => started.push(r.runId) }), { url: server.url, name: 'r' });
+  const nc = await connectTest(server.url);
+  try {
+    await submitRunRequest(nc, names, { runId: 'before', skipInstall: false, dryRun: false });
+    await until(() => w.worker.finished.includes('before'));
+    await server.restart({ downMs: 300 });
+    // Our own client also reconnects (default options); submit once it is back.
+    await until(() => !nc.isClosed() && nc.info !== undefined, 15_000);
+    await retry(() => submitRunRequest(nc, names, { runId: 'after', skipInstall: false, dryRun: false }));
+    await until(() => w.worker.finished.includes('after'), 20_000);
+    expect(started).toEqual(['before', 'after']);
+  } finally {
+    await w.close();
+    await nc.close();
+  }
+}, 60_000);
+
+async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function retry<T>(fn: () => Promise<T>, attempts = 40): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
