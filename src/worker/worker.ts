@@ -106,7 +106,13 @@ export async function startWorker(cfg: WorkerConfig): Promise<Worker> {
       }
     }
     // In-progress acks while the run is healthy: the request is not redelivered under it.
-    const heartbeat = setInterval(() => m.working(), Math.max(250, Math.floor(cfg.ackWaitMs / 3)));
+    const heartbeat = setInterval(() => {
+      try {
+        m.working();
+      } catch {
+        // Connection closed or draining: nothing to keep alive any more; redelivery is JetStream's call.
+      }
+    }, Math.max(250, Math.floor(cfg.ackWaitMs / 3)));
     const bus = createBus({ runId: req.runId });
     if (cfg.onEvent) bus.events$.subscribe(cfg.onEvent);
     const publisher = await attachNatsPublisher(bus, { servers: [], connection: cfg.nc, names: cfg.names, settings: cfg.natsSettings, require: false, log: cfg.log, env: cfg.env, by: cfg.name });
