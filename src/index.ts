@@ -4,6 +4,7 @@
  *   import { runPipeline } from 'log-anomaly-pipeline';
  *   const result = await runPipeline({ dryRun: true, onEvent: (e) => console.log(e.type) });
  */
+import { join, resolve } from 'node:path';
 import { createBus } from './bus/bus.js';
 import type { BusEvent } from './bus/events.js';
 import { loadSettings } from './config/settings.js';
@@ -28,10 +29,20 @@ export interface RunPipelineOptions {
   readonly services?: Partial<Services>;
 }
 
+/**
+ * `outDir` moves the whole run: its directory and, when the local upload is left at its default
+ * (`<output.dir>/uploads`), the uploads too, so nothing is written under the settings' own output dir.
+ */
+function withOutDir(s: PipelineSettings, dir: string): PipelineSettings {
+  const upload = s.upload.type === 'local' && s.upload.dir === join(s.output.dir, 'uploads') ? { ...s.upload, dir: join(dir, 'uploads') } : s.upload;
+  return { ...s, upload, output: { ...s.output, dir } };
+}
+
 /** Runs the pipeline once and resolves to its result (it rejects only on bad input: settings, run id). */
 export async function runPipeline(opts: RunPipelineOptions = {}): Promise<RunResult> {
   const runId = validateRunId(opts.runId ?? generateRunId());
-  const settings = typeof opts.config === 'object' ? opts.config : await loadSettings(opts.config, { cwd: process.cwd(), env: process.env });
+  const loaded = typeof opts.config === 'object' ? opts.config : await loadSettings(opts.config, { cwd: process.cwd(), env: process.env });
+  const settings = opts.outDir ? withOutDir(loaded, resolve(opts.outDir)) : loaded;
   const bus = createBus({ runId });
   const sub = opts.onEvent ? bus.events$.subscribe(opts.onEvent) : undefined;
   const handle = startRun({
@@ -39,7 +50,6 @@ export async function runPipeline(opts: RunPipelineOptions = {}): Promise<RunRes
     params: { runId, skipInstall: !!opts.skipInstall, dryRun: !!opts.dryRun },
     bus,
     services: opts.services,
-    outDir: opts.outDir,
   });
   const onAbort = () => handle.cancel('aborted by the caller');
   if (opts.signal?.aborted) onAbort();

@@ -56,7 +56,13 @@ export const prepareMachine = setup({
           step: StepId.downloadConfig,
           path: `${PREPARE_PATH}/${StepId.downloadConfig}`,
           src: 'downloadConfig',
-          input: ({ job }): DownloadConfigInput => ({ runDir: job.runDir, source: job.detectionConfig, baseDir: job.baseDir }),
+          // attempts: the service falls back to its cached copy only on the last one (retry the service first).
+          input: ({ job, policies }): DownloadConfigInput => ({
+            runDir: job.runDir,
+            source: job.detectionConfig,
+            baseDir: job.baseDir,
+            attempts: policies.download_config_yaml.attempts,
+          }),
           next: null,
           fail: '#prepare_prerequisite.failed',
         }),
