@@ -9,18 +9,22 @@ import type { CliIo } from '../../src/cli/io.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const FORMAT = '<Date> <Time> <Level> <Component>: <Content>';
 
-function memoryIo(columns = 120): CliIo & { out: () => string } {
+function memoryIo(columns = 120): CliIo & { out: () => string; err: () => string } {
   const stdout = Object.assign(new PassThrough(), { columns, isTTY: false });
+  const stderr = new PassThrough();
   const chunks: string[] = [];
+  const errs: string[] = [];
   stdout.on('data', (c: Buffer) => chunks.push(c.toString()));
+  stderr.on('data', (c: Buffer) => errs.push(c.toString()));
   return {
     stdout,
-    stderr: new PassThrough(),
+    stderr,
     stdin: new PassThrough(),
     env: {},
     cwd: ROOT,
     onSignal: () => () => {},
     out: () => chunks.join(''),
+    err: () => errs.join(''),
   };
 }
 
@@ -57,6 +61,15 @@ describe('log-anomaly detect', () => {
     expect(out).not.toContain('\u001b');
     expect(out).toContain('baseline: none');
     for (const l of out.split('\n')) expect(Array.from(l).length).toBeLessThanOrEqual(100);
+  });
+
+  it('without --format, guesses the format from the first line and says so', async () => {
+    const io = memoryIo();
+    expect(await detect({ files, baseline, json: true }, io)).toBe(0);
+    expect(io.err()).toContain('guessed <Date> <Time> <Level> <Content>');
+    const doc = JSON.parse(io.out());
+    expect(doc.input.from).toBe(Date.parse('2026-11-26T09:00:00Z'));
+    expect(doc.anomalies.some((a: { kind: string }) => a.kind === 'frequency_spike')).toBe(true);
   });
 
   it('bad input is a usage error naming the flag', async () => {

@@ -13,6 +13,7 @@ import { createLineParser, parseFormatFlag } from '../../detector/format/index.j
 import { runDetector, fileSource, mergeSources, DEFAULT_DETECTION_CONFIG } from '../../detector/index.js';
 import { loadDetectionConfig } from './detect-config.js';
 import { formatAnomalyTable } from './detect-table.js';
+import { sniffFormat } from './detect-sniff.js';
 
 async function existing(io: CliIo, files: readonly string[], flag: string): Promise<string[]> {
   const out: string[] = [];
@@ -40,8 +41,13 @@ export async function detect(options: DetectOptions, io: CliIo): Promise<number>
   if (!options.files || options.files.length === 0) throw new UsageError('detect: give at least one log file');
   for (const m of options.mask ?? []) checkRegex(m, '--mask');
   if (options.sessionKey) checkRegex(options.sessionKey, '--session-key');
-  const format = parseFormatFlag(options.format ?? 'raw');
   const files = await existing(io, options.files, '');
+  let format = options.format ? parseFormatFlag(options.format) : null;
+  if (!format) {
+    const guess = await sniffFormat(files[0]!);
+    format = guess.format;
+    io.stderr.write(`log-anomaly detect: --format not given; guessed ${guess.description}\n`);
+  }
   const baselineFiles = await existing(io, options.baseline ?? [], '--baseline ');
   const config = options.config ? await loadDetectionConfig(resolve(io.cwd, options.config)) : DEFAULT_DETECTION_CONFIG;
   const parser = createLineParser(format);
