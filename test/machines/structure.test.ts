@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { STEP_PATHS } from '../../src/dag.js';
+import { analyzeMachine, backoffMs, pipelineMachine, postProcessMachine, prepareMachine } from '../../src/machines/index.js';
+import { allNodes } from './model.js';
+
+describe('machine structure', () => {
+  it('state meta names every DAG step once per role, with original names and paths', () => {
+    const metas = [pipelineMachine, prepareMachine, postProcessMachine, analyzeMachine]
+      .flatMap((m) => allNodes(m))
+      .map((n: any) => n.meta)
+      .filter((m) => m?.path);
+    expect(new Set(metas.map((m) => m.path))).toEqual(new Set(STEP_PATHS));
+    for (const m of metas) expect(m.path.split('/').at(-1)).toBe(m.step);
+    // Flows are the states invoking child machines; the skips are reported states with reasons.
+    expect(metas.filter((m) => m.role === 'flow').map((m) => m.path).sort()).toEqual(['prepare_prerequisite', 'report_postProcess', 'report_postProcess/analyze_report']);
+    const skips = metas.filter((m) => m.status === 'skipped').map((m) => `${m.step}:${m.reason}`);
+    expect(skips.sort()).toEqual(['install_packages:skip_install', 'send_notification_emails:dry_run']);
+  });
+
+  it('machine ids are the original flow names', () => {
+    expect([pipelineMachine.id, prepareMachine.id, postProcessMachine.id, analyzeMachine.id]).toEqual([
+      'log-anomaly-pipeline',
+      'prepare_prerequisite',
+      'report_postProcess',
+      'analyze_report',
+    ]);
+  });
+});
+
+describe('backoffMs', () => {
+  const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000, timeoutMs: 1 };
+  it('doubles per attempt up to the cap, with half of it jittered', () => {
+    expect([1, 2, 3, 4, 5].map((a) => backoffMs(policy, a, () => 1))).toEqual([100, 200, 400, 800, 1000]);
+    expect([1, 2, 3, 4, 5].map((a) => backoffMs(policy, a, () => 0))).toEqual([50, 100, 200, 400, 500]);
+    expect(backoffMs(policy, 2, () => 0.5)).toBe(150);
+  });
+});
