@@ -195,7 +195,9 @@ const lines = [
   'Events are folded into the view as they arrive (sanitized once, in the reducer); React and Ink',
   'render at most ~15 times a second whatever the event rate, so frames/s and output bytes stay flat',
   'while the event rate grows. "Screen stale" is the time from the last event to a frame that shows',
-  'it (the header\'s event count).',
+  'it (the header\'s event count). "CPU ms per 1,000 events" is the figure that depends least on',
+  'what else the machine is doing: with a load average well above the core count the process gets',
+  'a fraction of a core, so frames/s and event-loop delay then say more about the machine than the UI.',
 ];
 const md = lines.join('\n') + '\n';
 process.stdout.write(md);
