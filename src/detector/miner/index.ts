@@ -204,7 +204,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
    * A fallback for one-off shapes (`synchronized to LOCAL(0), stratum 2` among thousands of
    * `synchronized to 10.0.0.1, stratum 2`): a template of the same token count that agrees with
    * the line everywhere except where one side holds a variable (a pure wildcard token, or a
-   * position already proven variable), and shares at least half its tokens as constants. Two
+   * position already proven variable), and shares more than half its tokens as constants. Two
    * different words never merge here; that takes a family (see joinFamilies).
    */
   const similar = (key: number, m: readonly string[]): Cluster | undefined => {
@@ -224,7 +224,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
           if (!isVariableToken(a)) same++;
         } else ok = a === WILDCARD || isVariableToken(a) || isVariableToken(b);
       }
-      if (ok && same * 2 >= n && same > bestSame) {
+      if (ok && same * 2 > n && same > bestSame) {
         bestSame = same;
         best = c;
       }
