@@ -73,4 +73,5 @@ export type * from './bus/events.js';
 export type * from './contracts.js';
 export type { PipelineSettings, RetryPolicy, LogSource, LogFormat, UploadSettings, SmtpSettings } from './config/settings-types.js';
 export type { DetectionConfig } from './config/detection-types.js';
+export type { Anomaly, AnomaliesDoc, AnomalySample } from './detector/anomalies-schema.js';
 export type { ServiceContext } from './services/context.js';
