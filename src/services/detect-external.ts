@@ -115,7 +115,9 @@ function run(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string, timeo
     };
     const timer = timeoutMs ? setTimeout(() => stop('timeout'), timeoutMs) : null;
     const onAbort = () => stop('abort');
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    // An abort that came while we were preparing would never fire the listener: check it too.
+    if (ctx.signal.aborted) stop('abort');
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
     const done = () => {
       if (timer) clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);
