@@ -116,6 +116,10 @@ describe('log-anomaly run (built CLI)', () => {
     expect(id.code).toBe(2);
     expect(id.stderr).toMatch(/run id/i);
 
+    const since = await runCli(['run', '--config', demo, '--since', '1h', '--headless']);
+    expect(since.code).toBe(2);
+    expect(since.stderr).toMatch(/--since\/--from\/--to apply to a cloudwatch source only/);
+
     const bad = join(out, 'bad.yaml');
     await writeFile(bad, 'source:\n  type: file\n  paths: [x.log]\ndetectionConfig: { location: d.yaml }\nformat:\n  type: raw\noutput:\n  dir: 42x\nsteps:\n  upload_report:\n    attempts: lots\n');
     const cfg = await runCli(['run', '--config', bad, '--headless', '--out-dir', out]);

@@ -23,7 +23,7 @@ export function outputModeFor(opts: Pick<RunOptions, 'json' | 'headless'>, io: P
 
 /** Command-line overrides of the settings file (CloudWatch window, output dir). */
 export function applyOverrides(settings: PipelineSettings, opts: RunOptions): PipelineSettings {
-  let s = settings;
+  let s = applyOutDir(settings, opts);
   if (opts.since || opts.from || opts.to) {
     if (s.source.type !== 'cloudwatch') {
       throw new UsageError('--since/--from/--to apply to a cloudwatch source only; this settings file reads files');
@@ -32,6 +32,22 @@ export function applyOverrides(settings: PipelineSettings, opts: RunOptions): Pi
     const window = opts.since ? { since: opts.since, from: undefined, to: undefined } : { since: undefined, from: opts.from, to: opts.to };
     s = { ...s, source: { ...s.source, ...window } };
   }
+  return s;
+}
+
+/** The window flags are checked now, as bad input (exit 2), not when ingestion starts. */
+async function checkWindowFlags(settings: PipelineSettings, opts: RunOptions): Promise<void> {
+  if (settings.source.type !== 'cloudwatch' || !(opts.since || opts.from || opts.to)) return;
+  const { resolveTimeWindow } = await import('../../services/ingest/cloudwatch/query.js');
+  try {
+    resolveTimeWindow(settings.source);
+  } catch (err) {
+    throw new UsageError(`--since/--from/--to: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function applyOutDir(settings: PipelineSettings, opts: RunOptions): PipelineSettings {
+  let s = settings;
   if (opts.outDir) {
     const dir = resolve(opts.outDir);
     // A local upload left at its default (<output.dir>/uploads) follows the output directory.
@@ -56,6 +72,7 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
   const runId = opts.runId ?? generateRunId();
   validateRunId(runId);
   const settings = applyOverrides(await loadSettings(opts.config, { cwd: io.cwd, env: io.env }), opts);
+  await checkWindowFlags(settings, opts);
   const mode = outputModeFor(opts, io);
   const bus = createBus({ runId });
 
