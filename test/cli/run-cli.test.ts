@@ -90,7 +90,7 @@ describe('log-anomaly run (built CLI)', () => {
     } finally {
       await smtp.close();
     }
-  });
+  }, 120_000);
 
   it('--json prints gap-free NDJSON ending with the final run event; --dry-run skips the email step', async () => {
     const r = await runCli(['run', '--config', demo, '--json', '--dry-run', '--skip-install', '--out-dir', out, '--run-id', 'dry-1']);
