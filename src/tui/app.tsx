@@ -65,7 +65,7 @@ export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = sy
     if (over || ui.leaving) exit();
   }, [over, ui.leaving, exit]);
 
-  const layout = computeLayout(columns, rows, view.steps.length);
+  const layout = useMemo(() => computeLayout(columns, rows, view.steps.length), [columns, rows, view.steps.length]);
   const progressRows = Math.min(MAX_PROGRESS_ROWS, activeProgress(view.steps).length);
   let lower;
   if (ui.showHelp && !over) lower = <Help mode={mode} width={layout.columns} />;

@@ -1,4 +1,5 @@
 /** One node of the DAG: branch, status glyph (a spinner while running), name, kind, status, time. */
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { StepView } from '../../run-view-types.js';
@@ -15,7 +16,8 @@ export interface StepRowProps {
   readonly animate: boolean;
 }
 
-export function StepRow({ step, isSelected, now, layout, animate }: StepRowProps) {
+// Memoized: under a flood most frames change a log line or a counter, not the tree.
+export const StepRow = memo(function StepRow({ step, isSelected, now, layout, animate }: StepRowProps) {
   const theme = useTheme();
   const color = theme.color(step.status);
   const glyph = step.status === 'running' && animate ? <Spinner type="dots" /> : STATUS_GLYPH[step.status];
@@ -39,4 +41,4 @@ export function StepRow({ step, isSelected, now, layout, animate }: StepRowProps
       </Box>
     </Box>
   );
-}
+});

@@ -12,11 +12,14 @@ export interface StepTreeProps {
   readonly animate: boolean;
 }
 
+const ticking = (s: StepView) => s.status === 'running' || s.status === 'retrying';
+
 export function StepTree({ steps, selected, now, layout, animate }: StepTreeProps) {
   return (
     <Box flexDirection="column">
       {steps.map((s, i) => (
-        <StepRow key={s.path || 'root'} step={s} isSelected={i === selected} now={now} layout={layout} animate={animate} />
+        // Only rows whose time is ticking take the clock, so the others stay memoized.
+        <StepRow key={s.path || 'root'} step={s} isSelected={i === selected} now={ticking(s) ? now : 0} layout={layout} animate={animate} />
       ))}
     </Box>
   );
