@@ -31,7 +31,7 @@ function memoryIo(columns = 120): CliIo & { out: () => string; err: () => string
 const files = ['api-gateway', 'auth', 'payments', 'worker'].map((s) => `examples/logs/${s}.log`);
 const baseline = ['api-gateway', 'auth', 'payments', 'worker'].map((s) => `examples/baseline/${s}.log.gz`);
 
-describe('log-anomaly detect', () => {
+describe('log-anomaly detect', { timeout: 60_000 }, () => {
   it('--json prints anomalies.json for the demo with every injected kind', async () => {
     const io = memoryIo();
     const code = await detect({ files, baseline, format: FORMAT, json: true, sessionKey: 'req=([0-9a-f]{16})' }, io);

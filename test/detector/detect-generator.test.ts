@@ -31,8 +31,8 @@ describe('log generator', () => {
   it('writes ground truth, and detect finds every injected incident', async () => {
     const base = await mkdtemp(join(tmpdir(), 'gen-base-'));
     const win = await mkdtemp(join(tmpdir(), 'gen-win-'));
-    await generateLogs({ out: base, seed: 3, rate: 12, start: '2026-11-26T06:00:00Z', durationMs: 3 * 3600_000, lines: Infinity });
-    const truth = await generateLogs({ out: win, seed: 4, rate: 12, start: '2026-11-26T09:00:00Z', durationMs: 2 * 3600_000, lines: Infinity, incidents: ['new_template', 'frequency_spike', 'frequency_drop', 'silence', 'error_rate_surge', 'session_anomaly'] });
+    await generateLogs({ out: base, seed: 3, rate: 6, start: '2026-11-26T06:00:00Z', durationMs: 3 * 3600_000, lines: Infinity });
+    const truth = await generateLogs({ out: win, seed: 4, rate: 6, incidentMinutes: 20, start: '2026-11-26T09:00:00Z', durationMs: 2 * 3600_000, lines: Infinity, incidents: ['new_template', 'frequency_spike', 'frequency_drop', 'silence', 'error_rate_surge', 'session_anomaly'] });
     expect(JSON.parse(await readFile(join(win, 'ground-truth.json'), 'utf8')).incidents).toHaveLength(6);
     expect((await readdir(win)).sort()).toEqual(['api-gateway.log', 'auth.log', 'ground-truth.json', 'payments.log', 'worker.log']);
     const parser = createLineParser(truth.format);
@@ -44,5 +44,5 @@ describe('log generator', () => {
       const hit = r.doc.anomalies.some((a) => a.kind === inc.kind && (a.lastSeen ?? 0) >= from && (a.firstSeen ?? 0) < to + 10 * 60_000);
       expect(hit, `${inc.kind} ${inc.start}`).toBe(true);
     }
-  });
+  }, 60_000);
 });

@@ -29,7 +29,7 @@ function input(runDir: string, eventsFile: string, detector: DetectInput['detect
   return { runDir, eventsFile, config: DEFAULT_DETECTION_CONFIG, detector, baseDir: ROOT, format: FORMAT };
 }
 
-describe('executeLogAnomaly', () => {
+describe('executeLogAnomaly', { timeout: 60_000 }, () => {
   it('builtin: learns the baseline, finds the demo incidents, writes artifacts and the model', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'detect-'));
     const events = await eventsFromDemo(dir);
