@@ -110,6 +110,17 @@ describe('executeLogAnomaly', { timeout: 60_000 }, () => {
       retryable: false,
       message: expect.stringContaining('exited with code 3: no model'),
     });
+    // Killed by a signal nobody here sent (an OOM kill): worth another attempt.
+    const killed = [process.execPath, '-e', 'process.kill(process.pid, "SIGKILL")'];
+    await expect(executeLogAnomaly(input(dir, events, { type: 'command', command: killed }), createStandaloneContext())).rejects.toMatchObject({
+      code: 'DETECTOR_FAILED',
+      retryable: true,
+      message: expect.stringContaining('was killed by SIGKILL'),
+    });
+    await expect(executeLogAnomaly(input(dir, events, { type: 'command', command: ['no-such-detector-binary'] }), createStandaloneContext())).rejects.toMatchObject({
+      code: 'DETECTOR_FAILED',
+      message: expect.stringContaining('command not found: no-such-detector-binary'),
+    });
     const hang = [process.execPath, '-e', 'setTimeout(() => {}, 60000)'];
     await expect(executeLogAnomaly(input(dir, events, { type: 'command', command: hang, timeoutMs: 300 }), createStandaloneContext())).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
     const ac = new AbortController();
