@@ -1,15 +1,18 @@
 /**
  * The online template miner.
  *
- * Per line: configured regex masks, then one tokenizing scan with the built-in maskers that yields
- * the line's signature (its constant tokens). Lines with the same signature share a template: an
- * exact map lookup, which is where nearly every line stops. A new signature first tries the
- * generalized templates of its length; else it is born as a template of its own and joins, for
- * each of its positions, the "family" of templates equal to it everywhere but there. When a family
- * grows past `familySize` distinct members the position is evidently variable (Brain's insight:
- * constants repeat, variables vary), and the family merges into its oldest member, whose id
- * survives. Unlike Drain's similarity threshold this never merges two templates on a single
- * coincidence, and unlike Brain it needs no second pass.
+ * Per line: configured regex masks, then one tokenizing scan with the built-in maskers that folds
+ * the line's signature (its constant tokens) into a hash. Lines with the same signature share a
+ * template: one Map lookup, which is where nearly every line stops. A new signature first tries
+ * the generalized templates of its length, then a strict fallback for one-off shapes (same token
+ * count, differing only where one side is a variable); else it is born as a template of its own
+ * and joins, for each of its positions, the "family" of templates equal to it everywhere but
+ * there. When a family reaches `familySize` distinct members (more for Capitalised words and
+ * `key=word` values, which are usually enumerations) the position is evidently variable (Brain's
+ * insight: constants repeat, variables vary) and the family merges into its oldest member, whose
+ * id survives. Unlike Drain there is no similarity threshold that merges two templates on a
+ * single coincidence, and unlike Brain there is no second pass: it is online.
+ * One parameter set for every log source; nothing here is tuned per system.
  */
 import type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner } from './types.js';
 import { applyMasks, globalize } from '../mask/index.js';
