@@ -109,7 +109,7 @@ try {
     '',
     `## Events published with JetStream acks (${EVENTS.toLocaleString('en-US')} log events of ~330 bytes, one run)`,
     '',
-    'Every event is a JetStream publish with message id `<runId>-<seq>` and waits for its ack; the window is how many are in flight (the default is 128). Timing from the first `bus.emit` to the last ack.',
+    'Every event is a JetStream publish with message id `<runId>-<seq>` and waits for its ack; the window is how many are in flight at once (a sliding window; the default is 128; 1 is the naive await-each-ack loop). Timing from the first `bus.emit` to the last ack.',
     '',
     '| window (in flight) | events/s | total ms |',
     '|---|---|---|',

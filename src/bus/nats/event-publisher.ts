@@ -1,8 +1,10 @@
 /**
  * The at-least-once sender behind attachNatsPublisher, made exactly-once by JetStream's
- * message-id dedup: events queue in seq order, go out in pipelined windows, and whatever fails
- * (NATS down, timeout) stays queued and is sent again, with the same `<runId>-<seq>` id, once the
- * server answers. `push` never blocks and never throws: NATS cannot slow down or stop a run.
+ * message-id dedup: events queue in seq order and go out through a sliding window of publishes
+ * in flight; when one fails (NATS down, ack timeout) sending pauses until everything in flight
+ * has settled, then whatever is not acked is sent again, in seq order and with the same
+ * `<runId>-<seq>` id, after a backoff. `push` never blocks and never throws: NATS cannot slow down
+ * or stop a run.
  */
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
@@ -27,124 +29,167 @@ export interface EventPublisherOptions {
 
 export interface EventPublisher {
   push(e: BusEvent): void;
-  /** Resolves when everything pushed so far is stored, or false after `timeoutMs`. */
+  /** Resolves true when everything pushed so far is stored, or false after `timeoutMs`. */
   flush(timeoutMs: number): Promise<boolean>;
   stop(): void;
   stats(): { published: number; duplicates: number; pending: number; retries: number };
 }
 
 const encoder = new TextEncoder();
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-interface Outgoing {
+interface Slot {
   readonly event: BusEvent;
   readonly subject: string;
   readonly data: Uint8Array;
   readonly msgId: string;
+  state: 'queued' | 'sent' | 'acked' | 'failed';
 }
 
 export function createEventPublisher(opts: EventPublisherOptions): EventPublisher {
   const window = opts.window ?? 128;
   const ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
   const offset = opts.seqOffset ?? 0;
-  let queue: Outgoing[] = [];
+  // slots[head..] are not yet folded into the record (unacked, or acked behind an unacked one).
+  let slots: Slot[] = [];
+  let head = 0;
+  let cursor = 0; // next slot to consider sending
+  let inflight = 0;
+  let failing = false;
+  let paused = false; // waiting out a backoff after a failure
+  let announced = false;
+  let backoff = 100;
   let record = opts.record;
   let recordDirty = false;
-  let running = false;
+  let putting = false;
   let stopped = false;
-  let failing = false;
   let published = 0;
   let duplicates = 0;
   let retries = 0;
   let idle: Array<() => void> = [];
+  let timer: NodeJS.Timeout | undefined;
 
+  const pending = () => slots.length - head;
+  const isIdle = () => pending() === 0 && !recordDirty && !putting;
   const wakeIdle = () => {
     const waiters = idle;
     idle = [];
     for (const w of waiters) w();
   };
 
-  async function putRecord(): Promise<boolean> {
-    if (!opts.kv || !record || !recordDirty) return true;
-    const snapshot = record;
-    try {
-      await opts.kv.put(snapshot.runId, JSON.stringify(snapshot));
-      if (record === snapshot) recordDirty = false;
-      return true;
-    } catch {
-      return false;
-    }
+  function retryLater(): void {
+    paused = true;
+    timer = setTimeout(() => {
+      paused = false;
+      cursor = head;
+      settle();
+    }, backoff);
+    backoff = Math.min(backoff * 2, 2000);
   }
 
-  async function loop(): Promise<void> {
-    let backoff = 100;
-    while (!stopped && (queue.length > 0 || recordDirty)) {
-      const batch = queue.slice(0, window);
-      const results = await Promise.allSettled(
-        batch.map((o) => opts.js.publish(o.subject, o.data, { msgID: o.msgId, timeout: ackTimeoutMs })),
-      );
-      const failed: Outgoing[] = [];
-      results.forEach((r, i) => {
-        if (r.status === 'rejected') {
-          failed.push(batch[i]);
-          return;
-        }
+  function putRecord(): void {
+    if (!opts.kv || !record || !recordDirty || putting || stopped) return;
+    const snapshot = record;
+    putting = true;
+    opts.kv.put(snapshot.runId, JSON.stringify(snapshot)).then(
+      () => {
+        putting = false;
+        if (record === snapshot) recordDirty = false;
+        settle();
+      },
+      () => {
+        putting = false;
+        if (!paused) retryLater();
+      },
+    );
+  }
+
+  function send(s: Slot): void {
+    s.state = 'sent';
+    inflight += 1;
+    opts.js.publish(s.subject, s.data, { msgID: s.msgId, timeout: ackTimeoutMs }).then(
+      (ack) => {
+        s.state = 'acked';
         published += 1;
-        if (r.value.duplicate) duplicates += 1;
-        const before = record;
-        record = foldRunRecord(record, batch[i].event, opts.by);
-        if (record !== before) recordDirty = true;
-      });
-      // Keep seq order: the failed ones go back to the head, ahead of anything newer.
-      queue = [...failed, ...queue.slice(batch.length)];
-      const recordOk = failed.length === 0 ? await putRecord() : true;
-      if (failed.length > 0 || !recordOk) {
-        retries += failed.length;
+        if (ack.duplicate) duplicates += 1;
+        inflight -= 1;
+        settle();
+      },
+      (err: Error) => {
+        s.state = 'failed';
+        inflight -= 1;
         if (!failing) {
           failing = true;
-          const why = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as Error | undefined;
-          opts.log('warn', `NATS publish failing (${why?.message ?? 'KV update failed'}); buffering ${queue.length} event(s), the run goes on`);
+          if (!announced) {
+            announced = true;
+            opts.log('warn', `NATS publish failing (${err.message}); buffering events, the run goes on`);
+          }
         }
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 2000);
-        continue;
-      }
-      if (failing) {
-        failing = false;
+        settle();
+      },
+    );
+  }
+
+  function settle(): void {
+    if (stopped) return;
+    // Fold acked events into the run record strictly in seq order.
+    while (head < slots.length && slots[head].state === 'acked') {
+      const before = record;
+      record = foldRunRecord(record, slots[head].event, opts.by);
+      if (record !== before) recordDirty = true;
+      head += 1;
+    }
+    if (head > 1024 && head * 2 > slots.length) {
+      slots = slots.slice(head);
+      cursor -= head;
+      head = 0;
+    }
+    if (failing) {
+      if (inflight > 0 || paused) return;
+      // Everything in flight has settled: resend what is not stored, from the oldest, later.
+      failing = false;
+      retries += slots.slice(head).filter((s) => s.state === 'failed').length;
+      for (let i = head; i < slots.length; i++) if (slots[i].state !== 'acked') slots[i].state = 'queued';
+      retryLater();
+      return;
+    }
+    if (paused) return;
+    if (cursor < head) cursor = head;
+    while (inflight < window && cursor < slots.length) {
+      const s = slots[cursor++];
+      if (s.state === 'queued') send(s);
+    }
+    if (inflight === 0 && pending() === 0) {
+      if (announced) {
+        announced = false;
         opts.log('info', 'NATS publishing resumed; buffered events delivered');
       }
       backoff = 100;
     }
-    running = false;
-    if (queue.length === 0 && !recordDirty) wakeIdle();
+    putRecord();
+    if (isIdle()) wakeIdle();
   }
-
-  const kick = () => {
-    if (running || stopped) return;
-    running = true;
-    void loop();
-  };
 
   return {
     push(e) {
+      if (stopped) return;
       const event = offset ? ({ ...e, seq: e.seq + offset } as BusEvent) : e;
-      queue.push({ event, subject: eventSubject(opts.names, event), data: encoder.encode(JSON.stringify(event)), msgId: eventMsgId(event) });
-      kick();
+      slots.push({ event, subject: eventSubject(opts.names, event), data: encoder.encode(JSON.stringify(event)), msgId: eventMsgId(event), state: 'queued' });
+      if (!failing && !paused && inflight < window) settle();
     },
     async flush(timeoutMs) {
-      if (queue.length === 0 && !recordDirty && !running) return true;
-      kick();
-      let timer: NodeJS.Timeout | undefined;
+      if (isIdle()) return true;
+      let t: NodeJS.Timeout | undefined;
       const done = new Promise<boolean>((r) => idle.push(() => r(true)));
-      const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+      const late = new Promise<boolean>((r) => (t = setTimeout(() => r(false), timeoutMs)));
       const ok = await Promise.race([done, late]);
-      clearTimeout(timer);
+      clearTimeout(t);
       return ok;
     },
     stop() {
       stopped = true;
+      clearTimeout(timer);
       wakeIdle();
     },
-    stats: () => ({ published, duplicates, pending: queue.length, retries }),
+    stats: () => ({ published, duplicates, pending: pending(), retries }),
   };
 }
