@@ -69,7 +69,7 @@ export function factsFor(step: string, output: unknown): Facts | undefined {
     case 'execute_cloudwatchLog_injetion':
       return { lines: o.lines, streams: o.streams?.length ?? 0, unparsed: o.unparsed, source: o.source };
     case 'download_config_yaml':
-      return { configVersion: o.version, etag: o.etag ?? null, fromCache: !!o.fromCache, origin: o.origin };
+      return { configVersion: o.version, etag: o.etag ?? null, revision: o.revision ?? null, fromCache: !!o.fromCache, stale: !!o.stale, origin: o.origin };
     case 'execute_logAnomaly':
       return { lines: o.lines, templates: o.templates, anomalies: o.anomalies };
     case 'analyze_report':

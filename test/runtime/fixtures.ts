@@ -48,7 +48,7 @@ export function stubServices(calls: { step: keyof Services; input: unknown; ctx:
   return {
     installPackages: rec('installPackages', () => ({ ran: 0 })),
     ingestLogs: rec('ingestLogs', (i) => ({ eventsFile: join(i.runDir, 'events.ndjson'), lines: 10, bytes: 100, streams: ['api', 'db'], unparsed: 0, from: 1, to: 2, source: 'file:logs/*.log (2 files)' })),
-    downloadConfig: rec('downloadConfig', (i) => ({ config: { version: '3', notify: { subjectPrefix: '[anomaly]' } } as any, version: '3', origin: 'config.yaml', fromCache: false, file: join(i.runDir, 'detection-config.yaml') })),
+    downloadConfig: rec('downloadConfig', (i) => ({ config: { version: '3', notify: { subjectPrefix: '[anomaly]' } } as any, version: '3', origin: 'config.yaml', revision: 'rev-9', fromCache: false, file: join(i.runDir, 'detection-config.yaml') })),
     executeLogAnomaly: rec('executeLogAnomaly', (i) => ({ anomaliesFile: join(i.runDir, 'anomalies.json'), templatesFile: join(i.runDir, 'templates.csv'), lines: 10, templates: 4, anomalies: 3 })),
     analyzeReport: rec('analyzeReport', () => analysis),
     sendNotificationEmails: rec('sendNotificationEmails', () => ({ status: 'sent' as const, recipients: 1, messageIds: ['<1@x>'] })),

@@ -57,7 +57,7 @@ describe('startRun', () => {
     expect(steps.find((e) => e.step === 'prepare_prerequisite/execute_cloudwatchLog_injetion')).toMatchObject({ name: 'execute_cloudwatchLog_injetion', status: 'running', attempt: 1, maxAttempts: 2 });
     expect(steps.filter((e) => e.step === 'report_postProcess').map((e) => e.status)).toEqual(['running', 'done']);
     expect(steps.filter((e) => e.step === 'report_postProcess/analyze_report').map((e) => e.status)).toEqual(['running', 'done']);
-    expect(steps.find((e) => e.step === 'prepare_prerequisite/download_config_yaml' && e.status === 'done')!.facts).toMatchObject({ configVersion: '3' });
+    expect(steps.find((e) => e.step === 'prepare_prerequisite/download_config_yaml' && e.status === 'done')!.facts).toMatchObject({ configVersion: '3', revision: 'rev-9', stale: false });
     expect(steps.find((e) => e.step === 'report_postProcess/upload_report' && e.status === 'done')!.facts).toMatchObject({ reportUri: 'file:///up/run-1/report.html' });
     expect(record).toMatchObject({ runId: 'run-1', status: 'completed', exitCode: 0, params: { dryRun: false }, summary: { configVersion: '3' } });
     expect(typeof record.durationMs).toBe('number');
