@@ -93,3 +93,15 @@ describe('quoted key values', () => {
     expect(b.templateId).toBe(a.templateId);
   });
 });
+
+describe('bounded memory', () => {
+  it('past maxTemplates, new shapes share a catch-all template per token count', () => {
+    const miner = createMiner({ maxTemplates: 3 });
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'];
+    const ids = words.map((w) => miner.add(`${w} happened here`).templateId);
+    expect(new Set(ids).size).toBe(4);
+    expect(miner.add('golf happened here').template).toBe('<*> <*> <*>');
+    expect(miner.templates()).toHaveLength(4);
+    expect(miner.add('alpha happened here').templateId).toBe(ids[0]);
+  });
+});

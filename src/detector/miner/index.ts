@@ -38,6 +38,12 @@ export interface ExtendedMinerOptions extends MinerOptions {
   readonly builtinMasks?: boolean;
   /** Bound on the signature map of raw keys; cleared when full (templates are kept). */
   readonly maxCacheEntries?: number;
+  /**
+   * Bound on templates (memory stays flat on input with unbounded distinct shapes, e.g. free
+   * text): past it, a line with a new shape joins one catch-all template per token count.
+   * Default 50,000.
+   */
+  readonly maxTemplates?: number;
 }
 
 export interface InternalMiner extends TemplateMiner {
@@ -71,6 +77,8 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const byLength = new Map<number, Cluster[]>();
   const builtin = opts.builtinMasks ?? true;
   const maxCache = opts.maxCacheEntries ?? 500_000;
+  const maxTemplates = opts.maxTemplates ?? 50_000;
+  const overflow = new Map<number, Cluster>();
   const clusters: Cluster[] = [];
   const byId = new Map<string, Cluster>();
   const exact = new Map<number, Cluster>();
@@ -248,6 +256,20 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
       const tokens = maskedTokens(buf);
       c = similar(key, tokens);
       if (c === undefined) {
+        if (clusters.length >= maxTemplates) {
+          const n = tokens.length;
+          let o = overflow.get(n);
+          if (o === undefined) {
+            // a signature no line can have, so the catch-all is only reached from here
+            o = newCluster(new Array<string>(n).fill(WILDCARD), ['\u0000overflow']);
+            overflow.set(n, o);
+          }
+          c = o.parent === null ? o : find(o);
+          remember(key, c);
+          c.count++;
+          lastIndex = c.index;
+          return new MinedResult(c.id, renderTemplate(c), false, c.tokens, masked);
+        }
         c = newCluster(tokens, sig);
         remember(key, c);
         isNew = true;
