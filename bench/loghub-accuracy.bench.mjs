@@ -57,7 +57,7 @@ const out = [];
 out.push('# Loghub-2k grouping accuracy');
 out.push('');
 out.push(`Measured ${new Date().toISOString().slice(0, 10)} on this machine (${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}; Node ${process.version}).`);
-out.push('One algorithm and one parameter set for all 16 systems (family size 4, +1 for Capitalised words, +2 for key=word values, minimum context 2; no similarity threshold); per system only its');
+out.push('One algorithm and one parameter set for all 16 systems (family size 4, +1 for Capitalised words, +2 for key=word values, +2 for the leading token, minimum context 2; no similarity threshold); per system only its');
 out.push('log format and preprocessing regexes from `settings.json`, as the reference parsers use. Drain and Brain columns are the');
 out.push('reference Python outputs scored in `reference_metrics.json` (our scorer reproduces them exactly; see test/detector/loghub-accuracy.test.ts).');
 out.push('');

@@ -7,8 +7,8 @@
  * the generalized templates of its length, then a strict fallback for one-off shapes (same token
  * count, differing only where one side is a variable); else it is born as a template of its own
  * and joins, for each of its positions, the "family" of templates equal to it everywhere but
- * there. When a family reaches `familySize` distinct members (more for Capitalised words and
- * `key=word` values, which are usually enumerations) the position is evidently variable (Brain's
+ * there. When a family reaches `familySize` distinct members (more for Capitalised words,
+ * `key=word` values and the leading token, which usually name the event) the position is evidently variable (Brain's
  * insight: constants repeat, variables vary) and the family merges into its oldest member, whose
  * id survives. Unlike Drain there is no similarity threshold that merges two templates on a
  * single coincidence, and unlike Brain there is no second pass: it is online.
@@ -32,6 +32,11 @@ export interface ExtendedMinerOptions extends MinerOptions {
   readonly kvExtra?: number;
   /** Extra distinct values needed when the varying token is a Capitalised word; default 1. */
   readonly capExtra?: number;
+  /**
+   * Extra distinct values needed when the varying token is the first one: it usually names the
+   * event (the reason Drain routes by leading tokens); default 2.
+   */
+  readonly firstTokenExtra?: number;
   /** Constants a family must share besides the varying position; default 2. */
   readonly minContext?: number;
   /** Built-in per-token maskers (numbers, ids, IPs, paths...); default true. */
@@ -74,6 +79,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const minContext = opts.minContext ?? 2;
   const kvExtra = opts.kvExtra ?? 2;
   const capExtra = opts.capExtra ?? 1;
+  const firstExtra = opts.firstTokenExtra ?? 2;
   const byLength = new Map<number, Cluster[]>();
   const builtin = opts.builtinMasks ?? true;
   const maxCache = opts.maxCacheEntries ?? 500_000;
@@ -155,7 +161,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
       // that names the event than a free variable: it needs more evidence
       // likewise Capitalised words (`VM Started` / `VM Paused`): states and event names far more
       // often than identifiers
-      const needed = familySize + extraEvidence(sig[p], kvExtra, capExtra);
+      const needed = familySize + extraEvidence(sig[p], kvExtra, capExtra) + (p === 0 ? firstExtra : 0);
       if (roots.length >= needed) {
         const survivor = mergeFamily(roots, p);
         families.set(key, [survivor]);
