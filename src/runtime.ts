@@ -87,7 +87,9 @@ async function execute(opts: StartRunOptions, runDir: string, onReady: (send: (r
   const finish = async (status: Exclude<RunStatus, 'started'>, out?: PipelineOutput, err?: unknown): Promise<RunResult> => {
     const exitCode = status === 'completed' ? 0 : 1;
     const failedStep = status === 'failed' ? (out?.failure?.step ?? undefined) : undefined;
-    const error = out?.failure?.error ?? (err !== undefined ? toErrorInfo(err) : undefined);
+    // A cancelled run says why (SIGINT, the TUI, a worker draining) in the same place a failure would.
+    const cancelInfo = status === 'cancelled' && out?.cancelReason ? { name: 'AbortedError', code: 'ABORTED', message: out.cancelReason, retryable: false } : undefined;
+    const error = out?.failure?.error ?? cancelInfo ?? (err !== undefined ? toErrorInfo(err) : undefined);
     const summary = out ? buildSummary(out.outputs, params.dryRun) : undefined;
     const res: RunResult = { runId: params.runId, runDir, status, exitCode, ...(failedStep ? { failedStep } : {}), ...(error && status !== 'completed' ? { error } : {}), ...(summary ? { summary } : {}) };
     try {

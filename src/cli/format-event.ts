@@ -28,7 +28,8 @@ export function formatEventLine(e: BusEvent): string | undefined {
       const extra = s
         ? ` anomalies=${s.anomalies.total} reported=${s.anomalies.reported} notification=${s.notification.status}${s.reportUri ? ` report=${s.reportUri}` : ''}`
         : '';
-      const why = e.status === 'failed' ? ` at ${e.failedStep ?? '?'}: ${e.error?.message ?? ''}` : '';
+      const why =
+        e.status === 'failed' ? ` at ${e.failedStep ?? '?'}: ${e.error?.message ?? ''}` : e.status === 'cancelled' && e.error ? ` (${e.error.message})` : '';
       return clean(`${time} run ${e.runId} ${e.status}${why}${extra} exit=${e.exitCode ?? ''}`);
     }
     case 'step': {

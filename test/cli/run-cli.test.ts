@@ -149,7 +149,7 @@ describe('log-anomaly run (built CLI)', () => {
     });
     expect(r.code).toBe(1);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.at(-1)).toMatchObject({ type: 'run', status: 'cancelled', exitCode: 1 });
+    expect(events.at(-1)).toMatchObject({ type: 'run', status: 'cancelled', exitCode: 1, error: { code: 'ABORTED', message: 'SIGINT received' } });
     expect(events.some((e) => e.type === 'step' && e.name === 'install_packages' && e.status === 'cancelled')).toBe(true);
     const run = JSON.parse(await readFile(join(out, 'cancel-1', 'run.json'), 'utf8'));
     expect(run.status).toBe('cancelled');

@@ -54,7 +54,7 @@ describe('data flow between steps', () => {
       dryRun: false,
       anomaliesFile: join(runDir, 'anomalies.json'),
       config: { version: '3', notify: { subjectPrefix: '[anomaly]' } },
-      configMeta: { version: '3', origin: 'config.yaml', etag: undefined, revision: undefined },
+      configMeta: { version: '3', origin: 'config.yaml', etag: undefined, revision: 'rev-9' },
       ingest: { lines: 10, streams: ['api', 'db'], from: 1, to: 2, source: 'file:logs/*.log (2 files)' },
       plannedReportUri: planned,
     });

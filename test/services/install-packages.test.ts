@@ -91,7 +91,7 @@ describe('install_packages', () => {
         return false;
       }
     };
-    await expect.poll(alive, { timeout: 5000 }).toBe(false);
+    await expect.poll(alive, { timeout: 20_000 }).toBe(false);
   });
 
   it('runs in the given cwd, in order, and reports progress per command', async () => {

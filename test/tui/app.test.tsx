@@ -12,7 +12,7 @@ function mount(events$: ReplaySubject<BusEvent> | ReturnType<typeof from<BusEven
   const onCancel = opts.onCancel ?? vi.fn();
   const app = render(<RunTuiApp events$={events$} mode={opts.mode ?? 'local'} onCancel={onCancel} clock={CLOCK} animate={false} fps={200} />);
   const frame = () => app.lastFrame() ?? '';
-  const until = (text: string | RegExp) => vi.waitFor(() => expect(frame()).toMatch(text), { timeout: 5000, interval: 5 });
+  const until = (text: string | RegExp) => vi.waitFor(() => expect(frame()).toMatch(text), { timeout: 20_000, interval: 5 });
   return { ...app, frame, until, onCancel };
 }
 

@@ -12,7 +12,7 @@ afterEach(() => cleanup());
 
 async function finalFrame(noColor: boolean): Promise<string> {
   const app = render(<RunTuiApp events$={from(failedRun())} mode="local" onCancel={() => {}} noColor={noColor} clock={() => SCRIPT_START} animate={false} fps={200} />);
-  await vi.waitFor(() => expect(app.lastFrame()).toContain('exit 1'), { timeout: 5000, interval: 5 });
+  await vi.waitFor(() => expect(app.lastFrame()).toContain('exit 1'), { timeout: 20_000, interval: 5 });
   return app.lastFrame() ?? '';
 }
 

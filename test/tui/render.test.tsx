@@ -16,7 +16,7 @@ const width = (line: string) => Array.from(line).length;
 function start(term: ReturnType<typeof fakeTerminal>, events$: Subject<BusEvent>, mode: 'local' | 'remote' = 'local') {
   const onCancel = vi.fn();
   const done = renderRunTui({ events$, mode, onCancel, ...term.streams, clock: CLOCK, animate: false, fps: 200, noColor: true });
-  const until = (text: string) => vi.waitFor(() => expect(term.stdout.lastFrame()).toContain(text), { timeout: 5000, interval: 5 });
+  const until = (text: string) => vi.waitFor(() => expect(term.stdout.lastFrame()).toContain(text), { timeout: 20_000, interval: 5 });
   return { onCancel, done, until };
 }
 
@@ -55,7 +55,7 @@ describe('renderRunTui', () => {
     await ui.until('run-resize');
     expect(term.stdout.lastFrame().split('\n')[1]).toMatch(/^config - · source file:\/very\/long.*…$/);
     term.stdout.resize(60, 20);
-    await vi.waitFor(() => expect(term.stdout.lastFrame()).toContain('execute_cloudwatch…'), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect(term.stdout.lastFrame()).toContain('execute_cloudwatch…'), { timeout: 20_000, interval: 5 });
     const f = term.stdout.lastFrame();
     for (const line of f.split('\n')) expect(width(line)).toBeLessThanOrEqual(60);
     expect(f.split('\n').length).toBeLessThan(20);
