@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
+    // CI=true (set by the CI runner) makes Ink render only the last frame on exit; the TUI tests
+    // assert live frames, so test processes run as on a developer machine. Commands that choose
+    // plain output under CI are tested with CI set explicitly on their child processes.
+    env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     // 2 cores: real servers (SMTP, HTTP, NATS) per file; keep forks few so timing-sensitive
     // protocol tests are not starved.

@@ -15,9 +15,14 @@ import type { RunOptions } from '../program.js';
 
 export type OutputMode = 'tui' | 'lines' | 'json';
 
+/** The same test Ink uses, so the CLI and Ink never disagree about being in CI. */
+function inCi(env: NodeJS.ProcessEnv): boolean {
+  return ['CI', 'CONTINUOUS_INTEGRATION'].some((k) => k in env && env[k] !== '0' && env[k] !== 'false');
+}
+
 export function outputModeFor(opts: Pick<RunOptions, 'json' | 'headless'>, io: Pick<CliIo, 'stdout' | 'env'>): OutputMode {
   if (opts.json) return 'json';
-  if (opts.headless || !io.stdout.isTTY || io.env.CI || io.env.TERM === 'dumb') return 'lines';
+  if (opts.headless || !io.stdout.isTTY || inCi(io.env) || io.env.TERM === 'dumb') return 'lines';
   return 'tui';
 }
 
