@@ -3,34 +3,14 @@
  * and parse, NDJSON is gap-free, a re-run never sends an email twice.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
 import { startSmtpServer } from '../helpers/smtp-server.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
 import { mkdtemp, readFile, readdir, rm, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
+const root = repoRoot;
 const demo = join(root, 'examples', 'demo.yaml');
-
-interface Ran { code: number | null; stdout: string; stderr: string }
-
-function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; onSpawn?: (kill: (s: NodeJS.Signals) => void, out: () => string) => void } = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: root,
-      env: { ...process.env, NATS_URL: '', CI: '1', NO_COLOR: '1', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    opts.onSpawn?.((s) => child.kill(s), () => stdout);
-  });
-}
 
 let out: string;
 beforeAll(async () => {

@@ -5,8 +5,8 @@
  * from an HTTP "SkyU" service that wants a bearer token, and the upload to S3 (s3rver) with a
  * presigned link that the notification email carries and that downloads the report.
  */
+import { runCli } from '../helpers/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -15,7 +15,6 @@ import { S3RVER_KEY, startS3Server, type S3Server } from '../helpers/s3-server.j
 import { startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
 const examples = join(root, 'examples');
 const TOKEN = 'skyu-loopback-token';
 const PAGE = 400;
@@ -65,30 +64,17 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: dir,
-      env: {
-        ...process.env,
-        NATS_URL: '',
-        CI: '1',
-        NO_COLOR: '1',
-        AWS_ACCESS_KEY_ID: S3RVER_KEY,
-        AWS_SECRET_ACCESS_KEY: S3RVER_KEY,
-        AWS_SESSION_TOKEN: '',
-        AWS_PROFILE: '',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        SKYU_TOKEN: TOKEN,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+function runAws(args: string[]) {
+  return runCli(args, {
+    cwd: dir,
+    env: {
+      AWS_ACCESS_KEY_ID: S3RVER_KEY,
+      AWS_SECRET_ACCESS_KEY: S3RVER_KEY,
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      SKYU_TOKEN: TOKEN,
+    },
   });
 }
 
@@ -129,7 +115,7 @@ output:
 `,
     );
     // the command line's window replaces the file's `since: 1h`
-    const r = await runCli(['run', '--config', settings, '--headless', '--skip-install', '--run-id', 'aws-1', '--from', '2026-11-26T08:00:00Z', '--to', '2026-11-26T13:00:00Z']);
+    const r = await runAws(['run', '--config', settings, '--headless', '--skip-install', '--run-id', 'aws-1', '--from', '2026-11-26T08:00:00Z', '--to', '2026-11-26T13:00:00Z']);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/run aws-1 completed/);
@@ -165,7 +151,7 @@ output:
 
     // executing the same run again reuses the ingested window: CloudWatch is not asked again
     const before = cw.requests.length;
-    const again = await runCli(['run', '--config', settings, '--headless', '--skip-install', '--run-id', 'aws-1', '--from', '2026-11-26T08:00:00Z', '--to', '2026-11-26T13:00:00Z']);
+    const again = await runAws(['run', '--config', settings, '--headless', '--skip-install', '--run-id', 'aws-1', '--from', '2026-11-26T08:00:00Z', '--to', '2026-11-26T13:00:00Z']);
     expect(again.code).toBe(0);
     expect(cw.requests.length).toBe(before);
     expect((await readFile(join(runDir, 'events.ndjson'), 'utf8')).trim().split('\n')).toHaveLength(lineCount);
