@@ -4,7 +4,7 @@
  * components can print fields as they are.
  */
 import type { StepKind } from '../dag.js';
-import type { LogLevel, RunStatus, StepStatus } from '../bus/events.js';
+import type { AnomalyBrief, LogLevel, RunStatus, StepStatus } from '../bus/events.js';
 
 export interface ErrorView {
   readonly code: string;
@@ -66,15 +66,8 @@ export interface LogLineView {
   readonly text: string;
 }
 
-export interface AnomalyView {
-  readonly kind: string;
-  readonly severity: string;
-  readonly score: number;
-  readonly template: string;
-  readonly count: number;
-  readonly expected: number | null;
-  readonly sample?: string;
-}
+/** What the summary shows of a finding: the event's brief without the explanation sentence. */
+export type AnomalyView = Omit<AnomalyBrief, 'explanation'>;
 
 export interface HistogramView {
   readonly counts: readonly number[];
