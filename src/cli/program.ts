@@ -3,7 +3,7 @@
  * exports a plain async function `(options, io) => exit code` and throws on bad input.
  * Only main.ts turns results and errors into process exit codes.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliIo } from './io.js';
 
 export interface RunOptions {
@@ -23,14 +23,14 @@ export interface RunOptions {
 export interface WatchOptions { runId?: string; all?: boolean; json?: boolean; tui?: boolean; nats?: string; config?: string }
 export interface RunsOptions { json?: boolean; limit?: number; nats?: string; config?: string }
 export interface SubmitOptions { config?: string; runId?: string; skipInstall?: boolean; dryRun?: boolean; wait?: boolean; json?: boolean; nats?: string }
-export interface WorkerOptions { concurrency?: number; nats?: string; config?: string; graceSeconds?: number }
+export interface WorkerOptions { concurrency?: number; nats?: string; config?: string; graceSeconds?: number; ackWaitSeconds?: number }
 export interface ParseOptions { file: string; format?: string; mask?: string[]; out?: string }
 export interface DetectOptions { files: string[]; baseline?: string[]; format?: string; json?: boolean; config?: string; sessionKey?: string; mask?: string[] }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const int = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new (class extends Error {})(`${name} must be a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
   return n;
 };
 
@@ -111,6 +111,7 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .description('take run requests from NATS and run them (SIGTERM drains)')
     .option('--concurrency <n>', 'runs at once', int('--concurrency'), 1)
     .option('--grace-seconds <n>', 'on SIGTERM, wait this long for runs before cancelling them', int('--grace-seconds'), 30)
+    .option('--ack-wait-seconds <n>', 'a request not acknowledged for this long goes to another worker (default 30, or LOG_ANOMALY_ACK_WAIT_SECONDS)', int('--ack-wait-seconds'))
     .option('--nats <url>', 'NATS server(s) (also NATS_URL)')
     .option('-c, --config <file>', 'pipeline settings (for nats settings)')
     .action(async (opts: WorkerOptions) => {

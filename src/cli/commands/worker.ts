@@ -14,8 +14,12 @@ import { formatEventLine } from '../format-event.js';
 import type { CliIo } from '../io.js';
 import type { WorkerOptions } from '../program.js';
 
-/** Seconds before an unacknowledged request goes to another worker (all workers share it). */
-export function ackWaitMs(env: NodeJS.ProcessEnv): number {
+/**
+ * How long an unacknowledged request waits before it goes to another worker (all workers share
+ * it): --ack-wait-seconds, else LOG_ANOMALY_ACK_WAIT_SECONDS, else 30 s.
+ */
+export function ackWaitMs(env: NodeJS.ProcessEnv, flagSeconds?: number): number {
+  if (flagSeconds !== undefined) return flagSeconds * 1000;
   const v = Number(env.LOG_ANOMALY_ACK_WAIT_SECONDS);
   return Number.isFinite(v) && v > 0 ? v * 1000 : DEFAULT_ACK_WAIT_MS;
 }
@@ -38,7 +42,7 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
       name,
       concurrency,
       graceMs: (opts.graceSeconds ?? 30) * 1000,
-      ackWaitMs: ackWaitMs(io.env),
+      ackWaitMs: ackWaitMs(io.env, opts.ackWaitSeconds),
       sendNotificationEmails,
       log,
       onEvent: (e: BusEvent) => {
