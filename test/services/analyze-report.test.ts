@@ -84,6 +84,17 @@ async function run(anomalies: Anomaly[] | unknown, cfg = config(), extra: Partia
 }
 
 describe('analyzeReport rules', () => {
+  it('a presigned report link is a credential: the report files name the object without its signature', async () => {
+    const link = 'https://b.s3.eu-west-1.amazonaws.com/runs/run-1/report.html?X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=deadbeef';
+    const { out, report } = await run([anomaly({ id: 'a', severity: 'high' })], config(), { plannedReportUri: link });
+    expect(report.reportUri).toBe('https://b.s3.eu-west-1.amazonaws.com/runs/run-1/report.html');
+    for (const f of [out.reportJson, out.reportMd, out.reportHtml]) {
+      const text = await readFile(f, 'utf8');
+      expect(text, f).not.toContain('X-Amz-Signature');
+      expect(text, f).not.toContain('AKIAEXAMPLE');
+    }
+  });
+
   it('drops findings below rules.minSeverity and counts them as suppressed', async () => {
     const { out, report } = await run([anomaly({ id: 'a', severity: 'low' }), anomaly({ id: 'b', severity: 'high' })], config({ rules: { minSeverity: 'medium', kinds: {} } }));
     expect(out.reported).toBe(1);

@@ -5,6 +5,7 @@
 import type { AnomaliesDoc } from '../../detector/anomalies-schema.js';
 import type { AnalyzeInput } from '../../contracts.js';
 import type { Severity } from '../../config/detection-types.js';
+import { redactUrl } from '../../util/redact-url.js';
 import type { NotifyDecision, ReportedFinding, RuleOutcome, SuppressReason } from './rules.js';
 
 export const REPORT_SCHEMA = 'log-anomaly-pipeline/report' as const;
@@ -75,7 +76,8 @@ export function buildReport({ input, doc, outcome, bySeverity, decision, generat
       // The email step runs after this file is written; the dry-run flag is all that is known now.
       emailSent: input.dryRun || !decision.shouldNotify ? false : 'pending',
     },
-    reportUri: input.plannedReportUri ?? null,
+    // A presigned link is a credential: the report names the object, the email carries the link.
+    reportUri: input.plannedReportUri ? redactUrl(input.plannedReportUri) : null,
     histogram: doc.histogram,
     findings: outcome.reported,
   };
