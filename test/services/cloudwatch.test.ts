@@ -2,7 +2,8 @@
  * CloudWatch ingestion with the real SDK client against a loopback endpoint speaking the JSON 1.1
  * protocol. Credentials are dummies set in this process only; the signature is checked to use them.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useLoopbackAwsCredentials } from '../helpers/aws-env.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,20 +20,8 @@ const KEY_ID = 'AKIDLOOPBACKTEST0001';
 
 let server: CloudWatchServer;
 let dir: string;
-const saved: Record<string, string | undefined> = {};
 
-beforeAll(() => {
-  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_EC2_METADATA_DISABLED']) saved[k] = process.env[k];
-  process.env.AWS_ACCESS_KEY_ID = KEY_ID;
-  process.env.AWS_SECRET_ACCESS_KEY = 'dummy-secret-for-loopback-tests';
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-});
-afterAll(() => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-});
+useLoopbackAwsCredentials(KEY_ID, 'dummy-secret-for-loopback-tests');
 beforeEach(async () => {
   server = await startCloudWatchServer();
   dir = await mkdtemp(join(tmpdir(), 'cw-ingest-'));

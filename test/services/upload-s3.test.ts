@@ -2,7 +2,8 @@
  * S3 upload with the real SDK (client-s3, lib-storage, presigner) against s3rver on loopback.
  * The credentials are s3rver's dummy account, set in this process only.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useLoopbackAwsCredentials } from '../helpers/aws-env.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,20 +17,8 @@ import { S3RVER_KEY, startS3Server, type S3Server } from '../helpers/s3-server.j
 
 let server: S3Server;
 let runDir: string;
-const saved: Record<string, string | undefined> = {};
 
-beforeAll(() => {
-  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_EC2_METADATA_DISABLED']) saved[k] = process.env[k];
-  process.env.AWS_ACCESS_KEY_ID = S3RVER_KEY;
-  process.env.AWS_SECRET_ACCESS_KEY = S3RVER_KEY;
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-});
-afterAll(() => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-});
+useLoopbackAwsCredentials(S3RVER_KEY, S3RVER_KEY);
 beforeEach(async () => {
   server = await startS3Server(['reports']);
   runDir = await mkdtemp(join(tmpdir(), 'upload-s3-'));
