@@ -2,6 +2,7 @@
  * The built CLI end to end on the demo pipeline: `run --nats` publishes, a `watch` process started
  * before the run and one started after it print exactly the run's own lines, and `runs` lists it.
  */
+import { demoSourceYaml } from '../helpers/demo-settings.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,16 +34,7 @@ it('run --nats, then watch before and after: the same lines and exit code; runs 
   const settings = join(dir, 'settings.yaml');
   writeFileSync(
     settings,
-    `source: { type: file, paths: [${JSON.stringify(join(examples, 'logs', '*.log'))}] }
-format:
-  type: loghub
-  pattern: "<Date> <Time> <Level> <Component>: <Content>"
-  timestampFields: [Date, Time]
-  levelField: Level
-  streamField: Component
-detectionConfig: { location: ${JSON.stringify(join(examples, 'detection-config.yaml'))} }
-install: { commands: [] }
-detector: { type: builtin, baseline: [${JSON.stringify(join(examples, 'baseline', '*.log.gz'))}] }
+    `${demoSourceYaml()}detector: { type: builtin, baseline: [${JSON.stringify(join(examples, 'baseline', '*.log.gz'))}] }
 upload: { type: local, dir: ${JSON.stringify(join(dir, 'uploads'))} }
 output: { dir: ${JSON.stringify(join(dir, 'runs'))} }
 nats: { prefix: ${prefix} }

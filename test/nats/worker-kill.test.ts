@@ -4,6 +4,7 @@
  * email. Real pieces throughout: the built CLI, the demo pipeline, SMTP (smtp-server), an HTTP
  * file service (node:http) that stalls the first worker's upload, NATS at NATS_URL.
  */
+import { demoSourceYaml } from '../helpers/demo-settings.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,16 +51,7 @@ function settingsFile(): string {
   const file = join(dir, 'settings.yaml');
   writeFileSync(
     file,
-    `source: { type: file, paths: [${JSON.stringify(join(examples, 'logs', '*.log'))}] }
-format:
-  type: loghub
-  pattern: "<Date> <Time> <Level> <Component>: <Content>"
-  timestampFields: [Date, Time]
-  levelField: Level
-  streamField: Component
-detectionConfig: { location: ${JSON.stringify(join(examples, 'detection-config.yaml'))} }
-install: { commands: [] }
-detector:
+    `${demoSourceYaml()}detector:
   type: builtin
   baseline: [${JSON.stringify(join(examples, 'baseline', '*.log.gz'))}]
   sessionKey: "req=([0-9a-f]{16})"
