@@ -50,6 +50,17 @@ describe('built-in maskers (per token)', () => {
   it('weekday and month names next to a date are part of the timestamp', () => {
     expect(maskLine('connection at Fri Jun 17 20:55:07 2005')).toBe('connection at <*> <*> <*> <*> <*>');
     expect(maskLine('the March report')).toBe('the March report');
+    // only ASCII letters spell a date word: U+0A61 must not pass for the `a` of `jan`
+    expect(maskLine('j\u0a61n 12 seen')).toBe('j\u0a61n <*> seen');
+    expect(maskLine('JAN 12 seen')).toBe('<*> <*> seen');
+  });
+
+  it('masks the same way whatever the line holds after the token (searches stay in the token)', () => {
+    expect(maskLine('ab/c')).toBe('ab/c');
+    expect(maskLine('ab/c x://y')).toBe('ab/c <*>');
+    expect(maskLine('ab@c')).toBe('ab@c');
+    expect(maskLine('ab@c x@y.z')).toBe('ab@c <*>');
+    expect(maskLine('tag=1 <*>')).toBe('tag=<*> <*>');
   });
 
   it('recognises tokens that are nothing but wildcards and punctuation', () => {

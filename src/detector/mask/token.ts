@@ -23,6 +23,7 @@ export const DIGIT_CLASS = DIGIT;
 export const SLASH_CLASS = SLASH;
 export const EQ_CLASS = EQ;
 export const COLON_CLASS = COLON;
+export const STAR_CLASS = STAR;
 
 /** Char class per ASCII code (non-ASCII counts as a letter). */
 export const CLASS = new Uint8Array(128);
@@ -53,24 +54,22 @@ export const plan = { y: 0 };
  */
 export function planToken(s: string, start: number, end: number): number {
   let flags = 0;
-  let slashes = 0;
   let digits = 0;
-  let firstEq = -1;
-  let firstColon = -1;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     const k = c < 128 ? CLASS[c] : ALPHA;
     flags |= k;
-    if (k === DIGIT) digits++;
-    else if (k === SLASH) slashes++;
-    else if (k === EQ && firstEq < 0) firstEq = i;
-    else if (k === COLON && firstColon < 0) firstColon = i;
+    digits += k & DIGIT;
   }
-  return planScanned(s, start, end, flags, digits, slashes, firstEq, firstColon);
+  return planScanned(s, start, end, flags, digits);
 }
 
-/** planToken for a token whose char classes the caller already gathered in its own scan. */
-export function planScanned(s: string, start: number, end: number, flags: number, digits: number, slashes: number, firstEq: number, firstColon: number): number {
+/**
+ * planToken for a token whose char classes (OR of CLASS) and digit count the caller already
+ * gathered in its own scan. Positions of `=`, `:` and the slash count are looked up only when the
+ * flags say they exist: most tokens never need them.
+ */
+export function planScanned(s: string, start: number, end: number, flags: number, digits: number): number {
   if ((flags & (DIGIT | SLASH | AT | EQ | STAR | COLON)) === 0) {
     // an empty bracket pair is an empty value: `()` where others have `(host)`
     if (end - start === 2 && isEmptyPair(s.charCodeAt(start), s.charCodeAt(start + 1))) {
@@ -86,7 +85,13 @@ export function planScanned(s: string, start: number, end: number, flags: number
   while (b > a && isClose(s.charCodeAt(b - 1)) && !(b - a >= 3 && s.startsWith(WILDCARD, b - 3))) b--;
   if (a >= b) return -1;
   // `key:value` only with one colon and a plain word key (not IPv6, not a time)
-  const kv = firstEq > a ? firstEq : firstColon > a && (digits > 0 || (flags & STAR) !== 0) && !hasCharIn(s, 58, firstColon + 1, b) && isWord(s, a, firstColon) ? firstColon : -1;
+  const firstEq = (flags & EQ) !== 0 ? indexIn(s, 61, start, end) : -1;
+  let kv = -1;
+  if (firstEq > a) kv = firstEq;
+  else if ((flags & COLON) !== 0 && (digits > 0 || (flags & STAR) !== 0)) {
+    const firstColon = indexIn(s, 58, start, end);
+    if (firstColon > a && !hasCharIn(s, 58, firstColon + 1, b) && isWord(s, a, firstColon)) kv = firstColon;
+  }
   if (kv > a && kv < b - 1 && isKey(s, a, kv)) {
     // key=value (or key:value with a number): the key stays; the value is variable when it
     // looks like one. A plain word value (`user=root`, `state=RUNNING`) may be what tells two
@@ -107,7 +112,7 @@ export function planScanned(s: string, start: number, end: number, flags: number
   if ((flags & (DIGIT | SLASH | AT | STAR)) === 0) return -1;
   let variable = digits >= 2 || ((flags & STAR) !== 0 && hasWildcardIn(s, a, b));
   if (!variable && flags & AT) variable = isEmail(s, a, b);
-  if (!variable && flags & SLASH) variable = slashes >= 2 || hasUrlScheme(s, a, b);
+  if (!variable && flags & SLASH) variable = hasTwoSlashes(s, start, end) || hasUrlScheme(s, a, b);
   if (!variable && digits === 1) {
     // a word ending in one digit (`ssh2`, `eth0`, `IRQ0`) masks just the digit, so `eth<*>` and
     // `alt<*>` stay apart while `IRQ0`/`IRQ2` agree; anything else with digits is a number, id,
@@ -118,7 +123,8 @@ export function planScanned(s: string, start: number, end: number, flags: number
     }
     variable = true;
   }
-  if (variable && (flags & (SLASH | AT | STAR)) === 0) {
+  // (without a letter anywhere there is no label: numbers, IPs and times skip the search)
+  if (variable && (flags & (SLASH | AT | STAR)) === 0 && (flags & ALPHA) !== 0) {
     // `instruction......0`, `node-246`, `core.12`: a label, punctuation, then a number: only the
     // number varies
     const t = trailingNumber(s, a, b);
@@ -150,14 +156,34 @@ export function plannedIsVariable(s: string, start: number, x: number, y: number
 
 const isWordCode = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95 || c >= 128;
 
+// The searches below stay inside the token: an unbounded indexOf would scan the rest of the line
+// for every token (quadratic in tokens per line). Each keeps the old meaning exactly: "the FIRST
+// occurrence at or after a" decides.
+
 function hasWildcardIn(s: string, a: number, b: number): boolean {
-  const i = s.indexOf(WILDCARD, a);
-  return i >= 0 && i + 3 <= b;
+  for (let i = a; i + 3 <= b; i++) if (s.charCodeAt(i) === 60 && s.charCodeAt(i + 1) === 42 && s.charCodeAt(i + 2) === 62) return true;
+  return false;
 }
 
+/** First `://` at or after a lies inside (a, b). */
 function hasUrlScheme(s: string, a: number, b: number): boolean {
-  const i = s.indexOf('://', a);
-  return i > a && i < b;
+  for (let i = a; i < b; i++) if (s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47) return i > a;
+  return false;
+}
+
+/** Two or more `/` or `\\` in [a, b). */
+function hasTwoSlashes(s: string, a: number, b: number): boolean {
+  let n = 0;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if ((c === 47 || c === 92) && ++n === 2) return true;
+  }
+  return false;
+}
+
+function indexIn(s: string, c: number, a: number, b: number): number {
+  for (let i = a; i < b; i++) if (s.charCodeAt(i) === c) return i;
+  return -1;
 }
 
 /** True when a masked token is only wildcards and punctuation (`<*>`, `(<*>`, `[<*>]`, `<*>:<*>,`). */
@@ -188,7 +214,11 @@ const isSeparatorCode = (p: number) => p === 46 || p === 45 || p === 95 || p ===
 
 function trailingNumber(s: string, a: number, b: number): number {
   let t = b;
-  while (t > a && (isDigitCode(s.charCodeAt(t - 1)) || (s.charCodeAt(t - 1) === 46 && t < b && isDigitCode(s.charCodeAt(t))))) t--;
+  while (t > a) {
+    const c = s.charCodeAt(t - 1);
+    if (isDigitCode(c) || (c === 46 && t < b && isDigitCode(s.charCodeAt(t)))) t--;
+    else break;
+  }
   if (t === b || t === a) return -1;
   if (!isDigitCode(s.charCodeAt(t))) t++;
   // a sign after a separator belongs to the number (`blk_-123` and `blk_123` agree)
@@ -228,7 +258,14 @@ const DATE_WORDS = new Set([
   'july', 'august', 'september', 'october', 'november', 'december',
 ]);
 
-const DATE_PREFIXES = new Set([...DATE_WORDS].map((w) => (w.charCodeAt(0) << 16) | (w.charCodeAt(1) << 8) | w.charCodeAt(2)));
+/** 1 at the index of each date word's first three letters (a-z each, base 26): one load, no hashing. */
+const DATE_PREFIXES = new Uint8Array(26 * 26 * 26);
+for (const w of DATE_WORDS) DATE_PREFIXES[((w.charCodeAt(0) - 97) * 26 + (w.charCodeAt(1) - 97)) * 26 + (w.charCodeAt(2) - 97)] = 1;
+
+const letterIndex = (c: number) => {
+  const l = (c | 32) - 97;
+  return l >= 0 && l < 26 ? l : -1;
+};
 
 /** Weekday or month name (the caller checks it sits next to a date number, the timestamp masker). */
 export function isDateWord(t: string): boolean {
@@ -239,8 +276,10 @@ export function isDateWord(t: string): boolean {
 export function isDateWordAt(s: string, a: number, b: number): boolean {
   const n = b - a;
   if (n < 3 || n > 9) return false;
-  const key = ((s.charCodeAt(a) | 32) << 16) | ((s.charCodeAt(a + 1) | 32) << 8) | (s.charCodeAt(a + 2) | 32);
-  if (!DATE_PREFIXES.has(key)) return false;
+  const l0 = letterIndex(s.charCodeAt(a));
+  const l1 = letterIndex(s.charCodeAt(a + 1));
+  const l2 = letterIndex(s.charCodeAt(a + 2));
+  if (l0 < 0 || l1 < 0 || l2 < 0 || DATE_PREFIXES[(l0 * 26 + l1) * 26 + l2] === 0) return false;
   return n === 3 || DATE_WORDS.has(s.slice(a, b).toLowerCase());
 }
 
@@ -268,8 +307,9 @@ function isKey(s: string, a: number, eq: number): boolean {
 }
 
 function isEmail(s: string, a: number, b: number): boolean {
-  const at = s.indexOf('@', a);
-  if (at <= a || at >= b - 3) return false;
-  const dot = s.indexOf('.', at);
-  return dot > at + 1 && dot < b - 1;
+  // first `@` at or after a, strictly inside, with room for `x.y` after it
+  const at = indexIn(s, 64, a, b - 3);
+  if (at <= a) return false;
+  const dot = indexIn(s, 46, at, b - 1);
+  return dot > at + 1;
 }

@@ -6,7 +6,7 @@
  * left out of the signature, so a variable spanning a varying number of tokens
  * (`bytes sent` / `bytes (1.2 KB) sent`) does not split a template.
  */
-import { ALPHA_CLASS, CLASS, COLON_CLASS, DIGIT_CLASS, EQ_CLASS, isDateWordAt, MASKABLE, planScanned, plan, plannedIsVariable, SLASH_CLASS, WILDCARD } from '../mask/token.js';
+import { ALPHA_CLASS, CLASS, DIGIT_CLASS, isDateWordAt, MASKABLE, planScanned, plan, plannedIsVariable, STAR_CLASS, WILDCARD } from '../mask/token.js';
 
 export interface TokenBuffers {
   text: string;
@@ -50,6 +50,16 @@ function grow(buf: TokenBuffers): void {
   buf.vars = v;
 }
 
+/**
+ * CLASS plus a whitespace marker (\t \n \v \f \r and space), so the scan reads one table per
+ * char. SPACE_BIT is above every class bit, so it never leaks into a token's flags.
+ */
+const SPACE_BIT = 256;
+const SCAN_CLASS = new Uint16Array(128);
+SCAN_CLASS.set(CLASS);
+for (const c of [9, 10, 11, 12, 13, 32]) SCAN_CLASS[c] = SPACE_BIT;
+const SPACE = SCAN_CLASS;
+
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff;
 
 const M1 = 0x01000193;
@@ -64,7 +74,15 @@ function combine(h1: number, h2: number, k: number): number {
   return (h1 >>> 0) * 2097152 + ((h2 >>> 0) >>> 11);
 }
 
-/** Tokenizes `s` into `buf` and returns its signature hash. */
+/** Whitespace beyond ASCII that splits tokens (NBSP, line/paragraph separators, BOM). */
+const isWideSpace = (c: number) => c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff;
+
+/**
+ * Tokenizes `s` into `buf` and returns its signature hash.
+ *
+ * One read per char: the scan gathers char classes and the digit count (all the planner needs up
+ * front) and hashes the token as if it were constant; only a masked token's prefix is read again.
+ */
 export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean): number {
   buf.text = s;
   let h1 = SEED1;
@@ -74,86 +92,85 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
   let quote = 0;
   const len = s.length;
   let i = 0;
-  while (i < len) {
-    let c = s.charCodeAt(i);
-    while (c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff) {
-      if (++i >= len) break;
+  // the arrays in locals (reloaded after a grow): a property load per write adds up per token
+  let starts = buf.starts;
+  let ends = buf.ends;
+  let xs = buf.xs;
+  let ys = buf.ys;
+  let vars = buf.vars;
+  for (;;) {
+    let c = 0;
+    while (i < len) {
       c = s.charCodeAt(i);
+      if (c < 128 ? SPACE[c] !== SPACE_BIT : !isWideSpace(c)) break;
+      i++;
     }
     if (i >= len) break;
     const start = i;
-    // scan the token, hashing it as if it were constant (the common case)
+    let f = 0;
+    let digits = 0;
+    // hash as if the token were constant (most are): one read per char
     let t1 = h1;
     let t2 = h2;
     if (k > 0) {
       t1 = Math.imul(t1 ^ 32, M1);
       t2 = Math.imul(t2 ^ 32, M2);
     }
-    // one pass per char: boundaries, hash, and the char classes the masker needs
-    let f = 0;
-    let digits = 0;
-    let slashes = 0;
-    let firstEq = -1;
-    let firstColon = -1;
-    while (i < len) {
+    for (; i < len; i++) {
       c = s.charCodeAt(i);
-      if (c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff) break;
-      const cls = c < 128 ? CLASS[c] : ALPHA_CLASS;
-      if (cls !== ALPHA_CLASS) {
-        if (cls === DIGIT_CLASS) digits++;
-        else if (cls === SLASH_CLASS) slashes++;
-        else if (cls === EQ_CLASS) {
-          if (firstEq < 0) firstEq = i;
-        } else if (cls === COLON_CLASS && firstColon < 0) firstColon = i;
-      }
-      f |= cls;
+      if (c < 128) {
+        const cls = SCAN_CLASS[c];
+        if (cls === SPACE_BIT) break;
+        f |= cls;
+        digits += cls & DIGIT_CLASS;
+      } else if (isWideSpace(c)) break;
+      else f |= ALPHA_CLASS;
       t1 = Math.imul(t1 ^ c, M1);
       t2 = Math.imul(t2 ^ c, M2);
-      i++;
     }
-    if (n === buf.starts.length) grow(buf);
-    let x = -1;
-    let y = 0;
+    if (n === starts.length) {
+      grow(buf);
+      ({ starts, ends, xs, ys, vars } = buf);
+    }
+    starts[n] = start;
+    ends[n] = i;
     if (quote !== 0) {
       // inside a quoted value that a kv mask opened (`tag="View Lock",`): part of that variable
-      buf.starts[n] = start;
-      buf.ends[n] = i;
-      buf.xs[n] = start;
-      buf.ys[n] = i;
-      buf.vars[n] = 1;
+      xs[n] = start;
+      ys[n] = i;
+      vars[n] = 1;
       n++;
       if (hasCode(s, quote, start, i)) quote = 0;
       continue;
     }
+    let x = -1;
+    let y = 0;
     if (maskBuiltin) {
-      // plain words (the common case) cannot be masked: skip the planner's second scan
+      // plain words (the common case) cannot be masked: skip the planner
       if ((f & MASKABLE) !== 0 || i - start === 2) {
-        x = planScanned(s, start, i, f, digits, slashes, firstEq, firstColon);
+        x = planScanned(s, start, i, f, digits);
         y = plan.y;
       }
       if (x < 0 && f === ALPHA_CLASS && isDateWordAt(s, start, i) && nextStartsDate(s, i)) {
         x = start;
         y = i;
       }
-    } else {
-      const w = s.indexOf(WILDCARD, start);
-      if (w >= 0 && w < i) x = -2; // kept as is, but may be a pure wildcard token from a configured mask
+    } else if ((f & STAR_CLASS) !== 0 && hasWildcard(s, start, i)) {
+      x = -2; // kept as is, but may be a pure wildcard token from a configured mask
     }
-    buf.starts[n] = start;
-    buf.ends[n] = i;
-    buf.xs[n] = x;
-    buf.ys[n] = y;
+    xs[n] = x;
+    ys[n] = y;
     let variable = false;
     if (x >= 0) variable = plannedIsVariable(s, start, x, y, i);
     else if (x === -2) variable = i - start >= 3 && onlyWildcards(s, start, i);
-    buf.vars[n] = variable ? 1 : 0;
+    vars[n] = variable ? 1 : 0;
     n++;
     if (x > start && (s.charCodeAt(x) === 34 || s.charCodeAt(x) === 39) && s.charCodeAt(x - 1) === 61 && y === i && countCode(s, s.charCodeAt(x), start, i) === 1) {
       quote = s.charCodeAt(x);
     }
     if (variable) continue;
     if (x >= 0) {
-      // masked: rehash as prefix + <*> + suffix
+      // masked: the signature holds prefix + <*> + suffix, so rehash from the token's start
       t1 = h1;
       t2 = h2;
       if (k > 0) {
@@ -228,6 +245,11 @@ export function rawTokens(buf: TokenBuffers): string[] {
   const out = new Array<string>(buf.length);
   for (let t = 0; t < buf.length; t++) out[t] = buf.text.slice(buf.starts[t], buf.ends[t]);
   return out;
+}
+
+function hasWildcard(s: string, a: number, b: number): boolean {
+  for (let i = a; i + 3 <= b; i++) if (s.charCodeAt(i) === 60 && s.charCodeAt(i + 1) === 42 && s.charCodeAt(i + 2) === 62) return true;
+  return false;
 }
 
 function hasCode(s: string, c: number, a: number, b: number): boolean {
