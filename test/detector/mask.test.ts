@@ -55,6 +55,32 @@ describe('built-in maskers (per token)', () => {
     expect(maskLine('JAN 12 seen')).toBe('<*> <*> seen');
   });
 
+  it('the tokenizer\'s fast paths mask every token exactly as the planner does', () => {
+    // a deterministic sweep over short tokens from an alphabet that reaches every fast path
+    // (alphanumerics, dotted numbers, key=value, slashes) and every way out of them
+    const full = 'aZq0917.=/\\-_:<*>()[],"\'@ñ#+';
+    const alphabets = ['09.', 'a9Z', 'aZ09=', 'a9=.', 'a9/\\', 'a9/.:', full];
+    let x = 12345;
+    const next = (k: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % k;
+    };
+    let checked = 0;
+    for (const alphabet of alphabets) {
+      for (let n = 0; n < 4000; n++) {
+        let t = '';
+        const len = 1 + next(12);
+        for (let i = 0; i < len; i++) t += alphabet[next(alphabet.length)];
+        expect(maskLine(t), t).toBe(m(t));
+        checked++;
+      }
+    }
+    expect(maskLine('req=13ac06c37eb7dcb3 GET /api/v1/products/1810 from 189.17.106.176 in 33ms scope=read')).toBe(
+      'req=<*> GET <*> from <*> in <*> scope=read',
+    );
+    expect(checked).toBe(28000);
+  });
+
   it('masks the same way whatever the line holds after the token (searches stay in the token)', () => {
     expect(maskLine('ab/c')).toBe('ab/c');
     expect(maskLine('ab/c x://y')).toBe('ab/c <*>');

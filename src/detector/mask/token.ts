@@ -24,6 +24,7 @@ export const SLASH_CLASS = SLASH;
 export const EQ_CLASS = EQ;
 export const COLON_CLASS = COLON;
 export const STAR_CLASS = STAR;
+export const DOT_CLASS = DOT;
 
 /** Char class per ASCII code (non-ASCII counts as a letter). */
 export const CLASS = new Uint8Array(128);

@@ -6,7 +6,7 @@
  * left out of the signature, so a variable spanning a varying number of tokens
  * (`bytes sent` / `bytes (1.2 KB) sent`) does not split a template.
  */
-import { ALPHA_CLASS, CLASS, DIGIT_CLASS, isDateWordAt, MASKABLE, planScanned, plan, plannedIsVariable, STAR_CLASS, WILDCARD } from '../mask/token.js';
+import { ALPHA_CLASS, CLASS, DIGIT_CLASS, DOT_CLASS, EQ_CLASS, isDateWordAt, MASKABLE, planScanned, plan, plannedIsVariable, SLASH_CLASS, STAR_CLASS, WILDCARD } from '../mask/token.js';
 
 export interface TokenBuffers {
   text: string;
@@ -55,9 +55,17 @@ function grow(buf: TokenBuffers): void {
  * char. SPACE_BIT is above every class bit, so it never leaks into a token's flags.
  */
 const SPACE_BIT = 256;
+/** Any other ASCII char (`-`, `_`, `#`, `,`, brackets...): CLASS 0, but the fast paths must see it. */
+const OTHER_BIT = 512;
+/** A char beyond ASCII (counts as a letter for the planner, never for the fast paths). */
+const WIDE_BIT = 1024;
+/** The class bits the planner knows (CLASS values). */
+const PLAN_BITS = 255;
 const SCAN_CLASS = new Uint16Array(128);
-SCAN_CLASS.set(CLASS);
+for (let c = 0; c < 128; c++) SCAN_CLASS[c] = CLASS[c] === 0 ? OTHER_BIT : CLASS[c];
 for (const c of [9, 10, 11, 12, 13, 32]) SCAN_CLASS[c] = SPACE_BIT;
+const DIGIT = DIGIT_CLASS;
+const ALPHA = ALPHA_CLASS;
 const SPACE = SCAN_CLASS;
 
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff;
@@ -109,6 +117,10 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
     const start = i;
     let f = 0;
     let digits = 0;
+    // the first `=`, the digits before it and the classes after it: what the key=value fast path needs
+    let eq = -1;
+    let eqDigits = 0;
+    let fv = 0;
     // hash as if the token were constant (most are): one read per char
     let t1 = h1;
     let t2 = h2;
@@ -122,9 +134,18 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
         const cls = SCAN_CLASS[c];
         if (cls === SPACE_BIT) break;
         f |= cls;
-        digits += cls & DIGIT_CLASS;
+        fv |= cls;
+        digits += cls & DIGIT;
+        if (cls === EQ_CLASS && eq < 0) {
+          eq = i;
+          eqDigits = digits;
+          fv = 0;
+        }
       } else if (isWideSpace(c)) break;
-      else f |= ALPHA_CLASS;
+      else {
+        f |= ALPHA | WIDE_BIT;
+        fv |= ALPHA | WIDE_BIT;
+      }
       t1 = Math.imul(t1 ^ c, M1);
       t2 = Math.imul(t2 ^ c, M2);
     }
@@ -147,11 +168,18 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
     let y = 0;
     if (maskBuiltin) {
       // plain words (the common case) cannot be masked: skip the planner
-      if ((f & MASKABLE) !== 0 || i - start === 2) {
-        x = planScanned(s, start, i, f, digits);
+      if ((f & MASKABLE) !== 0) {
+        x = planFast(s, start, i, f, digits, eq, eqDigits, fv);
+        y = x === PLAN_IT ? 0 : fastY;
+        if (x === PLAN_IT) {
+          x = planScanned(s, start, i, f & PLAN_BITS, digits);
+          y = plan.y;
+        }
+      } else if (i - start === 2) {
+        x = planScanned(s, start, i, f & PLAN_BITS, digits);
         y = plan.y;
       }
-      if (x < 0 && f === ALPHA_CLASS && isDateWordAt(s, start, i) && nextStartsDate(s, i)) {
+      if (x < 0 && (f & PLAN_BITS) === ALPHA && isDateWordAt(s, start, i) && nextStartsDate(s, i)) {
         x = start;
         y = i;
       }
@@ -197,6 +225,58 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
   buf.length = n;
   buf.sigLength = k;
   return combine(h1, h2, k);
+}
+
+const PLAN_IT = -3;
+let fastY = 0;
+
+/**
+ * The planner's answer for the token shapes that fill most log lines, decided from what the scan
+ * gathered, without reading the token again: PLAN_IT when the shape is not one of them. Each case
+ * is the planner's own path spelled out (see planScanned); a differential test over Loghub,
+ * generated and fuzzed lines holds them equal.
+ * - ASCII letters and digits with two or more digits (`200`, `33ms`, `13ac06c37eb7dcb3`): all variable
+ *   (no brackets to peel, no label-separator-number tail).
+ * - digits and dots ending in a digit (`10.0.0.1`, `82.60`): all variable.
+ * - `key=value`, one `=`, key starting with a letter, both alphanumeric: the value is variable with
+ *   two or more digits, constant with none (one digit takes the planner's word-digit rule).
+ * - letters, digits and slashes with two digits or two slashes (`/api/v1/orders/17`): all variable.
+ */
+function planFast(s: string, start: number, end: number, f: number, digits: number, eq: number, eqDigits: number, fv: number): number {
+  if (digits >= 2 && (f & ~(DIGIT | ALPHA)) === 0) {
+    fastY = end;
+    return start;
+  }
+  if (digits >= 2 && (f & ~(DIGIT | DOT_CLASS)) === 0 && isDigitCode(s.charCodeAt(end - 1))) {
+    fastY = end;
+    return start;
+  }
+  if (eq > start && eq < end - 1 && (f & ~(DIGIT | ALPHA | EQ_CLASS)) === 0 && (fv & EQ_CLASS) === 0 && isAsciiLetter(s.charCodeAt(start))) {
+    const valueDigits = digits - eqDigits;
+    if (valueDigits >= 2) {
+      fastY = end;
+      return eq + 1;
+    }
+    if (valueDigits === 0) return -1;
+    return PLAN_IT;
+  }
+  if ((f & SLASH_CLASS) !== 0 && (f & ~(SLASH_CLASS | ALPHA | DIGIT)) === 0 && (digits >= 2 || hasTwoSlashes(s, start, end))) {
+    fastY = end;
+    return start;
+  }
+  return PLAN_IT;
+}
+
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
+
+function hasTwoSlashes(s: string, a: number, b: number): boolean {
+  let n = 0;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if ((c === 47 || c === 92) && ++n === 2) return true;
+  }
+  return false;
 }
 
 /** The same hash for signature tokens held as strings (persisted templates). */
