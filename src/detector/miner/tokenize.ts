@@ -117,10 +117,8 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
     const start = i;
     let f = 0;
     let digits = 0;
-    // the first `=`, the digits before it and the classes after it: what the key=value fast path needs
-    let eq = -1;
-    let eqDigits = 0;
-    let fv = 0;
+    // 32 per `=` (EQ_CLASS): counted without a branch, for the key=value fast path
+    let eqs = 0;
     // hash as if the token were constant (most are): one read per char
     let t1 = h1;
     let t2 = h2;
@@ -134,18 +132,10 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
         const cls = SCAN_CLASS[c];
         if (cls === SPACE_BIT) break;
         f |= cls;
-        fv |= cls;
         digits += cls & DIGIT;
-        if (cls === EQ_CLASS && eq < 0) {
-          eq = i;
-          eqDigits = digits;
-          fv = 0;
-        }
+        eqs += cls & EQ_CLASS;
       } else if (isWideSpace(c)) break;
-      else {
-        f |= ALPHA | WIDE_BIT;
-        fv |= ALPHA | WIDE_BIT;
-      }
+      else f |= ALPHA | WIDE_BIT;
       t1 = Math.imul(t1 ^ c, M1);
       t2 = Math.imul(t2 ^ c, M2);
     }
@@ -169,7 +159,7 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
     if (maskBuiltin) {
       // plain words (the common case) cannot be masked: skip the planner
       if ((f & MASKABLE) !== 0) {
-        x = planFast(s, start, i, f, digits, eq, eqDigits, fv);
+        x = planFast(s, start, i, f, digits, eqs === EQ_CLASS);
         y = x === PLAN_IT ? 0 : fastY;
         if (x === PLAN_IT) {
           x = planScanned(s, start, i, f & PLAN_BITS, digits);
@@ -242,7 +232,7 @@ let fastY = 0;
  *   two or more digits, constant with none (one digit takes the planner's word-digit rule).
  * - letters, digits and slashes with two digits or two slashes (`/api/v1/orders/17`): all variable.
  */
-function planFast(s: string, start: number, end: number, f: number, digits: number, eq: number, eqDigits: number, fv: number): number {
+function planFast(s: string, start: number, end: number, f: number, digits: number, oneEq: boolean): number {
   if (digits >= 2 && (f & ~(DIGIT | ALPHA)) === 0) {
     fastY = end;
     return start;
@@ -251,8 +241,12 @@ function planFast(s: string, start: number, end: number, f: number, digits: numb
     fastY = end;
     return start;
   }
-  if (eq > start && eq < end - 1 && (f & ~(DIGIT | ALPHA | EQ_CLASS)) === 0 && (fv & EQ_CLASS) === 0 && isAsciiLetter(s.charCodeAt(start))) {
-    const valueDigits = digits - eqDigits;
+  if (oneEq && (f & ~(DIGIT | ALPHA | EQ_CLASS)) === 0 && isAsciiLetter(s.charCodeAt(start)) && s.charCodeAt(end - 1) !== 61) {
+    // the key is short: find the `=` and the key's digits by reading it again
+    let eq = start + 1;
+    let keyDigits = 0;
+    for (let c = s.charCodeAt(eq); c !== 61; c = s.charCodeAt(++eq)) if (c >= 48 && c <= 57) keyDigits++;
+    const valueDigits = digits - keyDigits;
     if (valueDigits >= 2) {
       fastY = end;
       return eq + 1;
