@@ -66,6 +66,27 @@ describe('template miner', () => {
     expect(miner.templates()).toHaveLength(1);
   });
 
+  it('mines a message given as the whole line and its offset exactly as the sliced message', () => {
+    const lines = [
+      '2026-11-26 08:00:00.097 INFO api: req=13ac06c37eb7dcb3 GET /api/v1/products/1810 from 189.17.106.176',
+      '2026-11-26 08:00:00.112 INFO api: req=20056652121f37a3 GET /api/v1/products/3320 from 19.142.177.130',
+      '2026-11-26 08:00:01.000 WARN api: user alice tag="View Lock", state=RUNNING',
+      '2026-11-26 08:00:02.000 WARN api:    ',
+    ];
+    for (const masks of [[], [/req=\w+/g]]) {
+      const sliced = createMiner({ masks });
+      const offset = createMiner({ masks });
+      for (const line of lines) {
+        const at = line.indexOf(': ') + 2;
+        const a = sliced.add(line.slice(at));
+        const b = offset.add(line, at);
+        expect([b.templateId, b.template, b.isNew, b.params]).toEqual([a.templateId, a.template, a.isNew, a.params]);
+        expect(offset.match!(line, at)?.templateId).toBe(sliced.match!(line.slice(at))?.templateId);
+      }
+      expect(offset.toState()).toEqual(sliced.toState());
+    }
+  });
+
   it('applies configured masks first', () => {
     const miner = createMiner({ masks: [/req-[a-z]+/g] });
     const a = miner.add('handled req-abc in 5 ms');

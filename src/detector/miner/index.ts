@@ -253,9 +253,13 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     return best;
   };
 
-  function add(content: string): MinedLine {
-    const masked = masks.length > 0 ? applyMasks(content, masks) : content;
-    const key = tokenizeLine(masked, buf, builtin);
+  function add(content: string, from = 0): MinedLine {
+    let masked = content;
+    if (masks.length > 0) {
+      masked = applyMasks(from === 0 ? content : content.slice(from), masks);
+      from = 0;
+    }
+    const key = tokenizeLine(masked, buf, builtin, from);
     let c = lookup(key);
     let isNew = false;
     if (c === undefined) {
@@ -274,7 +278,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
           remember(key, c);
           c.count++;
           lastIndex = c.index;
-          return new MinedResult(c.id, renderTemplate(c), false, c.tokens, masked);
+          return new MinedResult(c.id, renderTemplate(c), false, c.tokens, masked, from);
         }
         c = newCluster(tokens, sig);
         remember(key, c);
@@ -285,16 +289,20 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     }
     c.count++;
     lastIndex = c.index;
-    return new MinedResult(c.id, c.text ?? renderTemplate(c), isNew, c.tokens, masked);
+    return new MinedResult(c.id, c.text ?? renderTemplate(c), isNew, c.tokens, masked, from);
   }
 
-  function match(content: string): MinedLine | undefined {
-    const masked = masks.length > 0 ? applyMasks(content, masks) : content;
-    const key = tokenizeLine(masked, buf, builtin);
+  function match(content: string, from = 0): MinedLine | undefined {
+    let masked = content;
+    if (masks.length > 0) {
+      masked = applyMasks(from === 0 ? content : content.slice(from), masks);
+      from = 0;
+    }
+    const key = tokenizeLine(masked, buf, builtin, from);
     const c = lookup(key);
     if (c === undefined) return undefined;
     lastIndex = c.index;
-    return new MinedResult(c.id, renderTemplate(c), false, c.tokens, masked);
+    return new MinedResult(c.id, renderTemplate(c), false, c.tokens, masked, from);
   }
 
   return {

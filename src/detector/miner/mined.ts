@@ -11,11 +11,13 @@ export class MinedResult implements MinedLine {
     readonly isNew: boolean,
     private readonly tokens: readonly string[],
     private readonly content: string,
+    /** The message is content.slice(from) (see TemplateMiner.add). */
+    private readonly from = 0,
   ) {}
 
   /** The line's tokens at the template's variable positions (whole token when the template has `<*>` inside it). */
   get params(): string[] {
-    const raw = this.content.trim().split(SPACE).filter((t) => t.length > 0);
+    const raw = this.content.slice(this.from).trim().split(SPACE).filter((t) => t.length > 0);
     const out: string[] = [];
     if (raw.length === this.tokens.length) {
       for (let i = 0; i < raw.length; i++) if (this.tokens[i].includes(WILDCARD)) out.push(raw[i]);

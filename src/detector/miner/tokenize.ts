@@ -86,12 +86,15 @@ function combine(h1: number, h2: number, k: number): number {
 const isWideSpace = (c: number) => c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff;
 
 /**
- * Tokenizes `s` into `buf` and returns its signature hash.
+ * Tokenizes `s` from `from` to its end into `buf` and returns its signature hash. Token positions
+ * are indexes into `s`. Passing a whole line and the offset of its message, rather than the message
+ * sliced out of it, keeps the reads on a flat string: V8 reads a sliced string's chars about a
+ * quarter slower.
  *
  * One read per char: the scan gathers char classes and the digit count (all the planner needs up
  * front) and hashes the token as if it were constant; only a masked token's prefix is read again.
  */
-export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean): number {
+export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean, from = 0): number {
   buf.text = s;
   let h1 = SEED1;
   let h2 = SEED2;
@@ -99,7 +102,7 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean)
   let k = 0;
   let quote = 0;
   const len = s.length;
-  let i = 0;
+  let i = from;
   // the arrays in locals (reloaded after a grow): a property load per write adds up per token
   let starts = buf.starts;
   let ends = buf.ends;

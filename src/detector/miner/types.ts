@@ -27,9 +27,13 @@ export interface MinerState {
 }
 
 export interface TemplateMiner {
-  add(content: string): MinedLine;
+  /**
+   * Mines the message `content.slice(from)`. Handing over the whole line and the message's offset
+   * (instead of the sliced message) lets the tokenizer read a flat string, which V8 reads faster.
+   */
+  add(content: string, from?: number): MinedLine;
   /** Like add, but never creates or changes templates (for scoring against a frozen baseline). */
-  match?(content: string): MinedLine | undefined;
+  match?(content: string, from?: number): MinedLine | undefined;
   template(id: string): string | undefined;
   templates(): TemplateInfo[];
   toState(): MinerState;
