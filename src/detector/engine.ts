@@ -14,7 +14,7 @@ import { detectFrequency } from './detect/frequency.js';
 import { detectNewTemplates, detectRareTemplates } from './detect/templates.js';
 import { detectErrorRate } from './detect/error-rate.js';
 import { detectSessions } from './detect/session-detector.js';
-import { createSessionTracker, toModelData, type SessionModelData, type SessionTracker } from './detect/sessions.js';
+import { createSessionTracker, sampleOf, toModelData, type SessionModelData, type SessionTracker } from './detect/sessions.js';
 import { buildHistogram } from './histogram.js';
 import { createVariantResolver } from './detect/variants.js';
 
@@ -60,12 +60,10 @@ export interface DetectionEngine {
   finish(): EngineResult;
 }
 
-/**
- * A copy of s that does not share memory with the 1 MB read chunk it was cut from: V8 keeps the
- * whole parent string alive for every slice, so a few thousand kept samples would pin the file.
- */
-function detach(s: string): string {
-  return (' ' + s).slice(1);
+/** Where the engine counts a miner template's lines. */
+interface Slot {
+  readonly acc: TemplateAcc;
+  readonly textLevel: LevelClass;
 }
 
 const SAMPLES_PER_TEMPLATE = 3;
@@ -88,29 +86,57 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
   let lastTotalsBucket = NaN;
   let lastTotals: TotalsCell | null = null;
   let lastStream = '';
+  let bucketStart = NaN;
 
-  function levelOf(level: string | undefined, acc: TemplateAcc, textLevel: LevelClass): LevelClass {
+  // Lines of one stream mostly share a level string: compare with the last one before the Map.
+  let lastLevel: string | undefined;
+  let lastLevelClass: LevelClass | null = null;
+  function levelOf(level: string | undefined, textLevel: LevelClass): LevelClass {
     if (level === undefined) return textLevel;
-    let c = levelCache.get(level);
-    if (c === undefined) {
-      c = levelClassOf(level);
-      if (levelCache.size < 1000) levelCache.set(level, c);
+    if (level !== lastLevel) {
+      let c = levelCache.get(level);
+      if (c === undefined) {
+        c = levelClassOf(level);
+        if (levelCache.size < 1000) levelCache.set(level, c);
+      }
+      lastLevel = level;
+      lastLevelClass = c;
     }
-    return c ?? textLevel;
+    return lastLevelClass ?? textLevel;
   }
 
   const textLevels = new Map<string, LevelClass>();
   const resolveVariant = createVariantResolver(baseline);
-  /** Miner id -> id the engine counts it under (itself, or the known template it is a variant of). */
-  const alias = new Map<string, string>();
-  const idFor = (minedId: string, template: string): string => {
-    let id = alias.get(minedId);
-    if (id === undefined) {
-      id = !baseline || minedId in baseline.templates ? minedId : (resolveVariant(template) ?? minedId);
-      alias.set(minedId, id);
+  /**
+   * Miner id -> the accumulator the engine counts it under (its own, or the known template's it
+   * is a variant of) and that template's level class: one Map lookup per line instead of three.
+   */
+  const slots = new Map<string, Slot>();
+  function slotFor(minedId: string, template: string, stream: string): Slot {
+    const id = !baseline || minedId in baseline.templates ? minedId : (resolveVariant(template) ?? minedId);
+    let acc = templates.get(id);
+    if (!acc) {
+      acc = {
+        id,
+        template: id === minedId ? template : baseline!.templates[id]!.template,
+        count: 0,
+        errors: 0,
+        level: LevelClass.normal,
+        firstSeen: null,
+        lastSeen: null,
+        firstStream: stream,
+        samples: [],
+        buckets: new Map(),
+        lastBucket: NaN,
+        lastCell: null,
+      };
+      templates.set(id, acc);
+      textLevels.set(id, levelClassOfText(acc.template));
     }
-    return id;
-  };
+    const slot = { acc, textLevel: textLevels.get(id)! };
+    slots.set(minedId, slot);
+    return slot;
+  }
 
   return {
     get lines() {
@@ -130,27 +156,10 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         if (to === null || line.timestamp > to) to = line.timestamp;
       }
       const mined = miner.add(line.content);
-      const id = idFor(mined.templateId, mined.template);
-      let acc = templates.get(id);
-      if (!acc) {
-        acc = {
-          id,
-          template: id === mined.templateId ? mined.template : baseline!.templates[id]!.template,
-          count: 0,
-          errors: 0,
-          level: LevelClass.normal,
-          firstSeen: null,
-          lastSeen: null,
-          firstStream: line.stream,
-          samples: [],
-          buckets: new Map(),
-          lastBucket: NaN,
-          lastCell: null,
-        };
-        templates.set(id, acc);
-        textLevels.set(id, levelClassOfText(acc.template));
-      } else if (id === mined.templateId && acc.template !== mined.template) acc.template = mined.template;
-      const lc = levelOf(line.level, acc, textLevels.get(acc.id)!);
+      const slot = slots.get(mined.templateId) ?? slotFor(mined.templateId, mined.template, line.stream);
+      const acc = slot.acc;
+      if (acc.id === mined.templateId && acc.template !== mined.template) acc.template = mined.template;
+      const lc = levelOf(line.level, slot.textLevel);
       const problem = lc !== LevelClass.normal ? 1 : 0;
       acc.count++;
       acc.errors += problem;
@@ -159,11 +168,18 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         if (acc.firstSeen === null || ts < acc.firstSeen) acc.firstSeen = ts;
         if (acc.lastSeen === null || ts > acc.lastSeen) acc.lastSeen = ts;
       }
+      // One sample object per line at most, made only when some list still has room for it.
       let sample: AnomalySample | null = null;
-      const mk = (): AnomalySample => (sample ??= { line: detach(line.raw), lineNo: line.lineNo, stream: line.stream, timestamp: ts });
-      if (acc.samples.length < SAMPLES_PER_TEMPLATE) acc.samples.push(mk());
+      if (acc.samples.length < SAMPLES_PER_TEMPLATE) acc.samples.push((sample = sampleOf(line, ts)));
       if (ts !== null) {
-        const b = ts - (((ts % B) + B) % B);
+        // The bucket of the line before, when ts is in it: saves a floating-point modulo per line.
+        // Only for whole milliseconds, where the formula below gives exactly the bucket's start.
+        let b: number;
+        if (ts >= bucketStart && ts < bucketStart + B && ts === Math.floor(ts)) b = bucketStart;
+        else {
+          b = ts - (((ts % B) + B) % B);
+          if (ts === Math.floor(ts)) bucketStart = b;
+        }
         let cell: BucketCell | null | undefined = acc.lastBucket === b ? acc.lastCell : acc.buckets.get(b);
         if (!cell) {
           cell = { n: 0, errors: 0, samples: [] };
@@ -173,7 +189,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         acc.lastCell = cell;
         cell.n++;
         cell.errors += problem;
-        if (cell.samples.length < SAMPLES_PER_CELL) cell.samples.push(mk());
+        if (cell.samples.length < SAMPLES_PER_CELL) cell.samples.push((sample ??= sampleOf(line, ts)));
         let t = lastTotalsBucket === b ? lastTotals : totals.get(b);
         if (!t) {
           t = { n: 0, errors: 0 };
@@ -186,7 +202,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
       }
       if (tracker) {
         const m = sessionRe!.exec(line.content);
-        if (m) tracker.add(m[1] ?? m[0], acc.id, mk());
+        if (m) tracker.add(m[1] ?? m[0], acc.id, line, ts, sample);
       }
     },
     finish() {

@@ -31,10 +31,35 @@ export interface SignatureAcc {
 }
 
 interface OpenSession {
-  readonly counts: Map<string, number>;
+  /**
+   * Template ids in first-seen order, each followed by its count. Tens of thousands of sessions
+   * are open at once, so this and `samples` grow by concat, which allocates the exact size (a
+   * push grows an array by 16 slots; a Map per session cost more still).
+   */
+  counts: (string | number)[];
   first: number | null;
   last: number | null;
-  readonly samples: AnomalySample[];
+  samples: AnomalySample[];
+}
+
+/** What a sample is made from: the engine's line. */
+export interface SampleLine {
+  readonly raw: string;
+  readonly lineNo: number;
+  readonly stream: string;
+}
+
+/**
+ * A copy of s that does not share memory with the read chunk it was cut from: V8 keeps the whole
+ * parent string alive for every slice, so a few thousand kept samples (or session keys) would pin
+ * the file.
+ */
+export function detach(s: string): string {
+  return (' ' + s).slice(1);
+}
+
+export function sampleOf(line: SampleLine, timestamp: number | null): AnomalySample {
+  return { line: detach(line.raw), lineNo: line.lineNo, stream: line.stream, timestamp };
 }
 
 export interface SessionTrackerOptions {
@@ -49,7 +74,31 @@ export interface SessionTrackerOptions {
 }
 
 export function signatureOf(counts: ReadonlyMap<string, number>): string {
-  return [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([id, n]) => `${id}*${n}`).join(' ');
+  return signatureOfPairs([...counts].flat());
+}
+
+/** signatureOf for the pairs `id, n, id, n, ...`: ids sorted by code unit, `id*n` joined by spaces. */
+function signatureOfPairs(counts: readonly (string | number)[]): string {
+  const order: number[] = [];
+  // Insertion sort of the pair offsets: a session has a handful of templates.
+  for (let p = 0; p < counts.length; p += 2) {
+    let j = order.length - 1;
+    order.push(p);
+    while (j >= 0 && counts[order[j]!]! > counts[p]!) {
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = p;
+  }
+  let sig = '';
+  for (let i = 0; i < order.length; i++) sig += (i === 0 ? '' : ' ') + counts[order[i]!]! + '*' + counts[order[i]! + 1]!;
+  return sig;
+}
+
+function pairsToMap(counts: readonly (string | number)[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (let p = 0; p < counts.length; p += 2) m.set(counts[p] as string, counts[p + 1] as number);
+  return m;
 }
 
 export function parseSignature(sig: string): Map<string, number> {
@@ -63,7 +112,11 @@ export function parseSignature(sig: string): Map<string, number> {
 }
 
 export interface SessionTracker {
-  add(key: string, templateId: string, sample: AnomalySample): void;
+  /**
+   * A line of session `key` mined as `templateId`. `sample` is the line's sample when the engine
+   * made one already; otherwise one is made from `line` only if the session keeps it.
+   */
+  add(key: string, templateId: string, line: SampleLine, timestamp: number | null, sample: AnomalySample | null): void;
   /** Close everything still open and return the signatures. */
   finish(): Map<string, SignatureAcc>;
   readonly dropped: number;
@@ -80,49 +133,75 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
   let latest = -Infinity;
 
   function close(key: string, s: OpenSession): void {
-    const sig = signatureOf(s.counts);
+    const sig = signatureOfPairs(s.counts);
     let acc = sigs.get(sig);
     if (!acc) {
       if (sigs.size >= maxSignatures) {
         dropped++;
         return;
       }
-      acc = { counts: s.counts, sessions: 0, examples: [] };
+      // Insertion order as the per-session Map had it: scoring lists reasons in this order.
+      acc = { counts: pairsToMap(s.counts), sessions: 0, examples: [] };
       sigs.set(sig, acc);
     }
     acc.sessions++;
     if (acc.examples.length < 3) acc.examples.push({ key, first: s.first, last: s.last, samples: s.samples });
   }
 
+  /**
+   * No open session's `last` is below this (a session's `last` only grows): while nothing can be
+   * idle, a sweep for capacity stops after the oldest sessions instead of visiting all 50,000.
+   */
+  let minLast = Infinity;
+
   // One pass closes idle sessions and, when over capacity, the oldest (Map order) down to 90%:
   // amortised O(1) per line.
   function sweep(): void {
     const target = open.size > maxOpen ? Math.floor(maxOpen * 0.9) : Infinity;
+    if (!(latest - minLast > idleMs)) {
+      for (const [key, s] of open) {
+        if (open.size <= target) return;
+        open.delete(key);
+        close(key, s);
+      }
+      return;
+    }
+    let min = Infinity;
     for (const [key, s] of open) {
       const idleByTime = s.last !== null && latest - s.last > idleMs;
       if (idleByTime || open.size > target) {
         open.delete(key);
         close(key, s);
-      }
+      } else if (s.last !== null && s.last < min) min = s.last;
     }
+    minLast = min;
   }
 
   return {
-    add(key, templateId, sample) {
+    add(key, templateId, line, ts, sample) {
       lineNo++;
-      const ts = sample.timestamp;
-      if (ts !== null && ts > latest) latest = ts;
+      if (ts !== null) {
+        if (ts > latest) latest = ts;
+        // This line may become its session's `last` (a new session's, or one whose `last` was null).
+        if (ts < minLast) minLast = ts;
+      }
       let s = open.get(key);
       if (!s) {
-        s = { counts: new Map(), first: ts, last: ts, samples: [] };
-        open.set(key, s);
+        s = { counts: [templateId, 1], first: ts, last: ts, samples: [sample ?? sampleOf(line, ts)] };
+        // The key is a slice of the line: copied, so an open session does not pin its read chunk.
+        open.set(detach(key), s);
+      } else {
+        const c = s.counts;
+        let p = 0;
+        while (p < c.length && c[p] !== templateId) p += 2;
+        if (p < c.length) c[p + 1] = (c[p + 1] as number) + 1;
+        else s.counts = c.concat(templateId, 1);
+        if (ts !== null) {
+          if (s.first === null || ts < s.first) s.first = ts;
+          if (s.last === null || ts > s.last) s.last = ts;
+        }
+        if (s.samples.length < 3) s.samples = s.samples.concat(sample ?? sampleOf(line, ts));
       }
-      s.counts.set(templateId, (s.counts.get(templateId) ?? 0) + 1);
-      if (ts !== null) {
-        if (s.first === null || ts < s.first) s.first = ts;
-        if (s.last === null || ts > s.last) s.last = ts;
-      }
-      if (s.samples.length < 3) s.samples.push(sample);
       if ((lineNo & 0xffff) === 0 || open.size > maxOpen) sweep();
     },
     finish() {
