@@ -25,8 +25,9 @@ export function fileSource(path: string, parser: LineParser, stream = streamName
         lineNo++;
         if (raw.length === 0) continue;
         const p = parser(raw);
-        if (p === null) out.push({ content: raw, raw, timestamp: null, stream, lineNo });
-        else out.push({ content: p.content, raw, timestamp: p.timestamp, stream: p.stream ?? stream, lineNo, ...(p.level !== undefined ? { level: p.level } : {}) });
+        // One object literal, one shape (level present even when undefined): no spread per line.
+        if (p === null) out.push({ content: raw, raw, timestamp: null, stream, level: undefined, lineNo });
+        else out.push({ content: p.content, raw, timestamp: p.timestamp, stream: p.stream ?? stream, level: p.level, lineNo });
       }
       yield out;
     }

@@ -39,20 +39,36 @@ export function mergeSources(sources: readonly LineSource[]): LineSource {
     }
     let out: EngineLine[] = [];
     while (cursors.length > 0) {
+      // The cursor with the smallest key (the first one on ties) goes next, and keeps going while
+      // its keys stay below every other cursor's: one comparison per line instead of a scan.
       let k = 0;
       for (let j = 1; j < cursors.length; j++) if (cursors[j]!.key < cursors[k]!.key) k = j;
-      const c = cursors[k]!;
-      const line = c.batch[c.i++]!;
-      if (line.timestamp !== null) c.lastTs = line.timestamp;
-      out.push(line);
-      if (out.length >= OUT_BATCH) {
-        yield out;
-        out = [];
+      let below = Infinity; // keys of cursors before k: strictly below
+      let upTo = Infinity; // keys of cursors after k: equal is still k's turn
+      for (let j = 0; j < cursors.length; j++) {
+        if (j < k && cursors[j]!.key < below) below = cursors[j]!.key;
+        else if (j > k && cursors[j]!.key < upTo) upTo = cursors[j]!.key;
       }
-      if (c.i < c.batch.length) {
-        const ts = c.batch[c.i]!.timestamp;
-        c.key = ts ?? c.lastTs;
-      } else if (!(await advance(c))) cursors.splice(k, 1);
+      const c = cursors[k]!;
+      const batch = c.batch;
+      let i = c.i;
+      let lastTs = c.lastTs;
+      let key = c.key;
+      do {
+        const line = batch[i++]!;
+        if (line.timestamp !== null) lastTs = line.timestamp;
+        out.push(line);
+        if (out.length >= OUT_BATCH) {
+          yield out;
+          out = [];
+        }
+        if (i >= batch.length) break;
+        key = batch[i]!.timestamp ?? lastTs;
+      } while (key < below && key <= upTo);
+      c.i = i;
+      c.lastTs = lastTs;
+      c.key = key;
+      if (i >= batch.length && !(await advance(c))) cursors.splice(k, 1);
     }
     if (out.length > 0) yield out;
   };
