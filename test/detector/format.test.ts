@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLineParser, parseFormatFlag, parseTimestamp } from '../../src/detector/format/index.js';
 import { createLayoutParser } from '../../src/detector/format/layout.js';
+import { ISO_HEAD_END, parseIsoDateTimeRange, readIsoLineHead } from '../../src/detector/format/timestamp.js';
 import { parseCsv } from '../../src/detector/eval/csv.js';
 import { UsageError, ConfigError } from '../../src/errors.js';
 
@@ -83,6 +84,63 @@ describe('timestamps', () => {
     expect(createLayoutParser('MMM d HH:mm:ss', 2021)('Jul  1 09:00:55')).toBe(Date.UTC(2021, 6, 1, 9, 0, 55));
     expect(createLayoutParser('yyyy-MM-dd HH:mm:ss,SSS')('2015-10-18 18:01:47,978')).toBe(Date.UTC(2015, 9, 18, 18, 1, 47, 978));
     expect(createLayoutParser('yyyy-MM-dd')('2015/10/18')).toBeNull();
+  });
+});
+
+describe('ISO timestamp fast paths', () => {
+  // texts in the order a log gives them: the second, minute, hour, day, month and year roll over,
+  // and the fraction changes length; each must equal the general scanner's reading
+  const rolling = [
+    '2026-12-31 23:59:58.999', '2026-12-31 23:59:59.5', '2026-12-31 23:59:59,25', '2027-01-01 00:00:00.000',
+    '2027-01-01 00:00:00.000000001', '2027-01-01 00:01:00', '2027-01-01 01:00:00.100', '2027-01-02 01:00:00.100',
+    '2027-02-01 01:00:00.100', '2027-02-01T01:00:00.1Z', '2027-02-01T01:00:00Z', '2028-02-29 12:00:00.123456789',
+  ];
+
+  it('read a range exactly as parseTimestamp reads the same text, across rollovers', () => {
+    for (const t of rolling) {
+      const line = `  ${t} INFO x: y`;
+      expect(parseIsoDateTimeRange(line, 2, 2 + t.length), t).toBe(parseTimestamp(t));
+    }
+    expect(parseIsoDateTimeRange('2027-01-01 00:00:00.5', 0, 21)).toBe(Date.UTC(2027, 0, 1, 0, 0, 0, 500));
+  });
+
+  it('give invalid dates the same null as the scanner, and leave other shapes to it', () => {
+    for (const t of ['2026-13-01 00:00:00', '2026-00-10 10:00:00', '2026-01-32 00:00:00', '2026-01-01 25:00:00', '2026-01-01 00:60:00']) {
+      expect(parseIsoDateTimeRange(t, 0, t.length), t).toBeNull();
+      expect(parseTimestamp(t), t).toBeNull();
+    }
+    for (const t of ['2026-01-01 00:00:00.1234567890', '2026-01-01 00:00:00+05:30', '2026-01-01 00:00', '2026-01-01  00:00:00', '2026-01-01 00:00:00.', '2026/01/01 00:00:00', '2026-01-01 00:00:00 am']) {
+      expect(parseIsoDateTimeRange(t, 0, t.length), t).toBeUndefined();
+    }
+  });
+
+  it('find the head of a line only when whitespace follows it', () => {
+    const line = '2026-11-26 08:00:00.097 INFO api-gateway: req=1';
+    expect(readIsoLineHead(line)).toBe(Date.UTC(2026, 10, 26, 8, 0, 0, 97));
+    expect(ISO_HEAD_END[0]).toBe(23);
+    readIsoLineHead('2026-11-26 08:00:00.097Z\tINFO x: y');
+    expect(ISO_HEAD_END[0]).toBe(24);
+    for (const l of ['2026-11-26T08:00:00.097 INFO x: y', '2026-11-26 08:00:00.097', '2026-11-26 08:00:00.097+01:00 INFO x: y', '2026-11-26 08:00:00.097\u00a0INFO x: y']) {
+      readIsoLineHead(l);
+      expect(ISO_HEAD_END[0], l).toBe(-1);
+    }
+  });
+
+  it('loghub lines keep their fields and times whether or not the fast path reads them', () => {
+    const parse = createLineParser({ type: 'loghub', pattern: '<Date> <Time> <Level> <Component>: <Content>' });
+    for (const t of rolling.filter((x) => !x.includes('T'))) {
+      const p = parse(`${t} WARN auth: token ok`)!;
+      expect([p.content, p.level, p.timestamp]).toEqual(['token ok', 'WARN', parseTimestamp(t)]);
+      expect(p.headers).toEqual({ Date: t.slice(0, 10), Time: t.slice(11), Level: 'WARN', Component: 'auth' });
+    }
+    // a tab or two spaces after the date, a T, an offset: the general path, same fields
+    expect(parse('2026-11-26\t08:00:01.5 INFO a: b')).toMatchObject({ content: 'b', timestamp: Date.UTC(2026, 10, 26, 8, 0, 1, 500) });
+    expect(parse('2026-11-26  08:00:01 INFO a: b')).toMatchObject({ content: 'b', timestamp: Date.UTC(2026, 10, 26, 8, 0, 1) });
+    expect(parse('2026-11-26T08:00:01Z 08:00 INFO a: b')!.headers).toMatchObject({ Date: '2026-11-26T08:00:01Z', Time: '08:00' });
+    expect(parse('2026-11-26 08:00:01+02:00 INFO a: b')!.timestamp).toBe(Date.UTC(2026, 10, 26, 6, 0, 1));
+    // the head fits but the rest does not: the regex decides, as before
+    expect(parse('2026-11-26 08:00:01.5 INFO no colon')).toBeNull();
+    expect(parse('2026-11-26 08:00:01.5 INFO a:b: c')).toMatchObject({ content: 'c', level: 'INFO' });
   });
 });
 

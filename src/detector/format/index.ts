@@ -6,7 +6,7 @@ import type { LogFormat } from '../../config/settings-types.js';
 import type { ParsedLine } from '../miner/types.js';
 import { compileLoghubPattern, defaultLevelField, defaultTimestampFields } from './loghub.js';
 import { compileSplitter } from './splitter.js';
-import { parseTimestamp } from './timestamp.js';
+import { ISO_HEAD_END, parseIsoDateTimeRange, parseTimestamp, readIsoLineHead } from './timestamp.js';
 import { createLayoutParser } from './layout.js';
 import { asText, firstPresent, getPath, LEVEL_KEYS, MESSAGE_KEYS, TIMESTAMP_KEYS } from './json-fields.js';
 
@@ -94,6 +94,13 @@ function loghubParser(format: Extract<LogFormat, { type: 'loghub' }>, opts: Line
   const ends = new Int32Array(headers.length);
   let values: string[] | null = null;
 
+  // `<Date> <Time> …` with the auto parser: a line opening with an ISO timestamp is split and
+  // timed in one read of its head (see readIsoLineHead); other lines take the general path
+  const headSplitter =
+    splitter !== null && !format.timestampLayout && tsIdx.length === 2 && tsIdx[0] === 0 && tsIdx[1] === 1 && splitter.opensWithWsFields(2)
+      ? splitter
+      : null;
+
   /** Splits the line; on the regex path `values` holds the fields, on the fast path starts/ends do. */
   const fill = (line: string): boolean => {
     values = null;
@@ -114,20 +121,25 @@ function loghubParser(format: Extract<LogFormat, { type: 'loghub' }>, opts: Line
     return out;
   };
 
-  return (raw) => {
-    const line = stripLine(raw);
-    if (!fill(line)) return null;
-    let timestamp: number | null = null;
-    if (tsIdx.length === 1) timestamp = parseText(field(line, tsFirst));
-    else if (tsIdx.length > 1) {
-      if (values === null && tsContiguous) timestamp = parseText(line.slice(starts[tsFirst], ends[tsLast]));
-      else {
-        let tsText = field(line, tsIdx[0]);
-        for (let k = 1; k < tsIdx.length; k++) tsText += ' ' + field(line, tsIdx[k]);
-        timestamp = parseText(tsText);
-      }
+  // the auto parser reads `yyyy-MM-dd HH:mm:ss.SSS` in place; a configured layout has its own rules
+  const isoInPlace = !format.timestampLayout && (tsIdx.length === 1 || tsContiguous);
+
+  const timestampOf = (line: string): number | null => {
+    if (tsIdx.length === 0) return null;
+    // on the fast path the timestamp text is line[starts[tsFirst], ends[tsLast]): no slice needed
+    if (values === null && isoInPlace) {
+      const t = parseIsoDateTimeRange(line, starts[tsFirst], ends[tsLast]);
+      if (t !== undefined) return t;
     }
-    return new LoghubLine(
+    if (tsIdx.length === 1) return parseText(field(line, tsFirst));
+    if (values === null && tsContiguous) return parseText(line.slice(starts[tsFirst], ends[tsLast]));
+    let tsText = field(line, tsIdx[0]);
+    for (let k = 1; k < tsIdx.length; k++) tsText += ' ' + field(line, tsIdx[k]);
+    return parseText(tsText);
+  };
+
+  const lineOf = (line: string, timestamp: number | null): LoghubLine =>
+    new LoghubLine(
       field(line, contentIndex),
       timestamp,
       levelIdx >= 0 ? field(line, levelIdx) : undefined,
@@ -135,6 +147,24 @@ function loghubParser(format: Extract<LogFormat, { type: 'loghub' }>, opts: Line
       line,
       allHeaders,
     );
+
+  return (raw) => {
+    const line = stripLine(raw);
+    if (headSplitter !== null) {
+      const timestamp = readIsoLineHead(line);
+      const end = ISO_HEAD_END[0];
+      if (end >= 0) {
+        // fields 0 and 1 are line[0, 10) and line[11, end), as the splitter would find them
+        values = null;
+        starts[0] = 0;
+        ends[0] = 10;
+        starts[1] = 11;
+        ends[1] = end;
+        if (headSplitter.resume(line, 2, end, starts, ends)) return lineOf(line, timestamp);
+      }
+    }
+    if (!fill(line)) return null;
+    return lineOf(line, timestampOf(line));
   };
 }
 

@@ -118,10 +118,110 @@ function build(y: number, mo: number, d: number, h: number, mi: number, sec: num
   return lastHourMs + mi * 60_000 + sec * 1000 + milli - (tz ?? 0) * 60_000;
 }
 
+/** The two digits at s[i, i+2) as a number, or -1 (past the end charCodeAt gives NaN: -1 too). */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+// y, M, d, H, m, s of the last readIsoDateTime that succeeded; reused: this runs once per log line
+const ISO = new Int32Array(6);
+
+/**
+ * Reads `dddd-dd-dd?dd:dd:dd` at s[a, a+19) into ISO, ? being a space (or T when allowT); each
+ * char is read once. False for any other text.
+ */
+function readIsoDateTime(s: string, a: number, allowT: boolean): boolean {
+  const y1 = twoDigits(s, a);
+  const y2 = twoDigits(s, a + 2);
+  const mo = twoDigits(s, a + 5);
+  const d = twoDigits(s, a + 8);
+  const at = s.charCodeAt(a + 10);
+  const h = twoDigits(s, a + 11);
+  const mi = twoDigits(s, a + 14);
+  const sec = twoDigits(s, a + 17);
+  if ((y1 | y2 | mo | d | h | mi | sec) < 0 || (at !== 32 && !(allowT && at === 84))) return false;
+  if (s.charCodeAt(a + 4) !== 45 || s.charCodeAt(a + 7) !== 45 || s.charCodeAt(a + 13) !== 58 || s.charCodeAt(a + 16) !== 58) return false;
+  ISO[0] = y1 * 100 + y2;
+  ISO[1] = mo;
+  ISO[2] = d;
+  ISO[3] = h;
+  ISO[4] = mi;
+  ISO[5] = sec;
+  return true;
+}
+
+// end of the fraction digits read by fraction(); reused like ISO
+const FRACTION_END = new Int32Array(1);
+
+/** Milliseconds of the 1-9 digits after a `.`/`,` at s[i] (end in FRACTION_END), 0 with end i when no separator there, -1 when the digits are not 1-9. */
+function fraction(s: string, i: number, limit: number): number {
+  const sep = s.charCodeAt(i);
+  if (sep !== 46 && sep !== 44) {
+    FRACTION_END[0] = i;
+    return 0;
+  }
+  let v = 0;
+  let j = i + 1;
+  for (; j < limit; j++) {
+    const c = s.charCodeAt(j);
+    if (!isDigit(c)) break;
+    v = v * 10 + (c - 48);
+  }
+  const len = j - (i + 1);
+  if (len < 1 || len > 9) return -1;
+  FRACTION_END[0] = j;
+  return ms(v, len);
+}
+
+/**
+ * The shape most logs use, `yyyy-MM-dd HH:mm:ss` (or T), then optionally `.`/`,` and 1-9 fraction
+ * digits, then optionally `Z`, read straight from s[a, b) without slicing; undefined for any other
+ * text. For exactly this shape scan() finds 6 or 7 numbers with those lengths and separators, no
+ * month word, and a zone of 0 only from the Z, so parseTimestamp takes its `yyyy-MM-dd` branch and
+ * calls build() with the same arguments as here: the result is the same, null included.
+ */
+export function parseIsoDateTimeRange(s: string, a: number, b: number): number | null | undefined {
+  if (b - a < 19 || b - a > 30 || !readIsoDateTime(s, a, true)) return undefined;
+  const zulu = s.charCodeAt(b - 1) === 90; // Z
+  const end = zulu ? b - 1 : b;
+  const milli = end > a + 19 ? fraction(s, a + 19, end) : 0;
+  if (milli < 0 || (end > a + 19 && FRACTION_END[0] !== end)) return undefined;
+  return build(ISO[0], ISO[1], ISO[2], ISO[3], ISO[4], ISO[5], milli, zulu ? 0 : null);
+}
+
+const isAsciiWs = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+// end of the timestamp found by readIsoLineHead, -1 when none
+export const ISO_HEAD_END = new Int32Array(1);
+
+/**
+ * Reads `yyyy-MM-dd HH:mm:ss[.,]S…[Z]` (a space at 10, 1-9 fraction digits) at the start of a
+ * line when ASCII whitespace follows it, for `<Date> <Time> …` patterns: then those two fields are
+ * line[0, 10) and line[11, end) without a scan, and the value returned is what
+ * parseIsoDateTimeRange (so parseTimestamp) gives for line[0, end). The end goes to ISO_HEAD_END
+ * (-1 when the line opens otherwise; the value returned is then meaningless).
+ */
+export function readIsoLineHead(line: string): number | null {
+  ISO_HEAD_END[0] = -1;
+  if (!readIsoDateTime(line, 0, false)) return null;
+  const milli = fraction(line, 19, line.length);
+  if (milli < 0) return null;
+  let i = FRACTION_END[0];
+  const zulu = line.charCodeAt(i) === 90; // Z
+  if (zulu) i++;
+  if (!isAsciiWs(line.charCodeAt(i))) return null; // NaN past the end: no
+  ISO_HEAD_END[0] = i;
+  return build(ISO[0], ISO[1], ISO[2], ISO[3], ISO[4], ISO[5], milli, zulu ? 0 : null);
+}
+
 /** Parses a timestamp string; null when it cannot tell. `defaultYear` fills in year-less layouts. */
 export function parseTimestamp(text: string, defaultYear = new Date().getUTCFullYear()): number | null {
   const s = text.trim();
   if (s.length === 0 || s.length > 64) return null;
+  const iso = parseIsoDateTimeRange(s, 0, s.length);
+  if (iso !== undefined) return iso;
   const sc = scan(s);
   if (!sc) return null;
   const { nums, lens, seps, month } = sc;
