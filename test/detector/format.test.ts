@@ -38,6 +38,21 @@ describe('loghub format strings', () => {
     expect(new Date(p.timestamp!).toISOString()).toBe('2008-11-09T20:36:15.000Z');
   });
 
+  it('splits at every char the pattern regex calls whitespace (NBSP, Unicode spaces), as the regex does', () => {
+    const parse = createLineParser({ type: 'loghub', pattern: '<Date> <Time> <Level> <Component>: <Content>' });
+    for (const sp of ['\u00a0', '\u2003', '\u3000', ' \u00a0 ']) {
+      const p = parse(`2026-11-26${sp}08:00:00 INFO x y:${sp}b`)!;
+      expect(p.timestamp).toBe(Date.UTC(2026, 10, 26, 8, 0, 0));
+      expect([p.level, p.content, p.headers!.Component]).toEqual(['INFO', 'b', 'x y']);
+    }
+    // the line is trimmed as the benchmark trims it, Unicode spaces included
+    expect(parse('\u00a02026-11-26 08:00:00 INFO api: ok\u00a0')!.content).toBe('ok');
+    // where the message lies in the line, when the line needed no trimming
+    const line = '2026-11-26 08:00:00 INFO api: all good';
+    expect(parse(line)!.contentStart).toBe(line.indexOf('all good'));
+    expect(parse(' ' + line)!.contentStart).toBe(-1);
+  });
+
   it('returns null for lines that do not match, never throws', () => {
     const parse = createLineParser({ type: 'loghub', pattern: '<Date> <Time> <Level> <Component>: <Content>' });
     expect(parse('')).toBeNull();
@@ -170,7 +185,9 @@ describe('JSON and CloudWatch lines', () => {
   });
   it('raw: the whole line, no timestamp; blank lines do not parse', () => {
     const parse = createLineParser({ type: 'raw' });
-    expect(parse('  hello world \r')).toEqual({ content: 'hello world', timestamp: null });
+    expect(parse('  hello world \r')).toEqual({ content: 'hello world', timestamp: null, contentStart: -1 });
+    // an untrimmed line is its own message: the miner may read it in place
+    expect(parse('hello world')).toEqual({ content: 'hello world', timestamp: null, contentStart: 0 });
     expect(parse('   ')).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
 import type { LogFormat } from '../../config/settings-types.js';
 import type { ParsedLine } from '../miner/types.js';
 import { compileLoghubPattern, defaultLevelField, defaultTimestampFields } from './loghub.js';
-import { compileSplitter } from './splitter.js';
+import { compileSplitter, isWs } from './splitter.js';
 import { ISO_HEAD_END, parseIsoDateTimeRange, parseTimestamp, readIsoLineHead } from './timestamp.js';
 import { createLayoutParser } from './layout.js';
 import { asText, firstPresent, getPath, LEVEL_KEYS, MESSAGE_KEYS, TIMESTAMP_KEYS } from './json-fields.js';
@@ -57,7 +57,7 @@ function stripLine(line: string): string {
   if (n === 0) return line;
   const a = line.charCodeAt(0);
   const b = line.charCodeAt(n - 1);
-  return a <= 32 || b <= 32 ? line.trim() : line;
+  return a <= 32 || b <= 32 || isWs(a) || isWs(b) ? line.trim() : line;
 }
 
 /** A parsed loghub line; the other header fields are materialised only when read (rarely). */
@@ -69,6 +69,7 @@ class LoghubLine implements ParsedLine {
     readonly stream: string | undefined,
     private readonly line: string,
     private readonly split: (line: string) => Record<string, string> | null,
+    readonly contentStart: number,
   ) {}
   get headers(): Record<string, string> {
     return this.split(this.line) ?? {};
@@ -138,7 +139,8 @@ function loghubParser(format: Extract<LogFormat, { type: 'loghub' }>, opts: Line
     return parseText(tsText);
   };
 
-  const lineOf = (line: string, timestamp: number | null): LoghubLine =>
+  // the message is the last field: on the fast path of an unstripped line it is raw[start, end)
+  const lineOf = (line: string, timestamp: number | null, raw: string): LoghubLine =>
     new LoghubLine(
       field(line, contentIndex),
       timestamp,
@@ -146,6 +148,7 @@ function loghubParser(format: Extract<LogFormat, { type: 'loghub' }>, opts: Line
       streamIdx >= 0 ? field(line, streamIdx) : undefined,
       line,
       allHeaders,
+      values === null && line === raw && ends[contentIndex] === line.length ? starts[contentIndex] : -1,
     );
 
   return (raw) => {
@@ -160,11 +163,11 @@ function loghubParser(format: Extract<LogFormat, { type: 'loghub' }>, opts: Line
         ends[0] = 10;
         starts[1] = 11;
         ends[1] = end;
-        if (headSplitter.resume(line, 2, end, starts, ends)) return lineOf(line, timestamp);
+        if (headSplitter.resume(line, 2, end, starts, ends)) return lineOf(line, timestamp, raw);
       }
     }
     if (!fill(line)) return null;
-    return lineOf(line, timestampOf(line));
+    return lineOf(line, timestampOf(line), raw);
   };
 }
 
@@ -254,7 +257,7 @@ export function createLineParser(format: LogFormat, options: LineParserOptions =
     case 'raw':
       return (line) => {
         const content = stripLine(line);
-        return content.length === 0 ? null : { content, timestamp: null };
+        return content.length === 0 ? null : { content, timestamp: null, contentStart: content === line ? 0 : -1 };
       };
   }
 }

@@ -24,7 +24,12 @@ export interface Splitter {
 /** A separator element that matches a greedy run of whitespace (as `\s+` does, without backtracking). */
 const WS = -1;
 
-const isWs = (c: number) => c === 32 || (c >= 9 && c <= 13);
+/**
+ * Exactly the chars the pattern regex's `\s` matches (ASCII whitespace, NBSP, the Unicode space
+ * separators, line/paragraph separators, BOM): the fast path must split where the regex would.
+ */
+export const isWs = (c: number): boolean =>
+  c === 32 || (c >= 9 && c <= 13) || (c >= 160 && (c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
 
 /** Literal regex source -> separator codes, or null when it holds regex syntax we do not mirror. */
 function literalParts(src: string): number[] | null {

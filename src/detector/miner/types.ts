@@ -56,4 +56,10 @@ export interface ParsedLine {
   readonly stream?: string;
   /** Other header fields (loghub format) or top-level JSON fields, as strings. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Where the message starts in the line the parser was given, when the message is the rest of
+   * that line (content === line.slice(contentStart)); -1 or absent otherwise. The miner can then
+   * read the line itself (see TemplateMiner.add).
+   */
+  readonly contentStart?: number;
 }
