@@ -29,6 +29,8 @@ export interface EngineLine {
   readonly stream: string;
   /** The original line (evidence in samples). */
   readonly raw: string;
+  /** Where content starts in raw when content is the rest of raw (content === raw.slice(contentStart)); -1 or absent otherwise. */
+  readonly contentStart?: number;
   readonly lineNo: number;
 }
 
@@ -155,7 +157,9 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         if (from === null || line.timestamp < from) from = line.timestamp;
         if (to === null || line.timestamp > to) to = line.timestamp;
       }
-      const mined = miner.add(line.content);
+      // the message where it lies in the raw line when the parser says so: a flat string reads faster
+      const at = line.contentStart ?? -1;
+      const mined = at >= 0 ? miner.add(line.raw, at) : miner.add(line.content);
       const slot = slots.get(mined.templateId) ?? slotFor(mined.templateId, mined.template, line.stream);
       const acc = slot.acc;
       if (acc.id === mined.templateId && acc.template !== mined.template) acc.template = mined.template;

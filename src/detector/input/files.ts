@@ -26,8 +26,8 @@ export function fileSource(path: string, parser: LineParser, stream = streamName
         if (raw.length === 0) continue;
         const p = parser(raw);
         // One object literal, one shape (level present even when undefined): no spread per line.
-        if (p === null) out.push({ content: raw, raw, timestamp: null, stream, level: undefined, lineNo });
-        else out.push({ content: p.content, raw, timestamp: p.timestamp, stream: p.stream ?? stream, level: p.level, lineNo });
+        if (p === null) out.push({ content: raw, raw, contentStart: 0, timestamp: null, stream, level: undefined, lineNo });
+        else out.push({ content: p.content, raw, contentStart: p.contentStart ?? -1, timestamp: p.timestamp, stream: p.stream ?? stream, level: p.level, lineNo });
       }
       yield out;
     }
