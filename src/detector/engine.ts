@@ -206,7 +206,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
       }
       if (tracker) {
         const m = sessionRe!.exec(line.content);
-        if (m) tracker.add(m[1] ?? m[0], acc.id, line, ts, sample);
+        if (m) tracker.add(m[1] ?? m[0], acc.id, line, ts);
       }
     },
     finish() {

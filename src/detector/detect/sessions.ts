@@ -33,13 +33,29 @@ export interface SignatureAcc {
 interface OpenSession {
   /**
    * Template ids in first-seen order, each followed by its count. Tens of thousands of sessions
-   * are open at once, so this and `samples` grow by concat, which allocates the exact size (a
+   * are open at once, so this and `lines` grow by concat, which allocates the exact size (a
    * push grows an array by 16 slots; a Map per session cost more still).
    */
   counts: (string | number)[];
   first: number | null;
   last: number | null;
-  samples: AnomalySample[];
+  /**
+   * The first SAMPLES lines as `raw, lineNo, stream, timestamp` runs. Sample objects are made only
+   * for the few sessions kept as examples: nearly every session closes into a signature that
+   * already has its examples, and 50,000 open sessions' sample objects were most of the heap.
+   */
+  lines: (string | number | null)[];
+}
+
+const SAMPLES = 3;
+const LINE_SLOTS = 4;
+
+function samplesOf(lines: readonly (string | number | null)[]): AnomalySample[] {
+  const out: AnomalySample[] = [];
+  for (let i = 0; i < lines.length; i += LINE_SLOTS) {
+    out.push({ line: detach(lines[i] as string), lineNo: lines[i + 1] as number, stream: lines[i + 2] as string, timestamp: lines[i + 3] as number | null });
+  }
+  return out;
 }
 
 /** What a sample is made from: the engine's line. */
@@ -112,11 +128,8 @@ export function parseSignature(sig: string): Map<string, number> {
 }
 
 export interface SessionTracker {
-  /**
-   * A line of session `key` mined as `templateId`. `sample` is the line's sample when the engine
-   * made one already; otherwise one is made from `line` only if the session keeps it.
-   */
-  add(key: string, templateId: string, line: SampleLine, timestamp: number | null, sample: AnomalySample | null): void;
+  /** A line of session `key` mined as `templateId`. */
+  add(key: string, templateId: string, line: SampleLine, timestamp: number | null): void;
   /** Close everything still open and return the signatures. */
   finish(): Map<string, SignatureAcc>;
   readonly dropped: number;
@@ -145,7 +158,7 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
       sigs.set(sig, acc);
     }
     acc.sessions++;
-    if (acc.examples.length < 3) acc.examples.push({ key, first: s.first, last: s.last, samples: s.samples });
+    if (acc.examples.length < 3) acc.examples.push({ key: detach(key), first: s.first, last: s.last, samples: samplesOf(s.lines) });
   }
 
   /**
@@ -178,7 +191,7 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
   }
 
   return {
-    add(key, templateId, line, ts, sample) {
+    add(key, templateId, line, ts) {
       lineNo++;
       if (ts !== null) {
         if (ts > latest) latest = ts;
@@ -187,9 +200,10 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
       }
       let s = open.get(key);
       if (!s) {
-        s = { counts: [templateId, 1], first: ts, last: ts, samples: [sample ?? sampleOf(line, ts)] };
-        // The key is a slice of the line: copied, so an open session does not pin its read chunk.
-        open.set(detach(key), s);
+        s = { counts: [templateId, 1], first: ts, last: ts, lines: [line.raw, line.lineNo, line.stream, ts] };
+        // The key is a slice of this line, which the session keeps anyway as its first sample (each
+        // line is a string of its own: see input/read-lines.ts), so it pins nothing more.
+        open.set(key, s);
       } else {
         const c = s.counts;
         let p = 0;
@@ -200,7 +214,7 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
           if (s.first === null || ts < s.first) s.first = ts;
           if (s.last === null || ts > s.last) s.last = ts;
         }
-        if (s.samples.length < 3) s.samples = s.samples.concat(sample ?? sampleOf(line, ts));
+        if (s.lines.length < SAMPLES * LINE_SLOTS) s.lines = s.lines.concat(line.raw, line.lineNo, line.stream, ts);
       }
       if ((lineNo & 0xffff) === 0 || open.size > maxOpen) sweep();
     },
