@@ -9,6 +9,7 @@
  * arrive from several files, so their order in the input is not their order in time.
  */
 import type { AnomalySample } from '../anomalies-schema.js';
+import { OpenSessions } from './open-sessions.js';
 
 export interface SessionModelData {
   /** Normal sessions learned. */
@@ -28,34 +29,6 @@ export interface SignatureAcc {
   readonly counts: ReadonlyMap<string, number>;
   sessions: number;
   readonly examples: SessionExample[];
-}
-
-interface OpenSession {
-  /**
-   * Template ids in first-seen order, each followed by its count. Tens of thousands of sessions
-   * are open at once, so this and `lines` grow by concat, which allocates the exact size (a
-   * push grows an array by 16 slots; a Map per session cost more still).
-   */
-  counts: (string | number)[];
-  first: number | null;
-  last: number | null;
-  /**
-   * The first SAMPLES lines as `raw, lineNo, stream, timestamp` runs. Sample objects are made only
-   * for the few sessions kept as examples: nearly every session closes into a signature that
-   * already has its examples, and 50,000 open sessions' sample objects were most of the heap.
-   */
-  lines: (string | number | null)[];
-}
-
-const SAMPLES = 3;
-const LINE_SLOTS = 4;
-
-function samplesOf(lines: readonly (string | number | null)[]): AnomalySample[] {
-  const out: AnomalySample[] = [];
-  for (let i = 0; i < lines.length; i += LINE_SLOTS) {
-    out.push({ line: detach(lines[i] as string), lineNo: lines[i + 1] as number, stream: lines[i + 2] as string, timestamp: lines[i + 3] as number | null });
-  }
-  return out;
 }
 
 /** What a sample is made from: the engine's line. */
@@ -139,13 +112,14 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
   const idleMs = opts.orderedInput ? (opts.idleMs ?? 30 * 60_000) : Infinity;
   const maxOpen = opts.maxOpen ?? 50_000;
   const maxSignatures = opts.maxSignatures ?? 50_000;
-  const open = new Map<string, OpenSession>();
+  const open = new OpenSessions();
   const sigs = new Map<string, SignatureAcc>();
   let dropped = 0;
   let lineNo = 0;
   let latest = -Infinity;
 
-  function close(key: string, s: OpenSession): void {
+  function close(key: string, slot: number): void {
+    const s = open.close(key, slot);
     const sig = signatureOfPairs(s.counts);
     let acc = sigs.get(sig);
     if (!acc) {
@@ -158,7 +132,11 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
       sigs.set(sig, acc);
     }
     acc.sessions++;
-    if (acc.examples.length < 3) acc.examples.push({ key: detach(key), first: s.first, last: s.last, samples: samplesOf(s.lines) });
+    if (acc.examples.length < 3) {
+      // only the few sessions kept as examples get sample objects (and copies of their lines)
+      const samples = s.samples.map((x) => ({ line: detach(x.raw), lineNo: x.lineNo, stream: x.stream, timestamp: x.timestamp }));
+      acc.examples.push({ key: detach(key), first: s.first, last: s.last, samples });
+    }
   }
 
   /**
@@ -172,20 +150,18 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
   function sweep(): void {
     const target = open.size > maxOpen ? Math.floor(maxOpen * 0.9) : Infinity;
     if (!(latest - minLast > idleMs)) {
-      for (const [key, s] of open) {
+      for (const [key, slot] of open.bySlot) {
         if (open.size <= target) return;
-        open.delete(key);
-        close(key, s);
+        close(key, slot);
       }
       return;
     }
     let min = Infinity;
-    for (const [key, s] of open) {
-      const idleByTime = s.last !== null && latest - s.last > idleMs;
-      if (idleByTime || open.size > target) {
-        open.delete(key);
-        close(key, s);
-      } else if (s.last !== null && s.last < min) min = s.last;
+    for (const [key, slot] of open.bySlot) {
+      const last = open.lastOf(slot);
+      const idleByTime = last !== null && latest - last > idleMs;
+      if (idleByTime || open.size > target) close(key, slot);
+      else if (last !== null && last < min) min = last;
     }
     minLast = min;
   }
@@ -198,29 +174,13 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
         // This line may become its session's `last` (a new session's, or one whose `last` was null).
         if (ts < minLast) minLast = ts;
       }
-      let s = open.get(key);
-      if (!s) {
-        s = { counts: [templateId, 1], first: ts, last: ts, lines: [line.raw, line.lineNo, line.stream, ts] };
-        // The key is a slice of this line, which the session keeps anyway as its first sample (each
-        // line is a string of its own: see input/read-lines.ts), so it pins nothing more.
-        open.set(key, s);
-      } else {
-        const c = s.counts;
-        let p = 0;
-        while (p < c.length && c[p] !== templateId) p += 2;
-        if (p < c.length) c[p + 1] = (c[p + 1] as number) + 1;
-        else s.counts = c.concat(templateId, 1);
-        if (ts !== null) {
-          if (s.first === null || ts < s.first) s.first = ts;
-          if (s.last === null || ts > s.last) s.last = ts;
-        }
-        if (s.lines.length < SAMPLES * LINE_SLOTS) s.lines = s.lines.concat(line.raw, line.lineNo, line.stream, ts);
-      }
+      // The key is a slice of the session's first line, which the session keeps anyway as its
+      // first sample (each line is a string of its own: see input/read-lines.ts).
+      open.add(key, templateId, line, ts);
       if ((lineNo & 0xffff) === 0 || open.size > maxOpen) sweep();
     },
     finish() {
-      for (const [key, s] of open) close(key, s);
-      open.clear();
+      for (const [key, slot] of open.bySlot) close(key, slot);
       return sigs;
     },
     get dropped() {

@@ -1,0 +1,198 @@
+/**
+ * The open sessions of a session tracker as parallel arrays indexed by slot. Tens of thousands of
+ * sessions are open at once and each lives for minutes of log time: as objects (a session, its
+ * count and sample arrays) they all survived the young generation and were promoted, and the old
+ * generation grew to four times what was live. Here a session costs a slot in arrays allocated
+ * once, plus its key and the lines it keeps as samples.
+ */
+
+/** Distinct templates a slot holds inline; a session with more keeps the rest in an overflow array. */
+const INLINE = 8;
+/** Sample lines kept per session (the first ones). */
+export const SESSION_SAMPLES = 3;
+
+/** The line a sample is taken from. */
+export interface SessionLine {
+  readonly raw: string;
+  readonly lineNo: number;
+  readonly stream: string;
+}
+
+/** One closed session, as the tracker turns it into a signature. */
+export interface ClosedSession {
+  /** Template ids in first-seen order, each followed by its count. */
+  readonly counts: (string | number)[];
+  readonly first: number | null;
+  readonly last: number | null;
+  readonly samples: { raw: string; lineNo: number; stream: string; timestamp: number | null }[];
+}
+
+export class OpenSessions {
+  /** Session key -> slot; Map order is creation order (the oldest is evicted first). */
+  readonly bySlot = new Map<string, number>();
+  private cap = 0;
+  private readonly free: number[] = [];
+  private used = 0;
+  /** Template id <-> small integer, so a slot's counts live in Int32Arrays. */
+  private readonly idOf = new Map<string, number>();
+  private readonly ids: string[] = [];
+
+  private first = new Float64Array(0);
+  private last = new Float64Array(0);
+  /** 1 when first/last hold a time (null otherwise, which NaN could not tell apart). */
+  private timed = new Uint8Array(0);
+  private tpl = new Int32Array(0);
+  private n = new Int32Array(0);
+  private pairs = new Uint8Array(0);
+  private readonly overflow = new Map<number, (string | number)[]>();
+  private sampleCount = new Uint8Array(0);
+  private sampleNo = new Float64Array(0);
+  private sampleTs = new Float64Array(0);
+  private sampleTimed = new Uint8Array(0);
+  private sampleRaw: (string | undefined)[] = [];
+  private sampleStream: (string | undefined)[] = [];
+
+  get size(): number {
+    return this.bySlot.size;
+  }
+
+  /** Adds a line to the session `key`; opens the session when it is new. */
+  add(key: string, templateId: string, line: SessionLine, ts: number | null): void {
+    let slot = this.bySlot.get(key);
+    if (slot === undefined) {
+      slot = this.alloc();
+      this.bySlot.set(key, slot);
+      this.timed[slot] = ts === null ? 0 : 1;
+      this.first[slot] = ts ?? 0;
+      this.last[slot] = ts ?? 0;
+      this.pairs[slot] = 0;
+      this.sampleCount[slot] = 0;
+    } else if (ts !== null) {
+      if (this.timed[slot] === 0) {
+        this.timed[slot] = 1;
+        this.first[slot] = ts;
+        this.last[slot] = ts;
+      } else {
+        if (ts < this.first[slot]!) this.first[slot] = ts;
+        if (ts > this.last[slot]!) this.last[slot] = ts;
+      }
+    }
+    this.count(slot, this.intern(templateId));
+    const k = this.sampleCount[slot]!;
+    if (k < SESSION_SAMPLES) {
+      const at = slot * SESSION_SAMPLES + k;
+      this.sampleRaw[at] = line.raw;
+      this.sampleStream[at] = line.stream;
+      this.sampleNo[at] = line.lineNo;
+      this.sampleTimed[at] = ts === null ? 0 : 1;
+      this.sampleTs[at] = ts ?? 0;
+      this.sampleCount[slot] = k + 1;
+    }
+  }
+
+  /** The session's latest time, or null when none of its lines had one. */
+  lastOf(slot: number): number | null {
+    return this.timed[slot] === 1 ? this.last[slot]! : null;
+  }
+
+  /** Removes the session and returns what it held. */
+  close(key: string, slot: number): ClosedSession {
+    this.bySlot.delete(key);
+    const counts: (string | number)[] = [];
+    const inline = Math.min(this.pairs[slot]!, INLINE);
+    for (let p = 0; p < inline; p++) counts.push(this.ids[this.tpl[slot * INLINE + p]!]!, this.n[slot * INLINE + p]!);
+    const more = this.overflow.get(slot);
+    if (more !== undefined) {
+      counts.push(...more);
+      this.overflow.delete(slot);
+    }
+    const samples: ClosedSession['samples'] = [];
+    for (let k = 0; k < this.sampleCount[slot]!; k++) {
+      const at = slot * SESSION_SAMPLES + k;
+      samples.push({ raw: this.sampleRaw[at]!, lineNo: this.sampleNo[at]!, stream: this.sampleStream[at]!, timestamp: this.sampleTimed[at] === 1 ? this.sampleTs[at]! : null });
+      // let go of the lines: a free slot must not keep them alive
+      this.sampleRaw[at] = undefined;
+      this.sampleStream[at] = undefined;
+    }
+    const timed = this.timed[slot] === 1;
+    this.free.push(slot);
+    return { counts, first: timed ? this.first[slot]! : null, last: timed ? this.last[slot]! : null, samples };
+  }
+
+  private count(slot: number, t: number): void {
+    const m = this.pairs[slot]!;
+    const base = slot * INLINE;
+    const inline = Math.min(m, INLINE);
+    for (let p = 0; p < inline; p++) {
+      if (this.tpl[base + p] === t) {
+        this.n[base + p]!++;
+        return;
+      }
+    }
+    if (m < INLINE) {
+      this.tpl[base + m] = t;
+      this.n[base + m] = 1;
+      this.pairs[slot] = m + 1;
+      return;
+    }
+    // a ninth distinct template and beyond: rare, kept as `id, n` pairs in first-seen order
+    let more = this.overflow.get(slot);
+    if (more === undefined) this.overflow.set(slot, (more = []));
+    const id = this.ids[t]!;
+    for (let p = 0; p < more.length; p += 2) {
+      if (more[p] === id) {
+        more[p + 1] = (more[p + 1] as number) + 1;
+        return;
+      }
+    }
+    more.push(id, 1);
+    if (m < 255) this.pairs[slot] = m + 1;
+  }
+
+  private intern(id: string): number {
+    let t = this.idOf.get(id);
+    if (t === undefined) {
+      t = this.ids.length;
+      this.ids.push(id);
+      this.idOf.set(id, t);
+    }
+    return t;
+  }
+
+  private alloc(): number {
+    const s = this.free.pop();
+    if (s !== undefined) return s;
+    if (this.used === this.cap) this.grow();
+    return this.used++;
+  }
+
+  private grow(): void {
+    const cap = Math.max(1024, this.cap * 2);
+    const f64 = (a: Float64Array, k: number) => {
+      const b = new Float64Array(cap * k);
+      b.set(a);
+      return b;
+    };
+    const u8 = (a: Uint8Array, k: number) => {
+      const b = new Uint8Array(cap * k);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array, k: number) => {
+      const b = new Int32Array(cap * k);
+      b.set(a);
+      return b;
+    };
+    this.first = f64(this.first, 1);
+    this.last = f64(this.last, 1);
+    this.timed = u8(this.timed, 1);
+    this.tpl = i32(this.tpl, INLINE);
+    this.n = i32(this.n, INLINE);
+    this.pairs = u8(this.pairs, 1);
+    this.sampleCount = u8(this.sampleCount, 1);
+    this.sampleNo = f64(this.sampleNo, SESSION_SAMPLES);
+    this.sampleTs = f64(this.sampleTs, SESSION_SAMPLES);
+    this.sampleTimed = u8(this.sampleTimed, SESSION_SAMPLES);
+    this.cap = cap;
+  }
+}
