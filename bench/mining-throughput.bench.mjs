@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { generateLogs } from '../scripts/lib/generate.mjs';
 import { createLineParser } from '../dist/detector/format/index.js';
 import { createMiner } from '../dist/detector/miner/index.js';
-import { readLineBatches } from '../dist/services/ingest/lines.js';
+import { readLineBatches } from '../dist/detector/input/read-lines.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SERVICES = ['api-gateway', 'auth', 'payments', 'worker'];
@@ -26,7 +26,7 @@ const stages = {
     for (const f of files) for await (const _ of createInterface({ input: createReadStream(f), crlfDelay: Infinity })) n++;
     return { n };
   },
-  'batch reader (ingest/lines.ts)': async (files) => {
+  'batch reader (detector/input/read-lines.ts)': async (files) => {
     let n = 0;
     for (const f of files) for await (const b of readLineBatches(f)) n += b.length;
     return { n };
@@ -46,7 +46,9 @@ const stages = {
         for (const l of b) {
           const p = parse(l);
           if (p === null) continue;
-          miner.add(p.content);
+          // as the engine does: the line and where its message starts, when the parser knows
+          if (p.contentStart >= 0) miner.add(l, p.contentStart);
+          else miner.add(p.content);
           n++;
         }
       }
@@ -97,7 +99,7 @@ try {
   const mine = info['read + parse + mask + mine'];
   out.push('');
   out.push(`Templates found: ${mine.templates}. Lines mined: ${fmt(mine.n)}.`);
-  const tRead = median(cpu['batch reader (ingest/lines.ts)']);
+  const tRead = median(cpu['batch reader (detector/input/read-lines.ts)']);
   const tParse = median(cpu['read + parse']) - tRead;
   const tMine = median(cpu['read + parse + mask + mine']) - median(cpu['read + parse']);
   out.push(`CPU cost split (medians): reading ${tRead.toFixed(0)} ms, format parsing ${tParse.toFixed(0)} ms (${fmt(LINES / (tParse / 1000))} lines/s alone), mask + mine ${tMine.toFixed(0)} ms (${fmt(LINES / (tMine / 1000))} lines/s alone).`);
