@@ -6,13 +6,14 @@
 //   npm run build && node bench/detection-throughput.bench.mjs
 //   BENCH_10M=1 node bench/detection-throughput.bench.mjs     # also 10,000,000 lines (minutes)
 //   BENCH_RUNS=7 ...                                           # repetitions (default 5)
+//   BENCH_COMPARE_DIST=/path/to/other/dist ...                 # also time another build (e.g. an older commit) in the same run
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { tmpdir, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SERVICES = ['api-gateway', 'auth', 'payments', 'worker'];
@@ -21,9 +22,12 @@ const SESSION_KEY = 'req=([0-9a-f]{16})';
 
 async function child(mode, dir, baseDir) {
   const files = SERVICES.map((s) => join(dir, `${s}.log`));
-  const { readLineBatches, runDetector, fileSource, mergeSources } = await import('../dist/detector/index.js');
-  const { createLineParser } = await import('../dist/detector/format/index.js');
-  const { DEFAULT_DETECTION_CONFIG } = await import('../dist/detector/defaults.js');
+  // BENCH_DIST: another build's dist (an older commit, say) measured in the same run
+  const dist = process.env.BENCH_DIST ?? join(here, '..', 'dist');
+  const load = (p) => import(pathToFileURL(join(dist, p)).href);
+  const { readLineBatches, runDetector, fileSource, mergeSources } = await load('detector/index.js');
+  const { createLineParser } = await load('detector/format/index.js');
+  const { DEFAULT_DETECTION_CONFIG } = await load('detector/defaults.js');
   const parser = createLineParser({ type: 'loghub', pattern: FORMAT });
   const src = (d) => [mergeSources(SERVICES.map((s) => fileSource(join(d, `${s}.log`), parser)))];
   // `sessions`: detect with the generator's session key (request ids), as the bundled demo runs
@@ -67,8 +71,9 @@ async function child(mode, dir, baseDir) {
   process.stdout.write(JSON.stringify({ lines, ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, anomalies }) + '\n');
 }
 
-function measure(mode, dir, baseDir) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, dir, baseDir ?? ''], { encoding: 'utf8', maxBuffer: 1 << 20 });
+function measure(mode, dir, baseDir, dist) {
+  const env = dist ? { ...process.env, BENCH_DIST: dist } : process.env;
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, dir, baseDir ?? ''], { encoding: 'utf8', maxBuffer: 1 << 20, env });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -79,6 +84,7 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 async function main() {
   const { generateLogs } = await import('../scripts/lib/generate.mjs');
   const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const compareDist = process.env.BENCH_COMPARE_DIST ?? null;
   const work = await mkdtemp(join(tmpdir(), 'bench-detect-'));
   const rows = [];
   try {
@@ -94,9 +100,16 @@ async function main() {
       const reps = n >= 10_000_000 ? 1 : runs;
       const res = {};
       const modes = ['readline', 'batches', 'parse', 'mine', 'detect', 'sessions'];
+      // BENCH_COMPARE_DIST: the same detect runs on another build, interleaved with ours
+      if (compareDist && n < 10_000_000) modes.push('detect@compare', 'sessions@compare');
       const xs = Object.fromEntries(modes.map((m) => [m, []]));
       // interleaved, so a burst of load on the shared machine hits every stage alike
-      for (let r = 0; r < reps; r++) for (const mode of modes) xs[mode].push(measure(mode, dir, mode === 'detect' || mode === 'sessions' ? baseDir : undefined));
+      for (let r = 0; r < reps; r++) {
+        for (const name of modes) {
+          const [mode, other] = name.split('@');
+          xs[name].push(measure(mode, dir, mode === 'detect' || mode === 'sessions' ? baseDir : undefined, other ? compareDist : undefined));
+        }
+      }
       for (const mode of modes) {
         const runs = xs[mode];
         res[mode] = {
@@ -126,6 +139,14 @@ async function main() {
       `| ${fmt(n)} | ${reps} | ${fmt(res.readline.lps)} | ${fmt(res.batches.lps)} | ${fmt(res.parse.lps)} | ${fmt(res.mine.lps)} | **${fmt(res.detect.lps)}** | ${(res.detect.lps / res.readline.lps).toFixed(2)} | ${fmt(res.detect.cps)} | ${fmt(res.sessions.lps)} | ${fmt(res.detect.rss)} MB | ${fmt(res.sessions.rss)} MB | ${fmt(res.readline.rss)} MB | ${res.detect.anomalies} / ${res.sessions.anomalies} |`),
     '',
     ...rows.map(({ n, res }) => `Wall times of the ${fmt(n)}-line detect runs (ms): ${res.detect.walls.join(', ')}; with the session key: ${res.sessions.walls.join(', ')}.`),
+    '',
+    ...rows
+      .filter(({ res }) => res['detect@compare'])
+      .map(({ n, res }) => {
+        const c = res['detect@compare'];
+        const cs = res['sessions@compare'];
+        return `Same run, the build in BENCH_COMPARE_DIST (${compareDist}) on the same ${fmt(n)} lines: ${fmt(c.lps)} lines/s (${c.walls.join(', ')} ms), this build ${(res.detect.lps / c.lps).toFixed(2)}x; with the session key ${fmt(cs.lps)} lines/s, this build ${(res.sessions.lps / cs.lps).toFixed(2)}x.`;
+      }),
     '',
     ...rows.map(({ n, genS }) => `Generating ${fmt(n)} lines took ${genS.toFixed(1)} s (${fmt(n / genS)} lines/s).`),
     '',
