@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLineBatches, mergeSources, arraySource, runDetector, fileSource, DEFAULT_DETECTION_CONFIG } from '../../src/detector/index.js';
@@ -23,6 +24,18 @@ describe('engine input', () => {
     expect(await lines(join(dir, 'a.log'))).toEqual(expected);
     expect(await lines(join(dir, 'a.log.gz'))).toEqual(expected);
     await expect(lines(join(dir, 'missing.log'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('reads a named pipe (FIFO) that another process writes, opening it once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'input-'));
+    const fifo = join(dir, 'live.log');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `printf 'one\\ntwo\\r\\nthree' > "${fifo}"`], { stdio: 'ignore' });
+    try {
+      expect(await lines(fifo)).toEqual(['one', 'two', 'three']);
+    } finally {
+      writer.kill();
+    }
   });
 
   it('a 1 MB single line and binary junk go through detection without harm', async () => {

@@ -3,7 +3,7 @@
  * what lets the engine run at millions of lines a second. Invalid UTF-8 becomes U+FFFD (Node's
  * decoder), CRLF loses its CR, and a last line without a newline still counts.
  */
-import { createReadStream, openSync, fstatSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, openSync, statSync, readSync, closeSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
@@ -51,15 +51,10 @@ async function* streamChunks(path: string, signal?: AbortSignal): AsyncGenerator
 
 /** Gzip, and anything that is not a regular file (a FIFO would block a synchronous read), streams. */
 function chunksOf(path: string, signal?: AbortSignal): Iterable<Buffer> | AsyncIterable<Buffer> {
-  if (isGzip(path)) return streamChunks(path, signal);
-  const fd = openSync(path, 'r');
-  let regular = false;
-  try {
-    regular = fstatSync(fd).isFile();
-  } finally {
-    if (!regular) closeSync(fd);
-  }
-  return regular ? fileChunks(fd, signal) : streamChunks(path, signal);
+  // stat, not open, decides: opening a FIFO waits for its writer (on the event loop, if done
+  // synchronously), and a second open after the first would wait for a second writer
+  if (isGzip(path) || !statSync(path).isFile()) return streamChunks(path, signal);
+  return fileChunks(openSync(path, 'r'), signal);
 }
 
 /**
