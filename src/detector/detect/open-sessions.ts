@@ -11,8 +11,8 @@ const INLINE = 8;
 /** Sample lines kept per session (the first ones). */
 export const SESSION_SAMPLES = 3;
 
-/** The line a sample is taken from. */
-export interface SessionLine {
+/** What a sample is made from: the engine's line. */
+export interface SampleLine {
   readonly raw: string;
   readonly lineNo: number;
   readonly stream: string;
@@ -43,6 +43,7 @@ export class OpenSessions {
   private timed = new Uint8Array(0);
   private tpl = new Int32Array(0);
   private n = new Int32Array(0);
+  /** Distinct templates held inline (at most INLINE; the rest are in `overflow`). */
   private pairs = new Uint8Array(0);
   private readonly overflow = new Map<number, (string | number)[]>();
   private sampleCount = new Uint8Array(0);
@@ -57,7 +58,7 @@ export class OpenSessions {
   }
 
   /** Adds a line to the session `key`; opens the session when it is new. */
-  add(key: string, templateId: string, line: SessionLine, ts: number | null): void {
+  add(key: string, templateId: string, line: SampleLine, ts: number | null): void {
     let slot = this.bySlot.get(key);
     if (slot === undefined) {
       slot = this.alloc();
@@ -99,8 +100,7 @@ export class OpenSessions {
   close(key: string, slot: number): ClosedSession {
     this.bySlot.delete(key);
     const counts: (string | number)[] = [];
-    const inline = Math.min(this.pairs[slot]!, INLINE);
-    for (let p = 0; p < inline; p++) counts.push(this.ids[this.tpl[slot * INLINE + p]!]!, this.n[slot * INLINE + p]!);
+    for (let p = 0; p < this.pairs[slot]!; p++) counts.push(this.ids[this.tpl[slot * INLINE + p]!]!, this.n[slot * INLINE + p]!);
     const more = this.overflow.get(slot);
     if (more !== undefined) {
       counts.push(...more);
@@ -122,8 +122,7 @@ export class OpenSessions {
   private count(slot: number, t: number): void {
     const m = this.pairs[slot]!;
     const base = slot * INLINE;
-    const inline = Math.min(m, INLINE);
-    for (let p = 0; p < inline; p++) {
+    for (let p = 0; p < m; p++) {
       if (this.tpl[base + p] === t) {
         this.n[base + p]!++;
         return;
@@ -146,7 +145,6 @@ export class OpenSessions {
       }
     }
     more.push(id, 1);
-    if (m < 255) this.pairs[slot] = m + 1;
   }
 
   private intern(id: string): number {

@@ -9,7 +9,7 @@
  * arrive from several files, so their order in the input is not their order in time.
  */
 import type { AnomalySample } from '../anomalies-schema.js';
-import { OpenSessions } from './open-sessions.js';
+import { OpenSessions, type SampleLine } from './open-sessions.js';
 
 export interface SessionModelData {
   /** Normal sessions learned. */
@@ -31,12 +31,7 @@ export interface SignatureAcc {
   readonly examples: SessionExample[];
 }
 
-/** What a sample is made from: the engine's line. */
-export interface SampleLine {
-  readonly raw: string;
-  readonly lineNo: number;
-  readonly stream: string;
-}
+export type { SampleLine };
 
 /**
  * A copy of s that does not share memory with the read chunk it was cut from: V8 keeps the whole

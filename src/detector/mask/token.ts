@@ -161,7 +161,7 @@ const isWordCode = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c 
 // for every token (quadratic in tokens per line). Each keeps the old meaning exactly: "the FIRST
 // occurrence at or after a" decides.
 
-function hasWildcardIn(s: string, a: number, b: number): boolean {
+export function hasWildcardIn(s: string, a: number, b: number): boolean {
   for (let i = a; i + 3 <= b; i++) if (s.charCodeAt(i) === 60 && s.charCodeAt(i + 1) === 42 && s.charCodeAt(i + 2) === 62) return true;
   return false;
 }
@@ -173,7 +173,7 @@ function hasUrlScheme(s: string, a: number, b: number): boolean {
 }
 
 /** Two or more `/` or `\\` in [a, b). */
-function hasTwoSlashes(s: string, a: number, b: number): boolean {
+export function hasTwoSlashes(s: string, a: number, b: number): boolean {
   let n = 0;
   for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i);
@@ -204,7 +204,7 @@ export function isVariableToken(t: string): boolean {
   return star;
 }
 
-const isDigitCode = (c: number) => c >= 48 && c <= 57;
+export const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 
 /**
  * Start of a trailing number (digits, inner dots) that follows letters and then at least one

@@ -6,7 +6,24 @@
  * left out of the signature, so a variable spanning a varying number of tokens
  * (`bytes sent` / `bytes (1.2 KB) sent`) does not split a template.
  */
-import { ALPHA_CLASS, CLASS, DIGIT_CLASS, DOT_CLASS, EQ_CLASS, isDateWordAt, MASKABLE, planScanned, plan, plannedIsVariable, SLASH_CLASS, STAR_CLASS, WILDCARD } from '../mask/token.js';
+import {
+  ALPHA_CLASS,
+  CLASS,
+  DIGIT_CLASS,
+  DOT_CLASS,
+  EQ_CLASS,
+  hasTwoSlashes,
+  hasWildcardIn,
+  isDateWordAt,
+  isDigitCode,
+  MASKABLE,
+  planScanned,
+  plan,
+  plannedIsVariable,
+  SLASH_CLASS,
+  STAR_CLASS,
+  WILDCARD,
+} from '../mask/token.js';
 
 export interface TokenBuffers {
   text: string;
@@ -66,7 +83,6 @@ for (let c = 0; c < 128; c++) SCAN_CLASS[c] = CLASS[c] === 0 ? OTHER_BIT : CLASS
 for (const c of [9, 10, 11, 12, 13, 32]) SCAN_CLASS[c] = SPACE_BIT;
 const DIGIT = DIGIT_CLASS;
 const ALPHA = ALPHA_CLASS;
-const SPACE = SCAN_CLASS;
 
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff;
 
@@ -113,7 +129,7 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
     let c = 0;
     while (i < len) {
       c = s.charCodeAt(i);
-      if (c < 128 ? SPACE[c] !== SPACE_BIT : !isWideSpace(c)) break;
+      if (c < 128 ? SCAN_CLASS[c] !== SPACE_BIT : !isWideSpace(c)) break;
       i++;
     }
     if (i >= len) break;
@@ -176,7 +192,7 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
         x = start;
         y = i;
       }
-    } else if ((f & STAR_CLASS) !== 0 && hasWildcard(s, start, i)) {
+    } else if ((f & STAR_CLASS) !== 0 && hasWildcardIn(s, start, i)) {
       x = -2; // kept as is, but may be a pure wildcard token from a configured mask
     }
     xs[n] = x;
@@ -264,17 +280,7 @@ function planFast(s: string, start: number, end: number, f: number, digits: numb
   return PLAN_IT;
 }
 
-const isDigitCode = (c: number) => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
-
-function hasTwoSlashes(s: string, a: number, b: number): boolean {
-  let n = 0;
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if ((c === 47 || c === 92) && ++n === 2) return true;
-  }
-  return false;
-}
 
 /** The same hash for signature tokens held as strings (persisted templates). */
 export function hashSignature(tokens: readonly string[]): number {
@@ -322,11 +328,6 @@ export function rawTokens(buf: TokenBuffers): string[] {
   const out = new Array<string>(buf.length);
   for (let t = 0; t < buf.length; t++) out[t] = buf.text.slice(buf.starts[t], buf.ends[t]);
   return out;
-}
-
-function hasWildcard(s: string, a: number, b: number): boolean {
-  for (let i = a; i + 3 <= b; i++) if (s.charCodeAt(i) === 60 && s.charCodeAt(i + 1) === 42 && s.charCodeAt(i + 2) === 62) return true;
-  return false;
 }
 
 function hasCode(s: string, c: number, a: number, b: number): boolean {
