@@ -11,7 +11,7 @@ import type {
   SmtpSettings,
   UploadSettings,
 } from './config/settings-types.js';
-import type { AnomalyBrief, RunSummary } from './bus/events.js';
+import type { AnomalyBrief, IncidentBrief, RunSummary } from './bus/events.js';
 
 export interface RunParamsInput {
   readonly runId: string;
@@ -114,6 +114,8 @@ export interface AnalyzeOutput {
   readonly total: number;
   readonly bySeverity: Record<string, number>;
   readonly top: readonly AnomalyBrief[];
+  /** The reported findings grouped into incidents, most severe first. */
+  readonly incidents: readonly IncidentBrief[];
   readonly histogram?: RunSummary['histogram'];
   /** The ingest's source description, for the email subject (`N anomalies in <source>`). */
   readonly source?: string;

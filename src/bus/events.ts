@@ -60,12 +60,29 @@ export interface AnomalyBrief {
   readonly explanation?: string;
 }
 
+/** An incident as the run summary carries it: what happened, where, and its probable trigger. */
+export interface IncidentBrief {
+  readonly id: string;
+  /** `payments: db connection pool exhausted` (log-derived: sanitize before display). */
+  readonly title: string;
+  readonly severity: string;
+  /** Epoch ms of the first symptom, null when unknown. */
+  readonly onset: number | null;
+  readonly streams: readonly string[];
+  /** How many findings the incident groups. */
+  readonly findings: number;
+  /** The probable trigger: the finding with the earliest onset. */
+  readonly trigger: AnomalyBrief;
+}
+
 export interface RunSummary {
   readonly anomalies: {
     readonly total: number;
     readonly reported: number;
     readonly bySeverity: Record<string, number>;
     readonly top: readonly AnomalyBrief[];
+    /** Most severe first, then earliest onset (absent from runs before incidents existed). */
+    readonly incidents?: readonly IncidentBrief[];
   };
   readonly reportUri?: string;
   readonly notification: {

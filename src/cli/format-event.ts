@@ -26,11 +26,16 @@ export function formatEventLine(e: BusEvent): string | undefined {
       }
       const s = e.summary;
       const extra = s
-        ? ` anomalies=${s.anomalies.total} reported=${s.anomalies.reported} notification=${s.notification.status}${s.reportUri ? ` report=${s.reportUri}` : ''}`
+        ? ` anomalies=${s.anomalies.total} reported=${s.anomalies.reported}${s.anomalies.incidents ? ` incidents=${s.anomalies.incidents.length}` : ''} notification=${s.notification.status}${s.reportUri ? ` report=${s.reportUri}` : ''}`
         : '';
       const why =
         e.status === 'failed' ? ` at ${e.failedStep ?? '?'}: ${e.error?.message ?? ''}` : e.status === 'cancelled' && e.error ? ` (${e.error.message})` : '';
-      return clean(`${time} run ${e.runId} ${e.status}${why}${extra} exit=${e.exitCode ?? ''}`);
+      // One line per incident under the run's last line: what a person reads first in CI logs.
+      const incidents = (s?.anomalies.incidents ?? []).map(
+        (inc, i) =>
+          clean(`  incident ${i + 1} [${inc.severity}] ${inc.title} (${inc.findings} finding${inc.findings === 1 ? '' : 's'}; trigger ${inc.trigger.kind}: ${inc.trigger.template})`),
+      );
+      return [clean(`${time} run ${e.runId} ${e.status}${why}${extra} exit=${e.exitCode ?? ''}`), ...incidents].join('\n');
     }
     case 'step': {
       let detail = '';

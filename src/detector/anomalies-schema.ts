@@ -3,9 +3,12 @@
  * external `detector.command` must both produce this shape (validated before use).
  */
 import type { AnomalyKind, Severity } from '../config/detection-types.js';
+import type { Incident } from './incidents.js';
 
 export const ANOMALIES_SCHEMA = 'log-anomaly-pipeline/anomalies' as const;
-export const ANOMALIES_VERSION = 1 as const;
+/** 2 added `incidents`; version 1 documents (from older external detectors) are still read. */
+export const ANOMALIES_VERSION = 2 as const;
+export const ANOMALIES_READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface AnomalySample {
   /** The original line text (untrusted: escape before display). */
@@ -62,4 +65,6 @@ export interface AnomaliesDoc {
     readonly anomalous: readonly boolean[];
   };
   readonly anomalies: readonly Anomaly[];
+  /** The anomalies grouped (src/detector/incidents.ts): each anomaly id in exactly one incident. */
+  readonly incidents: readonly Incident[];
 }

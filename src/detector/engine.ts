@@ -5,6 +5,7 @@
  */
 import type { AnomaliesDoc, Anomaly, AnomalySample } from './anomalies-schema.js';
 import { ANOMALIES_SCHEMA, ANOMALIES_VERSION } from './anomalies-schema.js';
+import { groupIncidents } from './incidents.js';
 import type { AnomalyKind, DetectionConfig } from '../config/detection-types.js';
 import type { TemplateInfo, TemplateMiner } from './miner/types.js';
 import type { BaselineModel } from './baseline/model.js';
@@ -239,6 +240,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         bucketSeconds: config.thresholds.bucketSeconds,
         histogram: buildHistogram(run, found),
         anomalies: found,
+        incidents: groupIncidents(found, config.thresholds.bucketSeconds),
       };
       const counts = new Map([...templates.values()].map((t) => [t.id, t.count]));
       const all = miner.templates().map((t) => ({ id: t.id, template: templates.get(t.id)?.template ?? t.template, count: counts.get(t.id) ?? 0 }));

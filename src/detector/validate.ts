@@ -5,7 +5,8 @@
  * tool may not know (generatedAt, detector, input, histogram...) are filled in when absent; every
  * anomaly must be complete.
  */
-import { ANOMALIES_SCHEMA, ANOMALIES_VERSION, type AnomaliesDoc, type Anomaly } from './anomalies-schema.js';
+import { ANOMALIES_READABLE_VERSIONS, ANOMALIES_SCHEMA, ANOMALIES_VERSION, type AnomaliesDoc, type Anomaly } from './anomalies-schema.js';
+import { groupIncidents, type Incident } from './incidents.js';
 import { AnomalyKind, SEVERITY_ORDER } from '../config/detection-types.js';
 import { PipelineError, ErrorCode } from '../errors.js';
 
@@ -36,7 +37,7 @@ export function validateAnomaliesDoc(value: unknown, file: string, defaults: Par
   };
   if (!isObj(value)) return fail('(document)', `expected a JSON object, got ${show(value)}`);
   if (value.schema !== ANOMALIES_SCHEMA) fail('schema', `expected "${ANOMALIES_SCHEMA}", got ${show(value.schema)}`);
-  if (value.version !== ANOMALIES_VERSION) fail('version', `expected ${ANOMALIES_VERSION}, got ${show(value.version)}`);
+  if (typeof value.version !== 'number' || !ANOMALIES_READABLE_VERSIONS.includes(value.version)) fail('version', `expected one of ${ANOMALIES_READABLE_VERSIONS.join(', ')}, got ${show(value.version)}`);
   if (!Array.isArray(value.anomalies)) fail('anomalies', `expected an array, got ${show(value.anomalies)}`);
   const anomalies = value.anomalies as unknown[];
   anomalies.forEach((a, i) => {
@@ -77,6 +78,20 @@ export function validateAnomaliesDoc(value: unknown, file: string, defaults: Par
   }
   if (value.bucketSeconds !== undefined) num(value, 'bucketSeconds', '(document)');
   const bucketSeconds = (value.bucketSeconds as number | undefined) ?? defaults.bucketSeconds ?? 300;
+  const ids = new Set((anomalies as Anomaly[]).map((a) => a.id));
+  let incidents: Incident[];
+  if (value.incidents === undefined) incidents = groupIncidents(anomalies as Anomaly[], bucketSeconds);
+  else {
+    if (!Array.isArray(value.incidents)) fail('incidents', `expected an array, got ${show(value.incidents)}`);
+    (value.incidents as unknown[]).forEach((inc, i) => {
+      const p = `incidents[${i}]`;
+      if (!isObj(inc)) return fail(p, `expected an object, got ${show(inc)}`);
+      for (const k of ['id', 'title', 'trigger']) str(inc, k, p);
+      if (!Array.isArray(inc.findings) || inc.findings.some((f) => typeof f !== 'string' || !ids.has(f))) fail(`${p}.findings`, 'expected an array of the ids of anomalies in this document');
+      if (!ids.has(inc.trigger as string)) fail(`${p}.trigger`, `expected the id of an anomaly in this document, got ${show(inc.trigger)}`);
+    });
+    incidents = value.incidents as Incident[];
+  }
   return {
     schema: ANOMALIES_SCHEMA,
     version: ANOMALIES_VERSION,
@@ -87,5 +102,6 @@ export function validateAnomaliesDoc(value: unknown, file: string, defaults: Par
     bucketSeconds,
     histogram: (value.histogram as AnomaliesDoc['histogram'] | undefined) ?? defaults.histogram ?? { start: null, bucketSeconds, counts: [], anomalous: [] },
     anomalies: anomalies as Anomaly[],
+    incidents,
   };
 }

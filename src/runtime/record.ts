@@ -25,7 +25,7 @@ export function buildSummary(outputs: StepOutputs, dryRun: boolean): RunSummary 
       ? { status: email.status, recipients: email.recipients, ...(email.status === 'not_needed' ? { reason: a.notifyReason } : {}) }
       : { status: 'skipped', recipients: 0, reason: 'not reached' };
   return {
-    anomalies: { total: a.total, reported: a.reported, bySeverity: a.bySeverity, top: a.top },
+    anomalies: { total: a.total, reported: a.reported, bySeverity: a.bySeverity, top: a.top, incidents: a.incidents },
     ...(outputs.upload_report ? { reportUri: outputs.upload_report.uri } : {}),
     notification,
     ...(a.histogram ? { histogram: a.histogram } : {}),

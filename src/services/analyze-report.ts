@@ -7,7 +7,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnalyzeInput, AnalyzeOutput } from '../contracts.js';
-import type { AnomalyBrief } from '../bus/events.js';
+import type { AnomalyBrief, IncidentBrief } from '../bus/events.js';
+import { groupIncidents, type Incident } from '../detector/incidents.js';
+import { sampleFor } from '../detector/template-match.js';
 import type { ServiceContext } from './context.js';
 import { validateAnomaliesDoc } from '../detector/validate.js';
 import { ErrorCode, PipelineError, throwIfAborted } from '../errors.js';
@@ -39,8 +41,15 @@ async function readAnomalies(file: string, signal: AbortSignal) {
   return validateAnomaliesDoc(value, file);
 }
 
-export function toBrief(f: ReportedFinding): AnomalyBrief {
-  const sample = f.samples[0]?.line;
+/** How many incidents the run summary and the email carry. */
+export const TOP_INCIDENTS = 10;
+
+/**
+ * A finding as the summary, TUI and email show it. The sample shown is one that is an instance of
+ * the template shown (a session finding's samples are the session's first lines, which may not be).
+ */
+export function toBrief(f: ReportedFinding, borrow: readonly ReportedFinding[] = []): AnomalyBrief {
+  const sample = sampleFor(f.template, f.samples) ?? sampleFor(f.template, borrow.filter((o) => o.template === f.template).flatMap((o) => o.samples));
   return {
     kind: f.kind,
     severity: f.severity,
@@ -53,6 +62,20 @@ export function toBrief(f: ReportedFinding): AnomalyBrief {
   };
 }
 
+export function toIncidentBrief(inc: Incident, byId: ReadonlyMap<string, ReportedFinding>, all: readonly ReportedFinding[]): IncidentBrief {
+  const trigger = byId.get(inc.trigger);
+  if (!trigger) throw new Error(`incident ${inc.id}: trigger ${inc.trigger} is not a reported finding`);
+  return {
+    id: inc.id,
+    title: truncate(inc.title, 120),
+    severity: inc.severity,
+    onset: inc.onset,
+    streams: inc.streams.slice(0, 10),
+    findings: inc.findings.length,
+    trigger: toBrief(trigger, all),
+  };
+}
+
 export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): Promise<AnalyzeOutput> {
   const { signal, log } = ctx;
   throwIfAborted(signal, 'analyze_report');
@@ -61,10 +84,13 @@ export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): P
   const outcome = applyRules(doc.anomalies, input.config, ignore);
   const bySeverity = countBySeverity(outcome.reported);
   const decision = decideNotify(outcome.reported, input.config);
-  const report = buildReport({ input, doc, outcome, bySeverity, decision, generatedAt: new Date().toISOString() });
+  // Over the reported findings: a suppressed finding is not part of what a person is told.
+  const incidents = groupIncidents(outcome.reported, doc.bucketSeconds);
+  const report = buildReport({ input, doc, outcome, incidents, bySeverity, decision, generatedAt: new Date().toISOString() });
   log.info('analysis done', {
     total: doc.anomalies.length,
     reported: outcome.reported.length,
+    incidents: incidents.length,
     suppressed: report.counts.suppressed,
     shouldNotify: decision.shouldNotify,
   });
@@ -92,6 +118,7 @@ export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): P
   ctx.artifact({ name: 'report.json', uri: pathToFileURL(files.reportJson).href, bytes: Buffer.byteLength(json) });
 
   const h = doc.histogram;
+  const byId = new Map(outcome.reported.map((f) => [f.id, f]));
   return {
     ...files,
     shouldNotify: decision.shouldNotify,
@@ -100,7 +127,8 @@ export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): P
     reported: outcome.reported.length,
     total: doc.anomalies.length,
     bySeverity,
-    top: outcome.reported.slice(0, TOP_FINDINGS).map(toBrief),
+    top: outcome.reported.slice(0, TOP_FINDINGS).map((f) => toBrief(f, outcome.reported)),
+    incidents: incidents.slice(0, TOP_INCIDENTS).map((inc) => toIncidentBrief(inc, byId, outcome.reported)),
     source: input.ingest.source,
     ...(h.start !== null && h.counts.length > 0
       ? { histogram: { start: h.start, bucketSeconds: h.bucketSeconds, counts: h.counts, anomalous: h.anomalous } }

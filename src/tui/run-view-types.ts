@@ -69,6 +69,14 @@ export interface LogLineView {
 /** What the summary shows of a finding: the event's brief without the explanation sentence. */
 export type AnomalyView = Omit<AnomalyBrief, 'explanation'>;
 
+/** An incident as the summary shows it: its words and its probable trigger. */
+export interface IncidentView {
+  readonly severity: string;
+  readonly title: string;
+  readonly findings: number;
+  readonly trigger: AnomalyView;
+}
+
 export interface HistogramView {
   readonly counts: readonly number[];
   readonly anomalous: readonly boolean[];
@@ -80,6 +88,8 @@ export interface SummaryView {
   readonly reported: number;
   readonly bySeverity: readonly (readonly [string, number])[];
   readonly top: readonly AnomalyView[];
+  /** Empty for runs from before incidents existed: the summary then lists `top`. */
+  readonly incidents: readonly IncidentView[];
   readonly reportUri?: string;
   readonly notification: { readonly status: string; readonly recipients: number; readonly reason?: string };
   readonly histogram?: HistogramView;

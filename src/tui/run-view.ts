@@ -4,10 +4,10 @@
  * flood. Untrusted text is sanitized and bounded here, once, instead of in every component.
  */
 import { DAG, type DagNode } from '../dag.js';
-import type { BusEvent, Facts, LogEvent, ProgressEvent, RunEvent, RunSummary, StepEvent } from '../bus/events.js';
+import type { AnomalyBrief, BusEvent, Facts, LogEvent, ProgressEvent, RunEvent, RunSummary, StepEvent } from '../bus/events.js';
 import type { ErrorInfo } from '../errors.js';
 import { sanitizeForTerminal } from '../util/sanitize.js';
-import type { AttemptView, ErrorView, RunView, StepView, SummaryView } from './run-view-types.js';
+import type { AnomalyView, AttemptView, ErrorView, RunView, StepView, SummaryView } from './run-view-types.js';
 
 /** How many log lines the view keeps; the log pane shows the tail that fits. */
 export const LOG_WINDOW = 100;
@@ -174,19 +174,29 @@ function reduceRun(view: RunView, e: RunEvent): RunView {
   };
 }
 
+function anomalyView(a: AnomalyBrief): AnomalyView {
+  return {
+    kind: clean(a.kind, 30),
+    severity: clean(a.severity, 20),
+    score: a.score,
+    template: clean(a.template),
+    count: a.count,
+    expected: a.expected,
+    sample: a.sample === undefined ? undefined : clean(a.sample),
+  };
+}
+
 function summaryView(s: RunSummary): SummaryView {
   return {
     total: s.anomalies.total,
     reported: s.anomalies.reported,
     bySeverity: Object.entries(s.anomalies.bySeverity ?? {}).map(([k, v]) => [clean(k, 20), v] as const),
-    top: (s.anomalies.top ?? []).slice(0, 10).map((a) => ({
-      kind: clean(a.kind, 30),
-      severity: clean(a.severity, 20),
-      score: a.score,
-      template: clean(a.template),
-      count: a.count,
-      expected: a.expected,
-      sample: a.sample === undefined ? undefined : clean(a.sample),
+    top: (s.anomalies.top ?? []).slice(0, 10).map(anomalyView),
+    incidents: (s.anomalies.incidents ?? []).slice(0, 10).map((i) => ({
+      severity: clean(i.severity, 20),
+      title: clean(i.title),
+      findings: i.findings,
+      trigger: anomalyView(i.trigger),
     })),
     reportUri: s.reportUri === undefined ? undefined : clean(s.reportUri),
     notification: { status: clean(s.notification.status, 20), recipients: s.notification.recipients, reason: s.notification.reason === undefined ? undefined : clean(s.notification.reason, 80) },

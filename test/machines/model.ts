@@ -27,7 +27,7 @@ export const taskOutputs = {
   ingestLogs: { eventsFile: '/run/events.ndjson', lines: 3, bytes: 10, streams: ['a'], unparsed: 0, from: null, to: null, source: 'file:x' },
   downloadConfig: { config: { version: '7', notify: { subjectPrefix: '[x]' } }, version: '7', origin: 'o', fromCache: false, file: 'c.yaml' },
   executeLogAnomaly: { anomaliesFile: '/run/anomalies.json', templatesFile: '/run/templates.csv', lines: 3, templates: 1, anomalies: 1 },
-  analyzeReport: { reportJson: 'j', reportMd: 'm', reportHtml: 'h', shouldNotify: true, notifyReason: 'r', recipients: ['a@b.c'], reported: 1, total: 1, bySeverity: { high: 1 }, top: [] },
+  analyzeReport: { reportJson: 'j', reportMd: 'm', reportHtml: 'h', shouldNotify: true, notifyReason: 'r', recipients: ['a@b.c'], reported: 1, total: 1, bySeverity: { high: 1 }, top: [], incidents: [] },
   sendNotificationEmails: { status: 'sent', recipients: 1, messageIds: ['<m>'] },
   uploadReport: { uri: 'file:///up/report.html', files: [] },
 } as const;

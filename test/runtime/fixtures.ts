@@ -37,6 +37,7 @@ export const analysis = {
   total: 3,
   bySeverity: { high: 2, low: 1 },
   top: [],
+  incidents: [],
 };
 
 /** Services that succeed at once, recording what they were called with. */

@@ -43,7 +43,7 @@ describe('startRun', () => {
     const last = events.at(-1) as RunEvent;
     expect(last).toMatchObject({ type: 'run', status: 'completed', exitCode: 0 });
     expect(last.summary).toEqual({
-      anomalies: { total: 3, reported: 2, bySeverity: { high: 2, low: 1 }, top: [] },
+      anomalies: { total: 3, reported: 2, bySeverity: { high: 2, low: 1 }, top: [], incidents: [] },
       reportUri: 'file:///up/run-1/report.html',
       notification: { status: 'sent', recipients: 1 },
       configVersion: '3',

@@ -31,7 +31,7 @@ function anomaly(over: Partial<Anomaly> & Pick<Anomaly, 'id'>): Anomaly {
 function doc(anomalies: Anomaly[]): AnomaliesDoc {
   return {
     schema: 'log-anomaly-pipeline/anomalies',
-    version: 1,
+    version: 2,
     generatedAt: '2026-01-01T00:00:00Z',
     detector: { name: 'builtin', version: '1' },
     input: { lines: 100, streams: ['api'], from: 1_700_000_000_000, to: 1_700_000_600_000, templates: 9 },
@@ -39,6 +39,7 @@ function doc(anomalies: Anomaly[]): AnomaliesDoc {
     bucketSeconds: 60,
     histogram: { start: 1_700_000_000_000, bucketSeconds: 60, counts: [10, 12, 90, 11], anomalous: [false, false, true, false] },
     anomalies,
+    incidents: [],
   };
 }
 
@@ -174,7 +175,7 @@ describe('analyzeReport notify decision', () => {
 
   it('no findings: no notification', async () => {
     const { out } = await run([]);
-    expect(out).toMatchObject({ shouldNotify: false, reported: 0, total: 0, top: [] });
+    expect(out).toMatchObject({ shouldNotify: false, reported: 0, total: 0, top: [], incidents: [] });
     expect(out.notifyReason).toMatch(/no finding was reported/);
   });
 });

@@ -44,6 +44,14 @@ describe('executeLogAnomaly', { timeout: 60_000 }, () => {
     const kinds = new Set(doc.anomalies.map((a: { kind: string }) => a.kind));
     for (const k of ['new_template', 'frequency_spike', 'silence', 'session_anomaly']) expect(kinds).toContain(k);
     expect(doc.baseline.lines).toBe(22818);
+    // The demo's four injected incidents (examples/logs/ground-truth.json), the pool exhausted first
+    // and as the trigger of its own incident, ahead of the 503s and the error surge it causes.
+    const incidents = doc.incidents as { title: string; trigger: string; findings: string[] }[];
+    expect(incidents[0]!.title).toBe('payments: db connection pool exhausted');
+    const byId = new Map(doc.anomalies.map((a: { id: string; template: string }) => [a.id, a]));
+    expect((byId.get(incidents[0]!.trigger) as { template: string }).template).toMatch(/^req=<\*> db connection pool exhausted/);
+    expect(incidents.map((i) => i.title.split(':')[0])).toEqual(['payments', 'api-gateway', 'worker', 'req=<*> POST <*> from <*> items=<*>']);
+    expect(incidents.flatMap((i) => i.findings).sort()).toEqual(doc.anomalies.map((a: { id: string }) => a.id).sort());
     const csv = await readFile(out.templatesFile, 'utf8');
     expect(csv.split('\n')[0]).toBe('TemplateId,Template,Count');
     expect(csv).toMatch(/\n[0-9a-f]{8},"?req=<\*> db connection pool exhausted/);
@@ -85,6 +93,9 @@ describe('executeLogAnomaly', { timeout: 60_000 }, () => {
     const doc = JSON.parse(await readFile(out.anomaliesFile, 'utf8'));
     expect(doc.anomalies[0].explanation).toBe('external says so');
     expect(doc.histogram).toEqual({ start: null, bucketSeconds: 300, counts: [], anomalous: [] });
+    // A version 1 document (no incidents) is read, and its incidents are filled in.
+    expect(doc.version).toBe(2);
+    expect(doc.incidents).toEqual([expect.objectContaining({ trigger: 'x', findings: ['x'], title: 'a: boom', severity: 'high' })]);
     expect(await readFile(out.templatesFile, 'utf8')).toBe('TemplateId,Template,Count\nT1,boom,1\n');
     expect(ctx.logs.some((l) => l.msg === 'detector: external detector done')).toBe(true);
 

@@ -43,6 +43,7 @@ const stubs: Partial<Services> = {
     total: 0,
     bySeverity: {},
     top: [],
+    incidents: [],
   }),
   uploadReport: async () => ({ uri: 'file:///stub/report.html', files: [] }),
 };

@@ -29,6 +29,16 @@ function analysis(recipients: string[], over: Partial<AnalyzeOutput> = {}): Anal
       { kind: 'new_template', severity: 'critical', score: 9.5, template: `login failed for ${HOSTILE}`, count: 12, expected: null, sample: `user=${HOSTILE}`, explanation: 'never seen before' },
       { kind: 'frequency_spike', severity: 'medium', score: 4.2, template: 'GET /api <*>', count: 900, expected: 100, explanation: 'nine times the usual rate' },
     ],
+    incidents: [
+      {
+        id: 'inc-1', title: `auth: login failed for ${HOSTILE}`, severity: 'critical', onset: Date.parse('2026-12-04T09:15:00Z'), streams: ['auth'], findings: 1,
+        trigger: { kind: 'new_template', severity: 'critical', score: 9.5, template: `login failed for ${HOSTILE}`, count: 12, expected: null, sample: `user=${HOSTILE}`, explanation: 'never seen before' },
+      },
+      {
+        id: 'inc-2', title: 'api: GET /api', severity: 'medium', onset: Date.parse('2026-12-04T09:20:00Z'), streams: ['api'], findings: 1,
+        trigger: { kind: 'frequency_spike', severity: 'medium', score: 4.2, template: 'GET /api <*>', count: 900, expected: 100, explanation: 'nine times the usual rate' },
+      },
+    ],
     ...over,
   };
 }
@@ -60,12 +70,19 @@ describe('sendNotificationEmails over SMTP', () => {
     expect(out.messageIds).toHaveLength(2);
     expect(server.messages.map((m) => m.rcptTo).sort()).toEqual([['a@x.test'], ['b@x.test']]);
     const m = server.messages[0]!.parsed;
-    expect(m.subject).toBe('[anomaly] 2 anomalies in file:logs/*.log (run run-42)');
+    // What happened, in words, and how much more: the top incident names the subject.
+    expect(m.subject).toBe('[anomaly] [critical] auth: login failed for <script>alert(1)</script> RED (+1 incident) run run-42');
     expect(m.from?.value[0]?.address).toBe('alerts@pipeline.test');
     expect(m.headers.get('x-log-anomaly-run')).toBe('run-42');
     expect(m.text).toContain('Full report: https://files.test/run-42/report.html');
-    expect(m.text).toContain('[CRITICAL] new_template');
-    expect(m.text).toContain('2 findings reported (5 anomalies detected; 1 critical, 1 medium).');
+    expect(m.text).toContain('1. [CRITICAL] auth: login failed for');
+    expect(m.text).toContain('Probable trigger: new template, 12 lines');
+    expect(m.text).toContain('2 incidents (2 findings) in file:logs/*.log, run run-42.');
+    // Incidents first: the critical one before the medium one.
+    expect(m.text!.indexOf('[CRITICAL]')).toBeLessThan(m.text!.indexOf('[MEDIUM]'));
+    // Nothing internal: not the notify rule's reasoning, not a path on the pipeline machine.
+    expect(m.text).not.toContain('Notify:');
+    expect(m.text).not.toContain('/runs/r/');
     expect(m.text).not.toContain('\u001b');
     const html = String(m.html);
     expect(html).toContain('href="https://files.test/run-42/report.html"');
@@ -247,7 +264,7 @@ describe('sendNotificationEmails without SMTP', () => {
     const files = (await readdir(join(runDir, 'emails'))).sort();
     expect(files).toEqual(['1-a@x.test.eml', '2-Ops_Team__ops@x.test_.eml']);
     const parsed = await simpleParser(await readFile(join(runDir, 'emails', files[0]!)));
-    expect(parsed.subject).toBe('[anomaly] 2 anomalies in file:logs/*.log (run run-42)');
+    expect(parsed.subject).toBe('[anomaly] [critical] auth: login failed for <script>alert(1)</script> RED (+1 incident) run run-42');
     expect((parsed.to as { value: { address: string }[] }).value[0]!.address).toBe('a@x.test');
     expect(String(parsed.html)).toContain('&lt;script&gt;');
     expect(String(parsed.html)).not.toContain('<script>');

@@ -52,8 +52,10 @@ describe('the TUI in a real terminal (tmux)', () => {
     for (const name of ['log-anomaly-pipeline', 'install_packages', 'prepare_prerequisite', 'execute_cloudwatchLog_injetion', 'download_config_yaml', 'execute_logAnomaly', 'report_postProcess', 'analyze_report', 'send_notification_emails', 'upload_report']) {
       expect(screen).toMatch(new RegExp(`✔ ${name} +(task|flow) +done`));
     }
-    expect(screen).toMatch(/^■ run completed in [\dhms.]+ · \d[\d,]* anomalies \(\d[\d,]* reported\)/m);
-    expect(screen).toMatch(/^ 1 \S+ +.+ \d[\d,]* (vs [\d,]+ expected|\(no baseline\))$/m);
+    expect(screen).toMatch(/^■ run completed in [\dhms.]+ · \d+ incidents · \d[\d,]* anomalies \(\d[\d,]* reported\)/m);
+    // The incident with the pool exhausted first, its trigger's template and figures under it.
+    expect(screen).toMatch(/^ 1 CRITICAL payments: db connection pool exhausted$/m);
+    expect(screen).toMatch(/^ {3}\d+ findings · trigger new_template: req=<\*> db connection pool.* \d[\d,]* (vs [\d,]+ expected|\(no baseline\))$/m);
     expect(screen).toMatch(/^report {2}file:\/\//m);
     expect(screen).toMatch(/^email {3}(previewed for|sent to|not needed)/m);
     expect(screen).toMatch(/^volume {2}[▁▂▃▄▅▆▇█]+/m);

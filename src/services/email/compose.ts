@@ -1,16 +1,19 @@
 /**
- * The notification's subject, text and HTML bodies. Findings carry log text: the text body gets
- * it with escape/control sequences stripped, the HTML body escaped.
+ * The notification's subject, text and HTML bodies: what happened first (incidents, each with its
+ * probable trigger), then where to read more. Findings carry log text: the text body gets it with
+ * escape/control sequences stripped, the HTML body escaped. Nothing internal (scores, the notify
+ * rule's reasoning, file paths on the pipeline machine) reaches the reader.
  */
 import { createHash } from 'node:crypto';
+import type { AnomalyBrief, IncidentBrief } from '../../bus/events.js';
 import type { EmailInput } from '../../contracts.js';
 import { escapeHtml as esc, sanitizeForTerminal as clean, truncate } from '../../util/sanitize.js';
 
 /** Schemes a report link may have in the HTML body (anything else is shown as text, not linked). */
 const SAFE_LINK = /^(https?|file|s3):/i;
 
-/** How many findings an email lists; the report has the rest. */
-export const EMAIL_FINDINGS = 5;
+/** How many incidents an email details; the report has the rest. */
+export const EMAIL_INCIDENTS = 5;
 
 export interface ComposedEmail {
   readonly subject: string;
@@ -18,10 +21,20 @@ export interface ComposedEmail {
   readonly html: string;
 }
 
-export function subjectFor(input: EmailInput): string {
-  const n = input.analysis.reported;
-  const source = clean(input.analysis.source ?? 'logs');
-  return `${clean(input.subjectPrefix)} ${n} ${n === 1 ? 'anomaly' : 'anomalies'} in ${truncate(source, 80)} (run ${input.runId})`.trim();
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `[critical] payments: db connection pool exhausted (+2 incidents) run 20261204-0915`. */
+export function subjectFor(input: EmailInput, incidents: readonly IncidentBrief[] = input.analysis.incidents): string {
+  const prefix = clean(input.subjectPrefix);
+  const top = incidents[0];
+  if (!top) {
+    const n = input.analysis.reported;
+    return `${prefix} ${n} ${n === 1 ? 'anomaly' : 'anomalies'} in ${truncate(clean(input.analysis.source ?? 'logs'), 80)} (run ${input.runId})`.trim();
+  }
+  const more = incidents.length > 1 ? ` (+${plural(incidents.length - 1, 'incident')})` : '';
+  return `${prefix} [${top.severity}] ${truncate(clean(top.title), 90)}${more} run ${input.runId}`.trim();
 }
 
 /**
@@ -34,55 +47,71 @@ export function messageIdFor(runId: string, recipient: string, from: string): st
   return `<${runId}.${h}@${domain}>`;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+function when(ms: number | null): string {
+  return ms === null ? 'time unknown' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
 }
 
-export function composeEmail(input: EmailInput): ComposedEmail {
-  const a = input.analysis;
-  const top = a.top.slice(0, EMAIL_FINDINGS);
-  const severities = Object.entries(a.bySeverity)
-    .filter(([, n]) => n > 0)
-    .reverse()
-    .map(([s, n]) => `${n} ${s}`)
-    .join(', ');
-  const headline = `${plural(a.reported, 'finding')} reported (${plural(a.total, 'anomaly', 'anomalies')} detected${severities ? `; ${severities}` : ''}).`;
-  const source = a.source ?? 'logs';
+function counts(f: AnomalyBrief): string {
+  if (f.kind === 'silence') return f.expected === null ? 'no lines' : `no lines where about ${Math.round(f.expected)} were expected`;
+  const lines = plural(f.count, f.kind === 'session_anomaly' ? 'session' : 'line');
+  return f.expected === null ? lines : `${lines}, about ${f.expected < 10 ? f.expected.toFixed(1) : Math.round(f.expected)} expected`;
+}
 
-  const text: string[] = [`Log anomaly report for ${clean(source)}, run ${input.runId}.`, headline, clean(a.notifyReason), ''];
-  top.forEach((f, i) => {
-    text.push(
-      `${i + 1}. [${f.severity.toUpperCase()}] ${f.kind}, score ${f.score}, count ${f.count}${f.expected === null ? '' : ` (expected ${f.expected.toFixed(1)})`}`,
-      `   Template: ${clean(truncate(f.template, 200))}`,
-      ...(f.sample ? [`   Sample:   ${clean(truncate(f.sample, 200))}`] : []),
-      ...(f.explanation ? [`   Why:      ${clean(f.explanation)}`] : []),
-      '',
-    );
-  });
-  if (a.reported > top.length) text.push(`…and ${a.reported - top.length} more in the report.`, '');
-  text.push(input.reportUri ? `Full report: ${input.reportUri}` : `Full report: ${a.reportHtml} (not uploaded)`);
+function kindWords(kind: string): string {
+  return kind.replace(/_/g, ' ');
+}
 
-  const items = top.map(
-    (f) => `<li><b>${esc(f.severity.toUpperCase())}</b> ${esc(f.kind)}, score ${f.score}, count ${f.count}` +
-      `${f.expected === null ? '' : ` (expected ${f.expected.toFixed(1)})`}<br>` +
-      `<code>${esc(truncate(f.template, 200))}</code>` +
-      (f.sample ? `<br><small>sample: <code>${esc(truncate(f.sample, 200))}</code></small>` : '') +
-      (f.explanation ? `<br><small>${esc(f.explanation)}</small>` : '') +
-      '</li>',
+function textIncident(inc: IncidentBrief, i: number): string[] {
+  const t = inc.trigger;
+  return [
+    `${i + 1}. [${inc.severity.toUpperCase()}] ${clean(truncate(inc.title, 120))}`,
+    `   Since ${when(inc.onset)} in ${clean(truncate(inc.streams.join(', ') || 'all streams', 120))}; ${plural(inc.findings, 'finding')}.`,
+    `   Probable trigger: ${kindWords(t.kind)}, ${counts(t)}`,
+    `   Template: ${clean(truncate(t.template, 200))}`,
+    ...(t.sample ? [`   Sample:   ${clean(truncate(t.sample, 200))}`] : []),
+    ...(t.explanation ? [`   Why:      ${clean(t.explanation)}`] : []),
+    '',
+  ];
+}
+
+function htmlIncident(inc: IncidentBrief): string {
+  const t = inc.trigger;
+  return (
+    `<li><p><b>[${esc(inc.severity.toUpperCase())}] ${esc(truncate(inc.title, 120))}</b><br>` +
+    `<small>Since ${esc(when(inc.onset))} in ${esc(truncate(inc.streams.join(', ') || 'all streams', 120))}; ${esc(plural(inc.findings, 'finding'))}.</small></p>` +
+    `<p>Probable trigger: ${esc(kindWords(t.kind))}, ${esc(counts(t))}<br>` +
+    `<code>${esc(truncate(t.template, 200))}</code>` +
+    (t.sample ? `<br><small>sample: <code>${esc(truncate(t.sample, 200))}</code></small>` : '') +
+    (t.explanation ? `<br><small>${esc(t.explanation)}</small>` : '') +
+    '</p></li>'
   );
+}
+
+/** `incidents` is what this recipient is told about (routing may give each recipient a subset). */
+export function composeEmail(input: EmailInput, incidents: readonly IncidentBrief[] = input.analysis.incidents): ComposedEmail {
+  const a = input.analysis;
+  const shown = incidents.slice(0, EMAIL_INCIDENTS);
+  const findings = incidents.reduce((n, inc) => n + inc.findings, 0);
+  const source = a.source ?? 'logs';
+  const headline = `${plural(incidents.length, 'incident')} (${plural(findings, 'finding')}) in ${source}, run ${input.runId}.`;
+  const more = incidents.length > shown.length ? `…and ${plural(incidents.length - shown.length, 'more incident')} in the report.` : '';
+
+  const text: string[] = [clean(headline), '', ...shown.flatMap(textIncident)];
+  if (more) text.push(more, '');
+  text.push(input.reportUri ? `Full report: ${input.reportUri}` : 'The report could not be uploaded; it is kept with the run on the pipeline machine.');
+
   const link = input.reportUri && SAFE_LINK.test(input.reportUri)
     ? `<p><a href="${esc(input.reportUri)}">Open the full report</a></p>`
     : input.reportUri
     ? `<p>Full report: <code>${esc(input.reportUri)}</code></p>`
-    : `<p>Full report: <code>${esc(a.reportHtml)}</code> (not uploaded)</p>`;
+    : '<p>The report could not be uploaded; it is kept with the run on the pipeline machine.</p>';
   const html = [
     '<!doctype html><html><body style="font-family:sans-serif">',
-    `<p>Log anomaly report for <b>${esc(source)}</b>, run <code>${esc(input.runId)}</code>.</p>`,
-    `<p>${esc(headline)}<br>${esc(a.notifyReason)}</p>`,
-    `<ol>${items.join('')}</ol>`,
-    a.reported > top.length ? `<p>…and ${a.reported - top.length} more in the report.</p>` : '',
+    `<p>${esc(headline)}</p>`,
+    `<ol>${shown.map(htmlIncident).join('')}</ol>`,
+    more ? `<p>${esc(more)}</p>` : '',
     link,
     '</body></html>',
   ].join('\n');
-  return { subject: subjectFor(input), text: text.join('\n') + '\n', html };
+  return { subject: subjectFor(input, incidents), text: text.join('\n') + '\n', html };
 }

@@ -3,13 +3,15 @@
  * draw from, so the three files never disagree.
  */
 import type { AnomaliesDoc } from '../../detector/anomalies-schema.js';
+import type { Incident } from '../../detector/incidents.js';
 import type { AnalyzeInput } from '../../contracts.js';
 import type { Severity } from '../../config/detection-types.js';
 import { redactUrl } from '../../util/redact-url.js';
 import type { NotifyDecision, ReportedFinding, RuleOutcome, SuppressReason } from './rules.js';
 
 export const REPORT_SCHEMA = 'log-anomaly-pipeline/report' as const;
-export const REPORT_VERSION = 1 as const;
+/** 2: `incidents` (the reported findings grouped, most severe first). */
+export const REPORT_VERSION = 2 as const;
 
 export interface ReportDoc {
   readonly schema: typeof REPORT_SCHEMA;
@@ -41,6 +43,8 @@ export interface ReportDoc {
   /** Where report.html will be once uploaded (absent when unknown). */
   readonly reportUri: string | null;
   readonly histogram: AnomaliesDoc['histogram'];
+  /** The reported findings grouped; each finding id is in exactly one incident. */
+  readonly incidents: readonly Incident[];
   readonly findings: readonly ReportedFinding[];
 }
 
@@ -48,12 +52,13 @@ export interface ReportParts {
   readonly input: AnalyzeInput;
   readonly doc: AnomaliesDoc;
   readonly outcome: RuleOutcome;
+  readonly incidents: readonly Incident[];
   readonly bySeverity: Record<Severity, number>;
   readonly decision: NotifyDecision;
   readonly generatedAt: string;
 }
 
-export function buildReport({ input, doc, outcome, bySeverity, decision, generatedAt }: ReportParts): ReportDoc {
+export function buildReport({ input, doc, outcome, incidents, bySeverity, decision, generatedAt }: ReportParts): ReportDoc {
   const byKind: Record<string, number> = {};
   for (const f of outcome.reported) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
   const suppressed = Object.values(outcome.suppressed).reduce((a, b) => a + b, 0);
@@ -79,6 +84,7 @@ export function buildReport({ input, doc, outcome, bySeverity, decision, generat
     // A presigned link is a credential: the report names the object, the email carries the link.
     reportUri: input.plannedReportUri ? redactUrl(input.plannedReportUri) : null,
     histogram: doc.histogram,
+    incidents,
     findings: outcome.reported,
   };
 }

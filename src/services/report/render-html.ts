@@ -45,11 +45,26 @@ export function renderHtml(r: ReportDoc): string {
   const severities = Object.entries(r.counts.bySeverity).reverse().map(([s, n]) => `<tr><td>${sev(s)}</td><td>${n}</td></tr>`);
   const reasons = Object.entries(r.suppressed.byReason).filter(([, n]) => n > 0).map(([k, n]) => `<tr><td>${esc(k)}</td><td>${n}</td></tr>`);
   const ignored = Object.entries(r.suppressed.ignoredBy).map(([p, n]) => `<tr><td>ignore <code>${esc(p)}</code></td><td>${n}</td></tr>`);
+  const index = new Map(r.findings.map((f, i) => [f.id, i + 1]));
+  const incidents = r.incidents.map((inc, i) => {
+    const n = index.get(inc.trigger);
+    const trigger = n === undefined ? undefined : r.findings[n - 1];
+    return [
+      `<h3>Incident ${i + 1}. ${sev(inc.severity)} ${esc(truncate(inc.title, 200))}</h3>`,
+      '<table>',
+      row('Since', esc(`${formatTime(inc.onset)} to ${formatTime(inc.end)}`)),
+      row('Streams', inc.streams.map((s) => `<code>${esc(s)}</code>`).join(', ') || 'n/a'),
+      row('Probable trigger', trigger ? `<a href="#finding-${n}">finding ${n}</a> ${esc(trigger.kind)} <code>${esc(truncate(trigger.template, 200))}</code>` : esc(inc.trigger)),
+      row('Findings, by onset', inc.findings.map((id) => { const k = index.get(id); return k === undefined ? '?' : `<a href="#finding-${k}">${k}</a>`; }).join(', ')),
+      row('Lines', String(inc.volume)),
+      '</table>',
+    ].join('\n');
+  });
   const findings = r.findings.slice(0, MAX_FINDINGS).map((f, i) => {
     const samples = f.samples.slice(0, MAX_SAMPLES).map((s) => esc(truncate(s.line, 500))).join('\n');
     const override = f.detectorSeverity !== f.severity ? ` <span class="muted">(detector said ${esc(f.detectorSeverity)})</span>` : '';
     return [
-      `<h3>${i + 1}. ${sev(f.severity)} ${esc(f.kind)} <span class="muted">score ${f.score.toFixed(2)}</span>${override}</h3>`,
+      `<h3 id="finding-${i + 1}">${i + 1}. ${sev(f.severity)} ${esc(f.kind)} <span class="muted">score ${f.score.toFixed(2)}</span>${override}</h3>`,
       '<table>',
       row('Template', `<code>${esc(truncate(f.template, 300))}</code>`),
       row('Count', `${f.count}${f.expected === null ? '' : ` <span class="muted">(expected ${f.expected.toFixed(1)})</span>`}`),
@@ -80,6 +95,8 @@ ${renderHistogramSvg(r.histogram)}
 <h2>By severity</h2>
 <table>${severities.join('')}</table>
 ${reasons.length + ignored.length > 0 ? `<h2>Suppressed</h2>\n<table>${reasons.join('')}${ignored.join('')}</table>` : ''}
+<h2>Incidents</h2>
+${incidents.length === 0 ? '<p>No incidents: no findings passed the rules.</p>' : incidents.join('\n')}
 <h2>Findings</h2>
 ${findings.length === 0 ? '<p>No findings passed the rules.</p>' : findings.join('\n')}
 ${r.findings.length > MAX_FINDINGS ? `<p class="muted">…and ${r.findings.length - MAX_FINDINGS} more in report.json.</p>` : ''}

@@ -49,6 +49,20 @@ export function renderMarkdown(r: ReportDoc): string {
     for (const [reason, n] of reasons) out.push(`| ${reason} | ${n} |`);
     for (const [pattern, n] of Object.entries(r.suppressed.ignoredBy)) out.push(`| ignore ${code(pattern)} | ${n} |`);
   }
+  out.push('', '## Incidents', '');
+  if (r.incidents.length === 0) out.push('No incidents: no findings passed the rules.');
+  const index = new Map(r.findings.map((f, i) => [f.id, i + 1]));
+  for (const [i, inc] of r.incidents.entries()) {
+    const trigger = r.findings[(index.get(inc.trigger) ?? 0) - 1];
+    out.push(
+      `### Incident ${i + 1}. ${inc.severity.toUpperCase()} ${code(truncate(inc.title, 200))}`,
+      '',
+      `- Since ${formatTime(inc.onset)} to ${formatTime(inc.end)}; streams ${inc.streams.map((s) => code(s)).join(', ') || 'n/a'}; ${inc.volume} lines`,
+      `- Probable trigger: finding ${index.get(inc.trigger) ?? '?'}${trigger ? ` (${trigger.kind}) ${code(truncate(trigger.template, 200))}` : ''}`,
+      `- Findings, by onset: ${inc.findings.map((id) => `${index.get(id) ?? '?'}`).join(', ')}`,
+      '',
+    );
+  }
   out.push('', '## Findings', '');
   if (r.findings.length === 0) out.push('No findings passed the rules.');
   for (const [i, f] of r.findings.slice(0, MAX_FINDINGS).entries()) {

@@ -1,9 +1,10 @@
 /**
- * The end of a run: outcome, top anomalies by score (kind, template, count vs expected, a sample
- * line), where the report went, what happened to the notification, and event volume over time.
+ * The end of a run: outcome, the incidents (most severe first, each with its probable trigger's
+ * template, count vs expected and a sample line; the top findings for runs without incidents),
+ * where the report went, what happened to the notification, and event volume over time.
  */
 import { Box, Text } from 'ink';
-import type { RunView, SummaryView } from '../run-view-types.js';
+import type { AnomalyView, RunView, SummaryView } from '../run-view-types.js';
 import { formatCount, formatDuration } from '../format.js';
 import { runStatusRole, useTheme } from '../theme.js';
 import { VolumeChart } from './volume-chart.js';
@@ -51,45 +52,82 @@ export function outcomeText(view: RunView): string {
   return `${view.status}${took}`;
 }
 
-/** The top anomalies that fit in `rows` (one row each, one more for a sample line). */
-export function fitAnomalies(s: SummaryView, rows: number): SummaryView['top'] {
+/** One summary row: a label (incident title or finding kind), its template, its figures. */
+interface SummaryRow {
+  readonly label: string;
+  readonly text: string;
+  readonly figures: string;
+  readonly sample?: string;
+}
+
+function figures(a: AnomalyView): string {
+  return a.expected === null ? `${formatCount(a.count)} (no baseline)` : `${formatCount(a.count)} vs ${formatCount(a.expected)} expected`;
+}
+
+/** Incidents when the run has them (trigger kind and template under the title), else the top findings. */
+export function summaryRows(s: SummaryView): SummaryRow[] {
+  if (s.incidents.length > 0) {
+    return s.incidents.map((inc) => ({
+      label: `${inc.severity.toUpperCase()} ${inc.title}`,
+      text: `${inc.findings} finding${inc.findings === 1 ? '' : 's'} · trigger ${inc.trigger.kind}: ${inc.trigger.template}`,
+      figures: figures(inc.trigger),
+      ...(inc.trigger.sample ? { sample: inc.trigger.sample } : {}),
+    }));
+  }
+  return s.top.map((a) => ({ label: a.kind.padEnd(16), text: a.template, figures: figures(a), ...(a.sample ? { sample: a.sample } : {}) }));
+}
+
+/** The rows that fit in `rows` lines (an incident takes two, a finding one; one more for a sample line). */
+export function fitRows(s: SummaryView, rows: number): SummaryRow[] {
+  const all = summaryRows(s);
+  const per = s.incidents.length > 0 ? 2 : 1;
   let used = 0;
   let n = 0;
-  for (const a of s.top) {
-    used += a.sample ? 2 : 1;
+  for (const r of all) {
+    used += per + (r.sample ? 1 : 0);
     if (used > rows) break;
     n++;
   }
-  return s.top.slice(0, n);
+  // Never fewer than one: the most severe incident is what the screen is for.
+  return all.slice(0, Math.max(Math.min(1, all.length), n));
 }
 
 export function Summary({ view, width, rows }: SummaryProps) {
   const theme = useTheme();
   const s = view.summary;
   const sev = s ? severityText(s) : '';
-  // Fixed lines: outcome with counts, report, email, chart (2); each anomaly 1, +1 for a sample.
-  const top = s ? fitAnomalies(s, rows - (s.histogram ? 5 : 3)) : [];
+  // Fixed lines: outcome with counts, report, email, chart (2); each row 1-2, +1 for a sample.
+  const top = s ? fitRows(s, rows - (s.histogram ? 5 : 3)) : [];
+  const incidents = s !== undefined && s.incidents.length > 0;
   const countWidth = 22;
-  const counts = s ? ` · ${formatCount(s.total)} anomalies (${formatCount(s.reported)} reported)${sev ? ` · ${sev}` : ''}` : '';
+  const counts = s
+    ? ` · ${incidents ? `${formatCount(s.incidents.length)} incident${s.incidents.length === 1 ? '' : 's'} · ` : ''}${formatCount(s.total)} anomalies (${formatCount(s.reported)} reported)${sev ? ` · ${sev}` : ''}`
+    : '';
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end" bold>
         <Text color={theme.color(runStatusRole(view.status))}>■ run {outcomeText(view)}</Text>
         {counts}
       </Text>
-      {top.map((a, i) => (
+      {top.map((r, i) => (
         <Box key={i} flexDirection="column">
+          {incidents && (
+            <Text wrap="truncate-end" bold>
+              <Text color={theme.color('anomaly')}>{String(i + 1).padStart(2)} {r.label}</Text>
+            </Text>
+          )}
           <Box>
             <Box width={width - countWidth}>
               <Text wrap="truncate-end">
-                <Text color={theme.color('anomaly')}>{String(i + 1).padStart(2)} {a.kind.padEnd(16)}</Text> {a.template}
+                {incidents ? '   ' : <Text color={theme.color('anomaly')}>{String(i + 1).padStart(2)} {r.label} </Text>}
+                {r.text}
               </Text>
             </Box>
             <Box width={countWidth} justifyContent="flex-end">
-              <Text>{a.expected === null ? `${formatCount(a.count)} (no baseline)` : `${formatCount(a.count)} vs ${formatCount(a.expected)} expected`}</Text>
+              <Text>{r.figures}</Text>
             </Box>
           </Box>
-          {a.sample && <Text wrap="truncate-end" color={theme.color('muted')}>{'                    '}{a.sample}</Text>}
+          {r.sample && <Text wrap="truncate-end" color={theme.color('muted')}>{incidents ? '   ' : '                    '}{r.sample}</Text>}
         </Box>
       ))}
       {s && <Text wrap="truncate-end">report  {s.reportUri ?? '(not uploaded)'}</Text>}
