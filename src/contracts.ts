@@ -81,6 +81,8 @@ export interface DetectInput {
   readonly baseDir: string;
   /** The pipeline's log format: how to read `detector.baseline` files (raw log files). Default raw. */
   readonly format?: LogFormat;
+  /** Accepted templates in it are learned as normal even where they were flagged. */
+  readonly mutesFile?: string;
 }
 export interface DetectOutput {
   readonly anomaliesFile: string;
@@ -101,6 +103,8 @@ export interface AnalyzeInput {
   readonly ingest: Pick<IngestOutput, 'lines' | 'streams' | 'from' | 'to' | 'source'>;
   /** Where the report will be once uploaded (upload is deterministic), for links. */
   readonly plannedReportUri?: string;
+  /** Findings its active entries (and the config's `mutes`) cover are suppressed as muted or accepted. */
+  readonly mutesFile?: string;
 }
 export interface AnalyzeOutput {
   readonly reportJson: string;

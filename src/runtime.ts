@@ -152,6 +152,7 @@ async function execute(opts: StartRunOptions, runDir: string, onReady: (send: (r
       format: settings.format,
       detectionConfig: settings.detectionConfig,
       detector: settings.detector,
+      mutesFile: settings.mutes.file,
       smtp: settings.smtp,
       upload: settings.upload,
       plannedReportUri: planned,

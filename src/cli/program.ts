@@ -147,5 +147,49 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
       onResult(await detect({ ...opts, files }, io));
     });
 
+  program
+    .command('mute')
+    .description('silence a template (or one kind of finding on it) for a while; the next runs report it as muted')
+    .argument('<target>', 'template id (8 hex), finding id (kind:templateId...) or the template text')
+    .requiredOption('--for <duration>', 'how long: 90m, 12h, 7d, 2w')
+    .requiredOption('--reason <text>', 'why, for the next person on call')
+    .option('-c, --config <file>', 'pipeline settings (where the mutes file is)')
+    .action(async (target: string, opts: { for: string; reason: string; config?: string }) => {
+      const { mute } = await import('./commands/mutes.js');
+      onResult(await mute({ ...opts, target }, io));
+    });
+
+  program
+    .command('accept')
+    .description('accept a template (or one kind of finding on it) as normal: no more findings, and the baseline learns it')
+    .argument('<target>', 'template id (8 hex), finding id (kind:templateId...) or the template text')
+    .requiredOption('--reason <text>', 'why, for the next person on call')
+    .option('-c, --config <file>', 'pipeline settings (where the mutes file is)')
+    .action(async (target: string, opts: { reason: string; config?: string }) => {
+      const { accept } = await import('./commands/mutes.js');
+      onResult(await accept({ ...opts, target }, io));
+    });
+
+  program
+    .command('unmute')
+    .description('remove a mute or accept by its id (see mutes)')
+    .argument('<id>', 'entry id, m-...')
+    .option('-c, --config <file>', 'pipeline settings (where the mutes file is)')
+    .action(async (id: string, opts: { config?: string }) => {
+      const { unmute } = await import('./commands/mutes.js');
+      onResult(await unmute({ ...opts, id }, io));
+    });
+
+  program
+    .command('mutes')
+    .description('list mutes and accepts with their expiry')
+    .option('--all', 'include expired mutes')
+    .option('--json', 'JSON output')
+    .option('-c, --config <file>', 'pipeline settings (where the mutes file is)')
+    .action(async (opts: { all?: boolean; json?: boolean; config?: string }) => {
+      const { listMutes } = await import('./commands/mutes.js');
+      onResult(await listMutes(opts, io));
+    });
+
   return program;
 }

@@ -4,8 +4,8 @@
  */
 import { ErrorCode } from '../errors.js';
 import { DEFAULT_DETECTION_CONFIG as D } from '../detector/defaults.js';
-import { AnomalyKind, SEVERITY_ORDER, type DetectionConfig, type KindRule } from './detection-types.js';
-import { bool, def, list, num, obj, oneOf, opt, parseYaml, regex, req, str, strOrNum, type Schema } from './yaml-schema.js';
+import { AnomalyKind, SEVERITY_ORDER, type ConfigMute, type DetectionConfig, type KindRule } from './detection-types.js';
+import { bool, def, list, num, obj, oneOf, opt, parseYaml, refine, regex, req, str, strOrNum, type Schema } from './yaml-schema.js';
 
 const severity = () => oneOf(SEVERITY_ORDER);
 // Deliberately simple: catches typos like "oncall@" or "ops example.com", not every RFC 5322 corner.
@@ -19,6 +19,18 @@ const kindRule: Schema<KindRule> = obj({
 
 const kinds = obj(
   Object.fromEntries(Object.values(AnomalyKind).map((k) => [k, opt(kindRule)])) as Record<AnomalyKind, ReturnType<typeof opt<KindRule>>>,
+);
+
+const mute: Schema<ConfigMute> = refine(
+  obj({
+    action: def(oneOf(['mute', 'accept'] as const), 'mute' as const),
+    templateId: opt(str({ pattern: /^[0-9a-f]{8}$/, what: 'a template id (8 hex characters)' })),
+    template: opt(str()),
+    kind: opt(oneOf(Object.values(AnomalyKind))),
+    reason: req(str()),
+    until: opt(str({ pattern: /^\d{4}-\d\d-\d\d(T[\d:.]+(Z|[+-]\d\d:?\d\d)?)?$/, what: 'an ISO date or time (2026-12-31 or 2026-12-31T18:00:00Z)' })),
+  }),
+  (m) => (m.templateId === undefined && m.template === undefined ? { key: 'template', problem: 'a mute needs template or templateId' } : undefined),
 );
 
 const schema = obj({
@@ -43,6 +55,7 @@ const schema = obj({
     D.rules as never,
   ),
   ignore: def(list(regex()), []),
+  mutes: def(list(mute), []),
   notify: def(
     obj({
       recipients: def(list(email()), []),

@@ -25,6 +25,16 @@ export interface KindRule {
   readonly severity?: Severity;
 }
 
+export interface ConfigMute {
+  readonly action: 'mute' | 'accept';
+  readonly templateId?: string;
+  readonly template?: string;
+  readonly kind?: AnomalyKind;
+  readonly reason: string;
+  /** ISO time; a mute without it lasts until removed from the config. */
+  readonly until?: string;
+}
+
 export interface DetectionConfig {
   readonly version: string;
   readonly thresholds: {
@@ -48,6 +58,8 @@ export interface DetectionConfig {
   };
   /** Regexes: findings whose template or sample matches any are dropped. */
   readonly ignore: readonly string[];
+  /** A central team's mutes and accepts (see src/detector/mutes.ts); the mutes file adds its own. */
+  readonly mutes: readonly ConfigMute[];
   readonly notify: {
     readonly recipients: readonly string[];
     /** Notify only when some reported finding has at least this severity. */

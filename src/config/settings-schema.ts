@@ -219,6 +219,8 @@ export const settingsSchema = obj(
     upload: opt(uploadSchema),
     steps: def(stepsSchema, () => Object.fromEntries(RETRYABLE_STEPS.map((s) => [s, defaultRetryPolicy(s)])) as never),
     output: def(obj({ dir: def(str(), 'runs') }), { dir: 'runs' }),
+    // Where `log-anomaly mute/accept` keep their entries; default next to the baseline model.
+    mutes: def(obj({ file: opt(str()) }), { file: undefined }),
     nats: opt(
       refine(
         obj(

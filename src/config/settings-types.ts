@@ -161,5 +161,7 @@ export interface PipelineSettings {
   readonly upload: UploadSettings;
   readonly steps: Readonly<Record<RetryableStep, RetryPolicy>>;
   readonly output: { readonly dir: string };
+  /** The mutes file: `mutes.file`, else `mutes.json` beside detector.modelPath, else in output.dir. */
+  readonly mutes: { readonly file: string };
   readonly nats?: NatsSettings;
 }

@@ -13,5 +13,6 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
   },
   rules: { minSeverity: 'low', kinds: {} },
   ignore: [],
+  mutes: [],
   notify: { recipients: [], minSeverity: 'high', subjectPrefix: '[log-anomaly]' },
 };

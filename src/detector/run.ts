@@ -7,6 +7,7 @@ import type { DetectionConfig } from '../config/detection-types.js';
 import { ConfigError, ErrorCode, AbortedError } from '../errors.js';
 import type { TemplateMiner } from './miner/types.js';
 import { createMiner } from './miner/index.js';
+import type { Anomaly } from './anomalies-schema.js';
 import { createEngine, flaggedCells, type EngineLine, type EngineResult } from './engine.js';
 import { rebucket, type BaselineModel } from './baseline/model.js';
 import { foldRun } from './baseline/learn.js';
@@ -34,6 +35,8 @@ export interface DetectorRunOptions {
   readonly now?: () => Date;
   /** Sources are time-ordered (see input/merge.ts). */
   readonly orderedInput?: boolean;
+  /** Accepted as normal (`log-anomaly accept`): learned even in buckets where they were flagged. */
+  readonly accepted?: (f: Pick<Anomaly, 'kind' | 'templateId' | 'template'>) => boolean;
 }
 
 export interface DetectorRunResult extends EngineResult {
@@ -79,7 +82,7 @@ export async function runDetector(sources: readonly LineSource[], opts: Detector
   const result = engine.finish();
   const updated = foldRun(model, result.run, {
     bucketSeconds,
-    exclude: flaggedCells(result.doc),
+    exclude: flaggedCells(opts.accepted ? { ...result.doc, anomalies: result.doc.anomalies.filter((a) => !opts.accepted!(a)) } : result.doc),
     minerState: miner.toState(),
     sessions: result.sessions,
     maxTemplates: opts.maxTemplates,

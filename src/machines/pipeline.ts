@@ -27,6 +27,8 @@ export interface PipelineInput extends RetryInput {
   readonly format: LogFormat;
   readonly detectionConfig: DetectionConfigSource;
   readonly detector: DetectorSettings;
+  /** The mutes file (log-anomaly mute/accept): the detector learns accepted templates, analysis drops muted ones. */
+  readonly mutesFile?: string;
   readonly smtp?: SmtpSettings;
   readonly upload: UploadSettings;
   /** Where report.html will be once uploaded: emails go out before the upload and link it. */
@@ -71,6 +73,7 @@ function postProcessInput(c: PipelineContext): PostProcessInput {
         configMeta: { version: config.version, origin: config.origin, etag: config.etag, revision: config.revision },
         ingest: { lines: ingest.lines, streams: ingest.streams, from: ingest.from, to: ingest.to, source: ingest.source },
         plannedReportUri: job.plannedReportUri,
+        ...(job.mutesFile !== undefined ? { mutesFile: job.mutesFile } : {}),
       },
       email: {
         runDir: job.runDir,
@@ -151,6 +154,7 @@ export const pipelineMachine = setup({
         eventsFile: outputs.execute_cloudwatchLog_injetion!.eventsFile,
         config: outputs.download_config_yaml!.config,
         detector: job.detector,
+        ...(job.mutesFile !== undefined ? { mutesFile: job.mutesFile } : {}),
         baseDir: job.baseDir,
         format: job.format,
       }),

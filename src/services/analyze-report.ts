@@ -10,6 +10,8 @@ import type { AnalyzeInput, AnalyzeOutput } from '../contracts.js';
 import type { AnomalyBrief, IncidentBrief } from '../bus/events.js';
 import { groupIncidents, type Incident } from '../detector/incidents.js';
 import { sampleFor } from '../detector/template-match.js';
+import { muteId, type MuteEntry } from '../detector/mutes.js';
+import { loadMutes } from '../detector/baseline/mutes-store.js';
 import type { ServiceContext } from './context.js';
 import { validateAnomaliesDoc } from '../detector/validate.js';
 import { ErrorCode, PipelineError, throwIfAborted } from '../errors.js';
@@ -76,12 +78,20 @@ export function toIncidentBrief(inc: Incident, byId: ReadonlyMap<string, Reporte
   };
 }
 
+/** The mutes file's entries and the detection config's, each marked with where it came from. */
+async function activeMuteEntries(input: AnalyzeInput): Promise<MuteEntry[]> {
+  const fromFile = input.mutesFile ? (await loadMutes(input.mutesFile)).entries : [];
+  const fromConfig = input.config.mutes.map((m) => ({ ...m, id: muteId(m), createdAt: '', origin: 'detection config' }));
+  return [...fromConfig, ...fromFile];
+}
+
 export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): Promise<AnalyzeOutput> {
   const { signal, log } = ctx;
   throwIfAborted(signal, 'analyze_report');
   const doc = await readAnomalies(input.anomaliesFile, signal);
   const ignore = compileIgnorePatterns(input.config.ignore, `detection config ${input.configMeta.origin}`);
-  const outcome = applyRules(doc.anomalies, input.config, ignore);
+  const mutes = await activeMuteEntries(input);
+  const outcome = applyRules(doc.anomalies, input.config, ignore, mutes);
   const bySeverity = countBySeverity(outcome.reported);
   const decision = decideNotify(outcome.reported, input.config);
   // Over the reported findings: a suppressed finding is not part of what a person is told.

@@ -17,6 +17,9 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { createLineParser } from '../detector/format/index.js';
 import { runDetector, loadModel, saveModel, readEvents, fileSource, mergeSources, templatesCsv, type AnomaliesDoc } from '../detector/index.js';
 import { runExternalDetector } from './detect-external.js';
+import { matchMute, muteId } from '../detector/mutes.js';
+import type { Anomaly } from '../detector/anomalies-schema.js';
+import { loadMutes } from '../detector/baseline/mutes-store.js';
 
 export const ANOMALIES_FILE = 'anomalies.json';
 export const TEMPLATES_FILE = 'templates.csv';
@@ -60,6 +63,7 @@ export async function executeLogAnomaly(input: DetectInput, ctx: ServiceContext)
       signal: ctx.signal,
       settingsFile: 'settings',
       fieldPrefix: 'detector',
+      accepted: await acceptedMatcher(input),
       onProgress: (lines, phase) => ctx.progress({ unit: 'lines', current: lines, label: phase === 'baseline' ? 'learning baseline' : 'detecting' }),
     });
   } catch (err) {
@@ -81,6 +85,15 @@ export async function executeLogAnomaly(input: DetectInput, ctx: ServiceContext)
     templates: result.doc.input.templates,
     anomalies: result.doc.anomalies.length,
   };
+}
+
+/** Findings an active accept covers (mutes file or detection config): the model learns them as normal. */
+async function acceptedMatcher(input: DetectInput): Promise<((f: Pick<Anomaly, 'kind' | 'templateId' | 'template'>) => boolean) | undefined> {
+  const fromFile = input.mutesFile ? (await loadMutes(input.mutesFile)).entries : [];
+  const accepts = [...input.config.mutes.map((m) => ({ ...m, id: muteId(m), createdAt: '' })), ...fromFile].filter((m) => m.action === 'accept');
+  if (accepts.length === 0) return undefined;
+  const now = Date.now();
+  return (f) => matchMute(f, accepts, now) !== undefined;
 }
 
 function logSummary(doc: AnomaliesDoc, ctx: ServiceContext, modelOut: string): void {

@@ -41,6 +41,17 @@ describe('detection config', () => {
     expect(err('thresholds: {}\n')).toBe('config.yaml:1:1 version: is required');
   });
 
+  it('takes a central team\'s mutes and accepts, validated with positions', () => {
+    const c = parseDetectionConfig('version: a\nmutes:\n  - { templateId: 1a2b3c4d, kind: silence, reason: maintenance, until: 2026-12-31 }\n  - { action: accept, template: "GC pause <*>", reason: normal }\n', 'c.yaml');
+    expect(c.mutes).toEqual([
+      { action: 'mute', templateId: '1a2b3c4d', kind: 'silence', reason: 'maintenance', until: '2026-12-31' },
+      { action: 'accept', template: 'GC pause <*>', reason: 'normal' },
+    ]);
+    expect(err('version: a\nmutes:\n  - { reason: x }\n')).toMatch(/^config.yaml:3:5 mutes\[0\].template: a mute needs template or templateId/);
+    expect(err('version: a\nmutes:\n  - { template: x, reason: y, until: tomorrow }\n')).toMatch(/^config.yaml:3:38 mutes\[0\].until: expected an ISO date or time/);
+    expect(err('version: a\nmutes:\n  - { template: x, reson: y }\n')).toMatch(/mutes\[0\].reson: unknown key \(did you mean "reason"\?\)/);
+  });
+
   it('keeps a numeric version as written', () => {
     expect(parseDetectionConfig('version: 1.10\n', 'c.yaml').version).toBe('1.10');
   });

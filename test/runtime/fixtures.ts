@@ -23,6 +23,7 @@ export function settingsIn(dir: string, timeoutMs = 5000, attempts = 2): Pipelin
     upload: { type: 'local', dir: join(dir, 'uploads') },
     steps: Object.fromEntries(RETRYABLE_STEPS.map((s) => [s, { attempts, baseDelayMs: 1, maxDelayMs: 2, timeoutMs }])) as PipelineSettings['steps'],
     output: { dir: join(dir, 'runs') },
+    mutes: { file: join(dir, 'runs', 'mutes.json') },
   };
 }
 

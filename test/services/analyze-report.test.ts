@@ -49,6 +49,7 @@ function config(over: Partial<DetectionConfig> = {}): DetectionConfig {
     thresholds: { bucketSeconds: 60, spikeFactor: 3, dropFactor: 3, errorRateFactor: 2, minCount: 3, rareMaxCount: 1 },
     rules: { minSeverity: 'low', kinds: {} },
     ignore: [],
+    mutes: [],
     notify: { recipients: ['oncall@example.com'], minSeverity: 'high', subjectPrefix: '[anomaly]' },
     ...over,
   };

@@ -33,6 +33,8 @@ export interface ReportDoc {
   readonly suppressed: {
     readonly byReason: Readonly<Record<SuppressReason, number>>;
     readonly ignoredBy: Readonly<Record<string, number>>;
+    /** Mute/accept entry id -> findings it covered. */
+    readonly mutedBy: Readonly<Record<string, number>>;
   };
   readonly notify: NotifyDecision & {
     readonly minSeverity: Severity;
@@ -73,7 +75,7 @@ export function buildReport({ input, doc, outcome, incidents, bySeverity, decisi
     detector: doc.detector,
     baseline: doc.baseline,
     counts: { total: doc.anomalies.length, reported: outcome.reported.length, suppressed, bySeverity, byKind },
-    suppressed: { byReason: outcome.suppressed, ignoredBy: outcome.ignoredBy },
+    suppressed: { byReason: outcome.suppressed, ignoredBy: outcome.ignoredBy, mutedBy: outcome.mutedBy },
     notify: {
       ...decision,
       minSeverity: input.config.notify.minSeverity,

@@ -38,7 +38,7 @@ export function renderHtml(r: ReportDoc): string {
       (cfg.revision ? `, revision <code>${esc(cfg.revision)}</code>` : '') + (cfg.etag ? `, ETag <code>${esc(cfg.etag)}</code>` : '')),
     row('Detector', `${esc(r.detector.name)} ${esc(r.detector.version)}` +
       (r.baseline ? `, baseline of ${r.baseline.lines} lines / ${r.baseline.templates} templates` : ', no baseline')),
-    row('Findings', `${r.counts.reported} reported of ${r.counts.total} (${r.counts.suppressed} suppressed)`),
+    row('Findings', `${r.counts.reported} reported of ${r.counts.total} (${r.counts.suppressed} suppressed; muted: ${r.suppressed.byReason.muted}, accepted: ${r.suppressed.byReason.accepted})`),
     row('Notification', esc(r.notify.reason)),
     ...(r.reportUri ? [row('Report', esc(r.reportUri))] : []),
   ];

@@ -37,7 +37,7 @@ export function renderMarkdown(r: ReportDoc): string {
       (r.config.etag ? `, ETag ${cell(r.config.etag)}` : ''),
     `- Detector: ${cell(r.detector.name)} ${cell(r.detector.version)}` +
       (r.baseline ? `, baseline of ${r.baseline.lines} lines / ${r.baseline.templates} templates` : ', no baseline'),
-    `- Findings: ${r.counts.reported} reported of ${r.counts.total} (${r.counts.suppressed} suppressed)`,
+    `- Findings: ${r.counts.reported} reported of ${r.counts.total} (${r.counts.suppressed} suppressed; muted: ${r.suppressed.byReason.muted}, accepted: ${r.suppressed.byReason.accepted})`,
     `- Notification: ${r.notify.reason}`,
   );
   if (r.reportUri) out.push(`- Report: ${r.reportUri}`);

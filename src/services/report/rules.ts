@@ -6,10 +6,13 @@
 import type { Anomaly } from '../../detector/anomalies-schema.js';
 import { SEVERITY_ORDER, type DetectionConfig, type Severity } from '../../config/detection-types.js';
 import { ConfigError, ErrorCode } from '../../errors.js';
+import { matchMute, type MuteEntry } from '../../detector/mutes.js';
 
 export const SuppressReason = {
   kindDisabled: 'kind_disabled',
   ignorePattern: 'ignore_pattern',
+  muted: 'muted',
+  accepted: 'accepted',
   belowMinScore: 'below_min_score',
   belowMinSeverity: 'below_min_severity',
 } as const;
@@ -28,6 +31,8 @@ export interface RuleOutcome {
   readonly suppressed: Readonly<Record<SuppressReason, number>>;
   /** How many findings each ignore pattern dropped (pattern -> count), for tuning the config. */
   readonly ignoredBy: Readonly<Record<string, number>>;
+  /** How many findings each mute or accept entry covered (entry id -> count). */
+  readonly mutedBy: Readonly<Record<string, number>>;
 }
 
 export interface NotifyDecision {
@@ -51,13 +56,20 @@ export function compileIgnorePatterns(patterns: readonly string[], configName: s
 }
 
 /**
- * Order of the checks: a disabled kind, then ignore patterns, then the kind's minimum score, then
- * the global minimum severity (after the kind's override). Each suppressed finding is counted once,
- * under the first rule that dropped it.
+ * Order of the checks: a disabled kind, then ignore patterns, then active mutes and accepts, then
+ * the kind's minimum score, then the global minimum severity (after the kind's override). Each
+ * suppressed finding is counted once, under the first rule that dropped it.
  */
-export function applyRules(anomalies: readonly Anomaly[], config: DetectionConfig, ignore: readonly RegExp[]): RuleOutcome {
-  const suppressed: Record<SuppressReason, number> = { kind_disabled: 0, ignore_pattern: 0, below_min_score: 0, below_min_severity: 0 };
+export function applyRules(
+  anomalies: readonly Anomaly[],
+  config: DetectionConfig,
+  ignore: readonly RegExp[],
+  mutes: readonly MuteEntry[] = [],
+  now: number = Date.now(),
+): RuleOutcome {
+  const suppressed: Record<SuppressReason, number> = { kind_disabled: 0, ignore_pattern: 0, muted: 0, accepted: 0, below_min_score: 0, below_min_severity: 0 };
   const ignoredBy: Record<string, number> = {};
+  const mutedBy: Record<string, number> = {};
   const reported: ReportedFinding[] = [];
   const minRank = severityRank(config.rules.minSeverity);
   for (const a of anomalies) {
@@ -74,6 +86,12 @@ export function applyRules(anomalies: readonly Anomaly[], config: DetectionConfi
       ignoredBy[pattern] = (ignoredBy[pattern] ?? 0) + 1;
       continue;
     }
+    const mute = matchMute(a, mutes, now);
+    if (mute) {
+      suppressed[mute.action === 'accept' ? 'accepted' : 'muted']++;
+      mutedBy[mute.id] = (mutedBy[mute.id] ?? 0) + 1;
+      continue;
+    }
     if (rule && a.score < rule.minScore) {
       suppressed.below_min_score++;
       continue;
@@ -86,7 +104,7 @@ export function applyRules(anomalies: readonly Anomaly[], config: DetectionConfi
     reported.push({ ...a, severity, detectorSeverity: a.severity });
   }
   reported.sort((x, y) => severityRank(y.severity) - severityRank(x.severity) || y.score - x.score);
-  return { reported, suppressed, ignoredBy };
+  return { reported, suppressed, ignoredBy, mutedBy };
 }
 
 export function countBySeverity(findings: readonly { severity: Severity }[]): Record<Severity, number> {
