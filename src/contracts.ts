@@ -113,7 +113,10 @@ export interface AnalyzeOutput {
   readonly shouldNotify: boolean;
   /** Why (not) notify, one sentence. */
   readonly notifyReason: string;
+  /** Who is told: the recipients whose rule matched at least one incident. */
   readonly recipients: readonly string[];
+  /** What each of them is told (their incidents, most severe first; `total` before the cap). */
+  readonly routes?: readonly { readonly to: string; readonly incidents: readonly IncidentBrief[]; readonly total: number }[];
   readonly reported: number;
   readonly total: number;
   readonly bySeverity: Record<string, number>;

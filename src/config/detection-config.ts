@@ -4,8 +4,8 @@
  */
 import { ErrorCode } from '../errors.js';
 import { DEFAULT_DETECTION_CONFIG as D } from '../detector/defaults.js';
-import { AnomalyKind, SEVERITY_ORDER, type ConfigMute, type DetectionConfig, type KindRule } from './detection-types.js';
-import { bool, def, list, num, obj, oneOf, opt, parseYaml, refine, regex, req, str, strOrNum, type Schema } from './yaml-schema.js';
+import { AnomalyKind, SEVERITY_ORDER, type ConfigMute, type DetectionConfig, type KindRule, type RouteRule } from './detection-types.js';
+import { bool, def, list, num, obj, oneOf, opt, parseYaml, refine, regex, req, scalarOrMap, str, strOrNum, type Schema } from './yaml-schema.js';
 
 const severity = () => oneOf(SEVERITY_ORDER);
 // Deliberately simple: catches typos like "oncall@" or "ops example.com", not every RFC 5322 corner.
@@ -33,6 +33,30 @@ const mute: Schema<ConfigMute> = refine(
   (m) => (m.templateId === undefined && m.template === undefined ? { key: 'template', problem: 'a mute needs template or templateId' } : undefined),
 );
 
+interface RecipientEntry {
+  readonly to: string;
+  readonly rule?: RouteRule;
+}
+
+/** `- oncall@example.com`, or `- { to: payments@example.com, streams: [payments*], minSeverity: high }`. */
+const recipient: Schema<RecipientEntry> = scalarOrMap<RecipientEntry>(
+  (node, at) => ({ to: email()(node, at) }),
+  (node, at) => {
+    const r = obj({
+      to: req(email()),
+      streams: opt(list(str(), { min: 1, single: true })),
+      kinds: opt(list(oneOf(Object.values(AnomalyKind)), { min: 1, single: true })),
+      minSeverity: opt(severity()),
+    })(node, at);
+    const rule: RouteRule = {
+      ...(r.streams ? { streams: r.streams } : {}),
+      ...(r.kinds ? { kinds: r.kinds } : {}),
+      ...(r.minSeverity ? { minSeverity: r.minSeverity } : {}),
+    };
+    return { to: r.to, rule };
+  },
+);
+
 const schema = obj({
   // A YAML number (`version: 3`) is taken as the string "3": teams write versions both ways.
   version: req(strOrNum()),
@@ -58,7 +82,7 @@ const schema = obj({
   mutes: def(list(mute), []),
   notify: def(
     obj({
-      recipients: def(list(email()), []),
+      recipients: def(list(recipient), []),
       minSeverity: def(severity(), D.notify.minSeverity),
       subjectPrefix: def(str({ nonEmpty: false }), D.notify.subjectPrefix),
     }),
@@ -70,5 +94,8 @@ export function parseDetectionConfig(text: string, source: string): DetectionCon
   const raw = parseYaml(text, source, ErrorCode.CONFIG_INVALID, schema);
   // Drop kinds the file did not mention so `kinds` only holds real overrides.
   const kindsOut = Object.fromEntries(Object.entries(raw.rules.kinds).filter(([, v]) => v !== undefined));
-  return { ...raw, rules: { ...raw.rules, kinds: kindsOut } } as DetectionConfig;
+  const entries = raw.notify.recipients as readonly RecipientEntry[];
+  const routes = Object.fromEntries(entries.flatMap((e) => (e.rule ? [[e.to.toLowerCase(), e.rule] as const] : [])));
+  const notify = { ...raw.notify, recipients: entries.map((e) => e.to), ...(Object.keys(routes).length > 0 ? { routes } : {}) };
+  return { ...raw, notify, rules: { ...raw.rules, kinds: kindsOut } } as DetectionConfig;
 }

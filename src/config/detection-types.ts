@@ -35,6 +35,16 @@ export interface ConfigMute {
   readonly until?: string;
 }
 
+/** Which incidents a recipient is told about; every given condition must hold. */
+export interface RouteRule {
+  /** Stream names (or components, where the format's streamField is the component); `*` matches any run of characters. */
+  readonly streams?: readonly string[];
+  /** Only incidents with a finding of one of these kinds. */
+  readonly kinds?: readonly AnomalyKind[];
+  /** Overrides notify.minSeverity for this recipient. */
+  readonly minSeverity?: Severity;
+}
+
 export interface DetectionConfig {
   readonly version: string;
   readonly thresholds: {
@@ -61,7 +71,10 @@ export interface DetectionConfig {
   /** A central team's mutes and accepts (see src/detector/mutes.ts); the mutes file adds its own. */
   readonly mutes: readonly ConfigMute[];
   readonly notify: {
+    /** Every address that may be told (with or without a rule). */
     readonly recipients: readonly string[];
+    /** Rules by lower-cased address; a recipient without one gets every incident at notify.minSeverity. */
+    readonly routes?: Readonly<Record<string, RouteRule>>;
     /** Notify only when some reported finding has at least this severity. */
     readonly minSeverity: Severity;
     readonly subjectPrefix: string;

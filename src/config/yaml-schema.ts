@@ -104,6 +104,12 @@ export const oneOf =
     return node.value as T;
   };
 
+/** A scalar read one way, a mapping another (`- ops@example.com` or `- { to: ops@example.com, ... }`). */
+export const scalarOrMap =
+  <T>(scalar: Schema<T>, map: Schema<T>): Schema<T> =>
+  (node, at) =>
+    isMap(node) ? map(node, at) : scalar(node, at);
+
 /** A string that must compile as a JavaScript regular expression. */
 export const regex = (): Schema<string> => (node, at) => {
   const v = str()(node, at);

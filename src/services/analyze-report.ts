@@ -17,7 +17,7 @@ import { validateAnomaliesDoc } from '../detector/validate.js';
 import { ErrorCode, PipelineError, throwIfAborted } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { truncate } from '../util/sanitize.js';
-import { applyRules, compileIgnorePatterns, countBySeverity, decideNotify, type ReportedFinding } from './report/rules.js';
+import { applyRules, compileIgnorePatterns, countBySeverity, decideNotify, routeIncidents, type ReportedFinding } from './report/rules.js';
 import { buildReport } from './report/model.js';
 import { renderMarkdown } from './report/render-md.js';
 import { renderHtml } from './report/render-html.js';
@@ -93,9 +93,10 @@ export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): P
   const mutes = await activeMuteEntries(input);
   const outcome = applyRules(doc.anomalies, input.config, ignore, mutes);
   const bySeverity = countBySeverity(outcome.reported);
-  const decision = decideNotify(outcome.reported, input.config);
   // Over the reported findings: a suppressed finding is not part of what a person is told.
   const incidents = groupIncidents(outcome.reported, doc.bucketSeconds);
+  const routes = routeIncidents(incidents, outcome.reported, input.config);
+  const decision = decideNotify(outcome.reported, input.config, routes);
   const report = buildReport({ input, doc, outcome, incidents, bySeverity, decision, generatedAt: new Date().toISOString() });
   log.info('analysis done', {
     total: doc.anomalies.length,
@@ -133,7 +134,12 @@ export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): P
     ...files,
     shouldNotify: decision.shouldNotify,
     notifyReason: decision.reason,
-    recipients: input.config.notify.recipients,
+    recipients: routes.map((r) => r.to),
+    routes: routes.map((r) => ({
+      to: r.to,
+      incidents: r.incidents.slice(0, TOP_INCIDENTS).map((inc) => toIncidentBrief(inc, byId, outcome.reported)),
+      total: r.incidents.length,
+    })),
     reported: outcome.reported.length,
     total: doc.anomalies.length,
     bySeverity,

@@ -77,7 +77,8 @@ export async function sendNotificationEmails(input: EmailInput, ctx: ServiceCont
   }
   if (skipped > 0) log.info('some recipients were already notified in an earlier attempt', { skipped, pending: pending.length });
 
-  const mail = composeEmail(input);
+  // Each recipient's own incidents (routing), composed once per recipient.
+  const mail = (recipient: string) => composeEmail(input, recipient);
   const results = input.smtp ? await sendSmtp(input, mail, pending, ledger, ctx) : await writePreviews(input, mail, pending, ledger, ctx);
   throwIfAborted(signal, 'send_notification_emails');
   return summarize(mode, recipients, results, ledger, ctx);
@@ -107,7 +108,7 @@ async function deliverAll(pending: readonly Outbound[], deliver: Deliver, ledger
   return out;
 }
 
-async function sendSmtp(input: EmailInput, mail: ComposedEmail, pending: readonly Outbound[], ledger: Ledger, ctx: ServiceContext): Promise<Result[]> {
+async function sendSmtp(input: EmailInput, mailFor: (recipient: string) => ComposedEmail, pending: readonly Outbound[], ledger: Ledger, ctx: ServiceContext): Promise<Result[]> {
   const smtp = input.smtp!;
   const mailer = createSmtpMailer(smtp);
   // Abort: queued messages fail through their own signal; force-close what is mid-delivery.
@@ -116,6 +117,7 @@ async function sendSmtp(input: EmailInput, mail: ComposedEmail, pending: readonl
   ctx.log.info('sending notifications', { host: smtp.host, port: smtp.port, recipients: pending.length, pool: smtp.pool, rateLimit: smtp.rateLimit, rateDeltaMs: smtp.rateDeltaMs });
   try {
     const deliver: Deliver = async ({ recipient }) => {
+      const mail = mailFor(recipient);
       const info = await mailer.sendMail({
         from: smtp.from,
         to: recipient,
@@ -136,9 +138,10 @@ async function sendSmtp(input: EmailInput, mail: ComposedEmail, pending: readonl
   }
 }
 
-async function writePreviews(input: EmailInput, mail: ComposedEmail, pending: readonly Outbound[], ledger: Ledger, ctx: ServiceContext): Promise<Result[]> {
+async function writePreviews(input: EmailInput, mailFor: (recipient: string) => ComposedEmail, pending: readonly Outbound[], ledger: Ledger, ctx: ServiceContext): Promise<Result[]> {
   const mailer = createPreviewMailer();
   const deliver: Deliver = async ({ recipient, n }) => {
+    const mail = mailFor(recipient);
     const info = await mailer.sendMail({
       from: PREVIEW_FROM,
       to: recipient,

@@ -52,6 +52,15 @@ describe('detection config', () => {
     expect(err('version: a\nmutes:\n  - { template: x, reson: y }\n')).toMatch(/mutes\[0\].reson: unknown key \(did you mean "reason"\?\)/);
   });
 
+  it('takes recipients with routing rules next to plain addresses, validated with did-you-mean', () => {
+    const c = parseDetectionConfig('version: a\nnotify:\n  recipients:\n    - oncall@example.com\n    - { to: Payments@example.com, streams: [payments, "api-*"], minSeverity: medium, kinds: [new_template] }\n', 'c.yaml');
+    expect(c.notify.recipients).toEqual(['oncall@example.com', 'Payments@example.com']);
+    expect(c.notify.routes).toEqual({ 'payments@example.com': { streams: ['payments', 'api-*'], kinds: ['new_template'], minSeverity: 'medium' } });
+    expect(err('version: a\nnotify:\n  recipients:\n    - { to: a@example.com, stream: [payments] }\n')).toMatch(/^config.yaml:4:28 notify.recipients\[0\].stream: unknown key \(did you mean "streams"\?\)/);
+    expect(err('version: a\nnotify:\n  recipients:\n    - { to: a@example.com, kinds: [spike] }\n')).toMatch(/notify.recipients\[0\].kinds\[0\]: expected one of new_template/);
+    expect(err('version: a\nnotify:\n  recipients:\n    - { streams: [x] }\n')).toMatch(/notify.recipients\[0\].to: is required/);
+  });
+
   it('keeps a numeric version as written', () => {
     expect(parseDetectionConfig('version: 1.10\n', 'c.yaml').version).toBe('1.10');
   });

@@ -157,7 +157,39 @@ describe('analyzeReport notify decision', () => {
     const { out } = await run([anomaly({ id: 'a', severity: 'critical' })]);
     expect(out.shouldNotify).toBe(true);
     expect(out.recipients).toEqual(['oncall@example.com']);
-    expect(out.notifyReason).toMatch(/1 finding\(s\) at or above high/);
+    expect(out.notifyReason).toBe('Notify 1 of 1 recipient(s) about 1 incident(s) (most severe: critical).');
+  });
+
+  it('routes: each recipient gets the incidents its rule matches, and no email when none match', async () => {
+    const at = 1_700_000_000_000;
+    const findings = [
+      anomaly({ id: 'pay', templateId: 'p1', template: 'db pool exhausted', stream: 'payments', severity: 'critical', firstSeen: at, lastSeen: at + 60_000 }),
+      anomaly({ id: 'auth', templateId: 'a1', template: 'token cache <*> evicted', kind: 'frequency_spike', stream: 'auth', severity: 'high', firstSeen: at + 3_600_000, lastSeen: at + 3_700_000 }),
+      anomaly({ id: 'web', templateId: 'w1', template: 'slow render <*>', stream: 'web', severity: 'medium', firstSeen: at + 7_200_000, lastSeen: at + 7_300_000 }),
+    ];
+    const cfg = config({
+      notify: {
+        recipients: ['oncall@example.com', 'payments@example.com', 'auth@example.com', 'web@example.com'],
+        routes: {
+          'payments@example.com': { streams: ['pay*'] },
+          'auth@example.com': { streams: ['auth'], kinds: ['new_template'] },
+          'web@example.com': { streams: ['web'], minSeverity: 'medium' },
+        },
+        minSeverity: 'high',
+        subjectPrefix: '[anomaly]',
+      },
+    });
+    const { out } = await run(findings, cfg);
+    const told = Object.fromEntries((out.routes ?? []).map((r) => [r.to, r.incidents.map((i) => i.trigger.template)]));
+    expect(told).toEqual({
+      // No rule: every incident at notify.minSeverity (high), so not the medium web one.
+      'oncall@example.com': ['db pool exhausted', 'token cache <*> evicted'],
+      'payments@example.com': ['db pool exhausted'],
+      // Its rule wants new_template incidents on auth; the auth incident is a spike: no email.
+      'web@example.com': ['slow render <*>'],
+    });
+    expect(out.recipients).toEqual(['oncall@example.com', 'payments@example.com', 'web@example.com']);
+    expect(out.notifyReason).toBe('Notify 3 of 4 recipient(s) about 3 incident(s) (most severe: critical).');
   });
 
   it('does not notify below notify.minSeverity, and says why', async () => {

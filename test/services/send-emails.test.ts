@@ -91,6 +91,18 @@ describe('sendNotificationEmails over SMTP', () => {
     expect(html).not.toContain('\u001b');
   });
 
+  it('routing: each recipient\'s email has only its incidents', async () => {
+    server = await startSmtpServer();
+    const base = analysis(['a@x.test', 'b@x.test']);
+    const routed = { ...base, routes: [{ to: 'a@x.test', incidents: base.incidents, total: 2 }, { to: 'b@x.test', incidents: [base.incidents[1]!], total: 1 }] };
+    const out = await sendNotificationEmails(input({ analysis: routed, smtp: smtp(server) }), createStandaloneContext());
+    expect(out).toMatchObject({ status: 'sent', recipients: 2 });
+    const byTo = Object.fromEntries(server.messages.map((m) => [m.rcptTo[0]!, m.parsed] as const));
+    expect(byTo['b@x.test']!.subject).toBe('[anomaly] [medium] api: GET /api run run-42');
+    expect(byTo['b@x.test']!.text).not.toContain('login failed');
+    expect(byTo['a@x.test']!.text).toContain('login failed');
+  });
+
   it('authenticates with credentials from the env vars the settings name', async () => {
     server = await startSmtpServer({ auth: { user: 'bot', pass: 's3cret-pass' } });
     process.env.TEST_SMTP_USER = 'bot';

@@ -26,14 +26,14 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** `[critical] payments: db connection pool exhausted (+2 incidents) run 20261204-0915`. */
-export function subjectFor(input: EmailInput, incidents: readonly IncidentBrief[] = input.analysis.incidents): string {
+export function subjectFor(input: EmailInput, incidents: readonly IncidentBrief[] = input.analysis.incidents, total = incidents.length): string {
   const prefix = clean(input.subjectPrefix);
   const top = incidents[0];
   if (!top) {
     const n = input.analysis.reported;
     return `${prefix} ${n} ${n === 1 ? 'anomaly' : 'anomalies'} in ${truncate(clean(input.analysis.source ?? 'logs'), 80)} (run ${input.runId})`.trim();
   }
-  const more = incidents.length > 1 ? ` (+${plural(incidents.length - 1, 'incident')})` : '';
+  const more = total > 1 ? ` (+${plural(total - 1, 'incident')})` : '';
   return `${prefix} [${top.severity}] ${truncate(clean(top.title), 90)}${more} run ${input.runId}`.trim();
 }
 
@@ -87,14 +87,20 @@ function htmlIncident(inc: IncidentBrief): string {
   );
 }
 
-/** `incidents` is what this recipient is told about (routing may give each recipient a subset). */
-export function composeEmail(input: EmailInput, incidents: readonly IncidentBrief[] = input.analysis.incidents): ComposedEmail {
+/** What one recipient is told about: routing gives each recipient the incidents its rule matches. */
+export function incidentsFor(input: EmailInput, recipient: string): { readonly incidents: readonly IncidentBrief[]; readonly total: number } {
+  const route = input.analysis.routes?.find((r) => r.to.toLowerCase() === recipient.toLowerCase());
+  return route ?? { incidents: input.analysis.incidents, total: input.analysis.incidents.length };
+}
+
+export function composeEmail(input: EmailInput, recipient?: string): ComposedEmail {
   const a = input.analysis;
+  const { incidents, total } = recipient === undefined ? { incidents: a.incidents, total: a.incidents.length } : incidentsFor(input, recipient);
   const shown = incidents.slice(0, EMAIL_INCIDENTS);
   const findings = incidents.reduce((n, inc) => n + inc.findings, 0);
   const source = a.source ?? 'logs';
-  const headline = `${plural(incidents.length, 'incident')} (${plural(findings, 'finding')}) in ${source}, run ${input.runId}.`;
-  const more = incidents.length > shown.length ? `…and ${plural(incidents.length - shown.length, 'more incident')} in the report.` : '';
+  const headline = `${plural(total, 'incident')} (${plural(findings, 'finding')}${total > incidents.length ? ' in the first ' + incidents.length : ''}) in ${source}, run ${input.runId}.`;
+  const more = total > shown.length ? `…and ${plural(total - shown.length, 'more incident')} in the report.` : '';
 
   const text: string[] = [clean(headline), '', ...shown.flatMap(textIncident)];
   if (more) text.push(more, '');
@@ -113,5 +119,5 @@ export function composeEmail(input: EmailInput, incidents: readonly IncidentBrie
     link,
     '</body></html>',
   ].join('\n');
-  return { subject: subjectFor(input, incidents), text: text.join('\n') + '\n', html };
+  return { subject: subjectFor(input, incidents, total), text: text.join('\n') + '\n', html };
 }

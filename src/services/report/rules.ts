@@ -4,7 +4,8 @@
  * Pure functions: the analyze service does the I/O around them.
  */
 import type { Anomaly } from '../../detector/anomalies-schema.js';
-import { SEVERITY_ORDER, type DetectionConfig, type Severity } from '../../config/detection-types.js';
+import { SEVERITY_ORDER, type DetectionConfig, type RouteRule, type Severity } from '../../config/detection-types.js';
+import type { Incident } from '../../detector/incidents.js';
 import { ConfigError, ErrorCode } from '../../errors.js';
 import { matchMute, type MuteEntry } from '../../detector/mutes.js';
 
@@ -113,19 +114,64 @@ export function countBySeverity(findings: readonly { severity: Severity }[]): Re
   return out;
 }
 
-export function decideNotify(reported: readonly ReportedFinding[], config: DetectionConfig): NotifyDecision {
+/** What one recipient is told: the incidents its rule matches, most severe first. */
+export interface Route {
+  readonly to: string;
+  readonly incidents: readonly Incident[];
+}
+
+function globMatch(pattern: string, text: string): boolean {
+  // Linear: split on `*` and find the parts in order (no regex built from config text).
+  const parts = pattern.split('*');
+  if (parts.length === 1) return pattern === text;
+  if (!text.startsWith(parts[0]!) || !text.endsWith(parts.at(-1)!)) return false;
+  let at = parts[0]!.length;
+  for (const part of parts.slice(1, -1)) {
+    const i = text.indexOf(part, at);
+    if (i < 0) return false;
+    at = i + part.length;
+  }
+  return at <= text.length - parts.at(-1)!.length;
+}
+
+function matches(inc: Incident, kinds: ReadonlySet<string>, rule: RouteRule | undefined, minSeverity: Severity): boolean {
+  if (severityRank(inc.severity) < severityRank(rule?.minSeverity ?? minSeverity)) return false;
+  if (rule?.streams && !inc.streams.some((s) => rule.streams!.some((p) => globMatch(p, s)))) return false;
+  if (rule?.kinds && !rule.kinds.some((k) => kinds.has(k))) return false;
+  return true;
+}
+
+/**
+ * Each recipient gets the incidents its rule matches (all incidents at notify.minSeverity without
+ * a rule); recipients with none are left out, so nobody gets an email about someone else's service.
+ */
+export function routeIncidents(incidents: readonly Incident[], findings: readonly ReportedFinding[], config: DetectionConfig): Route[] {
+  const kindOf = new Map(findings.map((f) => [f.id, f.kind]));
+  const kinds = new Map(incidents.map((inc) => [inc.id, new Set(inc.findings.map((id) => kindOf.get(id) ?? ''))]));
+  const seen = new Set<string>();
+  const routes: Route[] = [];
+  for (const to of config.notify.recipients) {
+    if (seen.has(to.toLowerCase())) continue;
+    seen.add(to.toLowerCase());
+    const rule = config.notify.routes?.[to.toLowerCase()];
+    const mine = incidents.filter((inc) => matches(inc, kinds.get(inc.id)!, rule, config.notify.minSeverity));
+    if (mine.length > 0) routes.push({ to, incidents: mine });
+  }
+  return routes;
+}
+
+export function decideNotify(reported: readonly ReportedFinding[], config: DetectionConfig, routes: readonly Route[]): NotifyDecision {
   const { recipients, minSeverity } = config.notify;
   const highest = reported[0]?.severity;
-  const qualifying = reported.filter((f) => severityRank(f.severity) >= severityRank(minSeverity)).length;
-  if (qualifying === 0) {
-    const why = highest ? `the most severe reported finding is ${highest}` : 'no finding was reported';
-    return { shouldNotify: false, reason: `No notification: ${why}, below notify.minSeverity ${minSeverity}.` };
+  if (reported.length === 0) return { shouldNotify: false, reason: 'No notification: no finding was reported.' };
+  if (recipients.length === 0) return { shouldNotify: false, reason: 'No notification: notify.recipients is empty.' };
+  if (routes.length === 0) {
+    const why = config.notify.routes ? "no incident matches any recipient's rule" : `the most severe reported finding is ${highest}, below notify.minSeverity ${minSeverity}`;
+    return { shouldNotify: false, reason: `No notification: ${why}.` };
   }
-  if (recipients.length === 0) {
-    return { shouldNotify: false, reason: `No notification: ${qualifying} finding(s) reach ${minSeverity} but notify.recipients is empty.` };
-  }
+  const incidents = new Set(routes.flatMap((r) => r.incidents.map((i) => i.id))).size;
   return {
     shouldNotify: true,
-    reason: `Notify ${recipients.length} recipient(s): ${qualifying} finding(s) at or above ${minSeverity} (most severe: ${highest}).`,
+    reason: `Notify ${routes.length} of ${recipients.length} recipient(s) about ${incidents} incident(s) (most severe: ${highest}).`,
   };
 }
