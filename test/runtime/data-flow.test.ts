@@ -45,6 +45,7 @@ describe('data flow between steps', () => {
       detector: { type: 'builtin' },
       baseDir: dir,
       format: { type: 'raw' },
+      mutesFile: join(dir, 'runs', 'mutes.json'),
     });
 
     const planned = pathToFileURL(join(dir, 'uploads', 'flow-1', 'report.html')).href;
@@ -57,6 +58,7 @@ describe('data flow between steps', () => {
       configMeta: { version: '3', origin: 'config.yaml', etag: undefined, revision: 'rev-9' },
       ingest: { lines: 10, streams: ['api', 'db'], from: 1, to: 2, source: 'file:logs/*.log (2 files)' },
       plannedReportUri: planned,
+      mutesFile: join(dir, 'runs', 'mutes.json'),
     });
     // Emails go out before the upload, so they link the URI the upload will produce.
     expect(input('sendNotificationEmails')).toEqual({ runDir, runId: 'flow-1', subjectPrefix: '[anomaly]', smtp: undefined, reportUri: planned, analysis });
