@@ -7,9 +7,11 @@
 import type { MinerState } from '../miner/types.js';
 import type { CountModel } from '../detect/stats.js';
 import type { SessionModelData } from '../detect/sessions.js';
+import { emptyRhythm, type Rhythm } from './rhythm.js';
 
 export const BASELINE_SCHEMA = 'log-anomaly-pipeline/baseline' as const;
-export const BASELINE_VERSION = 1 as const;
+/** 2: rhythm (gaps, peaks, hour/day counts), span and exposure; buckets include empty ones. */
+export const BASELINE_VERSION = 2 as const;
 
 export interface TemplateRate {
   template: string;
@@ -20,6 +22,7 @@ export interface TemplateRate {
   sumSq: number;
   present: number;
   lastSeen: number | null;
+  rhythm: Rhythm;
 }
 
 export interface ErrorRateStats {
@@ -40,8 +43,14 @@ export interface BaselineModel {
   source: string;
   /** Lines learned in total. */
   lines: number;
-  /** Whole buckets the rates cover (decayed). */
+  /** Whole buckets the rates cover (decayed), empty ones inside the learned span included. */
   buckets: number;
+  /** First and last timestamps learned: seasonality needs 2 days (hour of day) or 2 weeks (day of week). */
+  span: { from: number; to: number } | null;
+  /** All lines together: the source's own gaps, peaks and hours. */
+  rhythm: Rhythm;
+  /** Buckets learned per UTC hour of day and per weekday (decayed): the denominators of seasonality. */
+  exposure: { hours: number[]; days: number[] };
   /** End (epoch ms, exclusive) of the latest bucket folded in: a re-run of a window is not learned twice. */
   coveredTo: number | null;
   templates: Record<string, TemplateRate>;
@@ -60,6 +69,9 @@ export function emptyModel(bucketSeconds: number, source: string): BaselineModel
     source,
     lines: 0,
     buckets: 0,
+    span: null,
+    rhythm: emptyRhythm(),
+    exposure: { hours: new Array(24).fill(0), days: new Array(7).fill(0) },
     coveredTo: null,
     templates: {},
     errors: { e: 0, t: 0, ee: 0, et: 0, tt: 0 },
@@ -112,7 +124,13 @@ export function rebucket(model: BaselineModel, bucketSeconds: number): BaselineM
     const mean2 = mean * f;
     // Over-dispersion scales with the window; Poisson-like noise adds up linearly.
     const var2 = variance * f;
-    templates[id] = { ...r, sum: mean2 * buckets, sumSq: (var2 + mean2 * mean2) * buckets, present: Math.min(buckets, r.present / Math.max(1, f)) };
+    templates[id] = {
+      ...r,
+      sum: mean2 * buckets,
+      sumSq: (var2 + mean2 * mean2) * buckets,
+      present: Math.min(buckets, r.present / Math.max(1, f)),
+      rhythm: rebucketRhythm(r.rhythm, f),
+    };
   }
   const e = model.errors;
   return {
@@ -121,5 +139,12 @@ export function rebucket(model: BaselineModel, bucketSeconds: number): BaselineM
     buckets,
     templates,
     errors: { e: e.e, t: e.t, ee: e.ee * f, et: e.et * f, tt: e.tt * f },
+    rhythm: rebucketRhythm(model.rhythm, f),
+    exposure: { hours: model.exposure.hours.map((x) => x / f), days: model.exposure.days.map((x) => x / f) },
   };
+}
+
+/** Peaks are per bucket: a larger bucket holds proportionally more (an estimate; gaps are unchanged). */
+function rebucketRhythm(r: Rhythm, f: number): Rhythm {
+  return { ...r, peaks: r.peaks.map(([v, at]) => [v * f, at]) };
 }
