@@ -5,7 +5,8 @@
  */
 import type { DetectionNotice } from './anomalies-schema.js';
 import type { RunStats } from './detect/types.js';
-import type { BaselineModel } from './baseline/model.js';
+import { stillLearning, type BaselineModel } from './baseline/model.js';
+import { expectedNovelty } from './detect/templates.js';
 import { fmtDuration } from './detect/explain.js';
 
 export const NoticeCode = {
@@ -13,6 +14,7 @@ export const NoticeCode = {
   noTimestamps: 'no_timestamps',
   emptyBaseline: 'empty_baseline',
   shortBaseline: 'short_baseline',
+  learningBaseline: 'learning_baseline',
 } as const;
 
 /** `baselineLines` is what the baseline sources held when they were given (null: none given). */
@@ -31,8 +33,18 @@ export function runNotices(run: RunStats, model: BaselineModel | null, baselineL
   } else if (model && model.lines > 0 && model.buckets < 1 && run.from !== null) {
     out.push({
       code: NoticeCode.shortBaseline,
-      message: `the baseline (${model.lines} lines) covers less than one whole ${fmtDuration(bucketSeconds)} bucket: spikes, drops and silences were not checked`,
+      message: `the baseline (${model.lines} lines) covers less than one whole bucket (${fmtDuration(bucketSeconds)}): spikes, drops and silences were not checked`,
     });
+  }
+  if (model && model.lines > 0) {
+    const still = stillLearning(model, run);
+    const skipped = [...run.templates.values()].filter((t) => !(t.id in model.templates) && expectedNovelty(t, still.learning)).length;
+    if (skipped > 0) {
+      out.push({
+        code: NoticeCode.learningBaseline,
+        message: `${skipped} template${skipped === 1 ? '' : 's'} not in the baseline ${skipped === 1 ? 'was' : 'were'} not reported as new: ${still.why}; learn from a longer baseline`,
+      });
+    }
   }
   return out;
 }

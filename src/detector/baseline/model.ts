@@ -96,6 +96,42 @@ export function templateCountModel(model: BaselineModel, id: string): CountModel
   return { mean, variance, sd: Math.sqrt(Math.max(rawVar, 0)), observed: sum / n };
 }
 
+/**
+ * The baseline's own rate of meeting new templates: templates seen exactly once per line learned
+ * (the Good-Turing estimate of the chance that the next line is of a template not seen yet). A
+ * baseline still meeting a new template every few dozen lines has not seen its source's
+ * vocabulary; against it, "never seen in the baseline" says little.
+ */
+export function novelty(model: BaselineModel): number {
+  if (model.lines <= 0) return 1;
+  let once = 0;
+  for (const r of Object.values(model.templates)) if (r.total === 1) once++;
+  return once / model.lines;
+}
+
+/** A baseline far shorter than the input cannot know the templates that come daily or weekly. */
+const SPAN_RATIO = 3;
+
+/**
+ * Whether "never seen in the baseline" means little for this run: the baseline still meets new
+ * templates often (novelty >= 1%), or the input spans more than three times the baseline's time.
+ */
+export function stillLearning(model: BaselineModel, run: { from: number | null; to: number | null }): { learning: boolean; why: string } {
+  const nu = novelty(model);
+  if (nu >= 0.01) return { learning: true, why: `the baseline itself met a new template every ${Math.round(1 / nu)} lines` };
+  const base = model.span ? model.span.to - model.span.from : null;
+  const input = run.from !== null && run.to !== null ? run.to - run.from : null;
+  if (base !== null && input !== null && input > SPAN_RATIO * Math.max(base, 1000)) {
+    return { learning: true, why: `the input spans ${fmtSpan(input)}, the baseline only ${fmtSpan(base)}` };
+  }
+  return { learning: false, why: '' };
+}
+
+function fmtSpan(ms: number): string {
+  const h = ms / 3_600_000;
+  return h >= 48 ? `${Math.round(h / 24)} days` : h >= 1 ? `${Math.round(h)} hours` : `${Math.max(1, Math.round(ms / 60_000))} minutes`;
+}
+
 /** Share of buckets in which the template appeared at all. */
 export function presence(model: BaselineModel, id: string): number {
   const r = model.templates[id];

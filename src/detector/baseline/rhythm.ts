@@ -121,37 +121,43 @@ export function totalCells(run: RunStats): Array<[number, Cell]> {
   return out;
 }
 
-/** Enough history to trust hour-of-day (2 days) and day-of-week (2 weeks) shapes. */
-export function seasonality(span: { from: number; to: number } | null): { hourly: boolean; weekly: boolean } {
-  const len = span ? span.to - span.from : 0;
-  return { hourly: len >= 2 * DAY, weekly: len >= 14 * DAY };
+/**
+ * Enough history to trust hour-of-day (2 days) and day-of-week (2 weeks) shapes: a long span is
+ * not enough (a sparse log sampled over months has seen each hour only a few times); every hour,
+ * or every weekday, must have been watched that long.
+ */
+export function seasonality(exposure: { hours: readonly number[]; days: readonly number[] }, bucketsPerHour: number): { hourly: boolean; weekly: boolean } {
+  return {
+    hourly: exposure.hours.every((x) => x >= 2 * bucketsPerHour),
+    weekly: exposure.days.every((x) => x >= 2 * 24 * bucketsPerHour),
+  };
 }
+
+/** Lines the season shape is shrunk with (spread like the exposure): a few stray lines set no shape. */
+const PSEUDO_LINES = 50;
 
 /**
  * How busy bucket b's hour (and weekday) is for these counts, relative to the average: 1 = as
- * usual. `exposure` is how many baseline buckets fell in each hour/day. Shrunk towards 1 by a
- * pseudo-count of one hour of buckets, so an hour seen on two days with one stray line does not
- * set the expectation alone.
+ * usual. The template's share of lines in that hour over the hour's share of watched time, shrunk
+ * towards 1 by PSEUDO_LINES and clipped to [0.1, 10]: a quiet night lowers the bar tenfold at most.
  */
 export function seasonFactor(
   r: Pick<Rhythm, 'hours' | 'days'>,
   exposure: { hours: readonly number[]; days: readonly number[] },
   b: number,
   which: { hourly: boolean; weekly: boolean },
-  bucketsPerHour: number,
 ): number {
   let f = 1;
   const one = (counts: readonly number[], expo: readonly number[], i: number) => {
     const total = counts.reduce((s, x) => s + x, 0);
-    const buckets = expo.reduce((s, x) => s + x, 0);
-    if (total <= 0 || buckets <= 0) return 1;
-    const rate = total / buckets;
-    const k = bucketsPerHour;
-    return (counts[i]! + k * rate) / (expo[i]! + k) / rate;
+    const watched = expo.reduce((s, x) => s + x, 0);
+    if (total <= 0 || watched <= 0 || expo[i]! <= 0) return 1;
+    const share = expo[i]! / watched;
+    return (counts[i]! + PSEUDO_LINES * share) / (total + PSEUDO_LINES) / share;
   };
   if (which.hourly) f *= one(r.hours, exposure.hours, hourOf(b));
   if (which.weekly) f *= one(r.days, exposure.days, dayOf(b));
-  return Math.min(20, Math.max(0.02, f));
+  return Math.min(10, Math.max(0.1, f));
 }
 
 /** `3 hours 10 minutes`, `47 minutes`, `2 days 4 hours`, `40 seconds`. */

@@ -79,10 +79,9 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
   const out: Anomaly[] = [];
   // Lines per bucket in the baseline: expected counts follow the traffic of the hour (see volumeFactor).
   const baseTotal = baseline.errors.t / baseline.buckets;
-  const season = seasonality(baseline.span);
-  const perHour = 3600 / th.bucketSeconds;
+  const season = seasonality(baseline.exposure, 3600 / th.bucketSeconds);
   const seasonal = season.hourly || season.weekly;
-  const allAt = (b: number) => (seasonal ? seasonFactor(baseline.rhythm, baseline.exposure, b, season, perHour) : 1);
+  const allAt = (b: number) => (seasonal ? seasonFactor(baseline.rhythm, baseline.exposure, b, season) : 1);
   const room = burstRoom(baseline.rhythm.peaks[0]?.[0], baseTotal);
   const ids = new Set<string>([...run.templates.keys()].filter((id) => id in baseline.templates));
   // Templates missing from the run entirely can still be silent (every-bucket ones) or dropped.
@@ -107,7 +106,7 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
       const cov = coverage(run, b);
       const cell = acc?.buckets.get(b);
       const n = cell?.n ?? 0;
-      const own = seasonal ? seasonFactor(rate.rhythm, baseline.exposure, b, season, perHour) : 1;
+      const own = seasonal ? seasonFactor(rate.rhythm, baseline.exposure, b, season) : 1;
       const f = cov * own * (clockDriven ? 1 : volumeFactor(run.totals.get(b)?.n ?? 0, n, cov, baseTotal * allAt(b), cm.observed * own, room));
       const m: CountModel = { mean: cm.mean * f, variance: cm.variance * f };
       if (n >= th.minCount && n >= th.spikeFactor * m.mean) {

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// No incident: baseline and target from the same source, its earlier and later half in time, so
+// every finding is a false alarm. Sources: each Loghub-2k system, real server logs of this machine
+// (the excerpts in test/fixtures/real-logs/ and, when readable, the live files under /var/log),
+// and a long multi-style generated log.
+//
+//   npm run build && node bench/no-incident.bench.mjs        # BENCH_GEN_HOURS=24 (default 12)
+//
+// Goal (issue 11): no finding of medium or above; at most 1 finding per 100,000 target lines.
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadLoghubSettings } from '../dist/detector/eval/loghub.js';
+import { readParsed, noIncidentRun } from '../dist/detector/eval/no-incident.js';
+import { REAL_LOGS } from '../dist/detector/eval/real-logs.js';
+import { DEFAULT_DETECTION_CONFIG } from '../dist/detector/defaults.js';
+import { generateLogs } from '../scripts/lib/generate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SHARED = join(here, '..', '..', 'shared', 'data', 'loghub-2k');
+const FIXTURES = join(here, '..', 'test', 'fixtures', 'real-logs');
+const config = DEFAULT_DETECTION_CONFIG;
+const rows = [];
+const detail = [];
+
+async function one(group, name, lines, masks = []) {
+  const t0 = performance.now();
+  const r = await noIncidentRun(lines, config, masks);
+  const ms = performance.now() - t0;
+  const bySev = (s) => r.findings.filter((a) => a.severity === s).length;
+  rows.push({ group, name, base: r.baselineLines, target: r.targetLines, findings: r.findings.length, serious: r.serious.length, info: bySev('info'), low: bySev('low'), ms });
+  for (const a of r.findings) detail.push(`${group}/${name}: ${a.severity} ${a.kind} ${a.template.slice(0, 80)} (${a.explanation})`);
+  for (const n of r.notes) detail.push(`${group}/${name}: note: ${n}`);
+}
+
+if (existsSync(SHARED)) {
+  for (const sys of loadLoghubSettings(SHARED)) {
+    await one('loghub-2k', sys.name, readParsed(sys.logFile, { type: 'loghub', pattern: sys.logFormat }, sys.name), sys.regex);
+  }
+} else console.log(`loghub-2k skipped: ${SHARED} not found`);
+
+for (const src of REAL_LOGS) {
+  const fixture = join(FIXTURES, src.fixture);
+  if (existsSync(fixture)) await one('fixture', src.fixture, readParsed(fixture, src.format, src.name));
+  if (src.live && existsSync(src.live)) {
+    try {
+      await one('live', src.live, readParsed(src.live, src.format, src.name));
+    } catch (err) {
+      console.log(`live ${src.live} skipped: ${err.message}`);
+    }
+  }
+}
+
+const work = await mkdtemp(join(tmpdir(), 'bench-no-incident-'));
+try {
+  const hours = Number(process.env.BENCH_GEN_HOURS ?? 12);
+  const truth = await generateLogs({ out: work, seed: 7, rate: 10, start: '2026-11-24T00:00:00Z', durationMs: hours * 3600_000, lines: Infinity });
+  const lines = [];
+  for (const f of readdirSync(work).filter((f) => f.endsWith('.log')).sort()) {
+    for (const l of readParsed(join(work, f), truth.format, f.replace(/\.log$/, ''))) lines.push(l);
+  }
+  await one('generated', `${hours} h, 4 services`, lines);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+const per100k = (n, d) => ((n / Math.max(1, d)) * 100_000).toFixed(1);
+console.log('| group | source | baseline lines | target lines | findings | medium+ | per 100k target lines |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.group} | ${r.name} | ${r.base} | ${r.target} | ${r.findings} | ${r.serious} | ${per100k(r.findings, r.target)} |`);
+for (const g of [...new Set(rows.map((r) => r.group))]) {
+  const rs = rows.filter((r) => r.group === g);
+  const target = rs.reduce((s, r) => s + r.target, 0);
+  const findings = rs.reduce((s, r) => s + r.findings, 0);
+  const serious = rs.reduce((s, r) => s + r.serious, 0);
+  console.log(`| **${g}** | ${rs.length} sources | ${rs.reduce((s, r) => s + r.base, 0)} | ${target} | ${findings} | ${serious} | ${per100k(findings, target)} |`);
+}
+if (detail.length) console.log('\nFindings:\n' + detail.map((d) => `- ${d}`).join('\n'));
