@@ -140,7 +140,7 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
     for (const g of significant(drops, B)) out.push(finding(AnomalyKind.frequencyDrop, g, id, template, level, acc, B, (c, span) =>
       `appeared only ${fmtCount(c)} times in ${span}; ${base}${atTraffic(g)}`));
     for (const g of significant(silent, B)) {
-      const quiet = silenceSeen(input, rate.rhythm.gaps, g, B, active);
+      const quiet = silenceSeen(rate.rhythm.gaps, g, B, active);
       if (quiet.routine) continue;
       const a = finding(AnomalyKind.silence, g, id, template, level, acc, B, (_c, span) =>
         `did not appear for ${span} from ${fmtTime(g[0]!.bucket)}; ${quiet.text}; ${base}, present in ${fmtPercent(presence(baseline, id))} of baseline buckets`);
@@ -151,22 +151,14 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
   return out;
 }
 
-/**
- * How often the baseline was quiet this long: the template's own gaps, or, when nothing at all
- * was logged in those buckets, the whole source's gaps (a nightly pause of the whole service).
- */
-function silenceSeen(input: DetectorInput, gaps: readonly [number, number][], g: readonly Flag[], B: number, active: number): { times: number; routine: boolean; text: string } {
-  const { run, baseline } = input;
-  const ms = g.length * B;
-  const own = seen(gaps, ms);
-  const sourceQuiet = g.every((f) => (run.totals.get(f.bucket)?.n ?? 0) === 0);
-  const all = baseline!.rhythm.gaps;
-  const whole = sourceQuiet ? seen(all, ms) : 0;
-  const times = Math.max(own, whole);
-  const usual = routine(own, active) || (sourceQuiet && routine(whole, baseline!.rhythm.peaks.length));
-  const longest = (list: readonly [number, number][], what: string) =>
-    list.length === 0 ? `the baseline shows no gap ${what}` : `the baseline's longest gap ${what} was ${fmtGap(list[0]![0])}${times > 0 ? ` (${times} as long as this)` : ''}`;
-  return { times, routine: usual, text: whole > own ? longest(all, 'in all lines') : longest(gaps, 'between its lines') };
+/** How often the baseline saw this template quiet this long, and its longest gap, for the explanation. */
+function silenceSeen(gaps: readonly [number, number][], g: readonly Flag[], B: number, active: number): { times: number; routine: boolean; text: string } {
+  const times = seen(gaps, g.length * B);
+  const text =
+    gaps.length === 0
+      ? 'the baseline shows no gap between its lines'
+      : `the baseline's longest gap between its lines was ${fmtGap(gaps[0]![0])}${times > 0 ? ` (${times} as long as this)` : ''}`;
+  return { times, routine: routine(times, active), text };
 }
 
 function finding(
