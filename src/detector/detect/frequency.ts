@@ -30,7 +30,8 @@ const LOG10_CANDIDATE = -2;
  * Traffic follows the day and grows over weeks; a baseline learned at night must not make every
  * template "spike" at noon. Expected counts scale with the bucket's other lines (this template's
  * own lines left out, so a spike cannot raise its own bar) relative to the baseline's, clipped to
- * [0.5, 2] so that a real outage or flood still shows.
+ * [0.5, upper] so that a real outage or flood still shows; upper is 2 unless the source has shown
+ * busier buckets (burstRoom).
  */
 function volumeFactor(total: number, own: number, cov: number, baseTotal: number, ownMean: number, upper: number): number {
   const ref = cov * (baseTotal - ownMean);
