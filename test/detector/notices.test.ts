@@ -1,6 +1,6 @@
 /** Empty or useless input says so (issue 11 point 5): notices in anomalies.json, not a verdict. */
 import { describe, expect, it } from 'vitest';
-import { runDetector, arraySource, DEFAULT_DETECTION_CONFIG } from '../../src/detector/index.js';
+import { runDetector, arraySource, validateAnomaliesDoc, DEFAULT_DETECTION_CONFIG } from '../../src/detector/index.js';
 import { line, spread, T0, MIN } from './detect-helpers.js';
 
 const cfg = DEFAULT_DETECTION_CONFIG;
@@ -53,5 +53,12 @@ describe('notices', () => {
     expect(news.map((a) => [a.template, a.severity])).toEqual([['checkpoint failed: disk full', 'low']]);
     expect(news[0]!.explanation).toMatch(/so this may be ordinary$/);
     expect(r.doc.notices!.find((n) => n.code === 'learning_baseline')!.message).toMatch(/^2 templates not in the baseline were not reported as new/);
+  });
+
+  it('notices survive anomalies.json being read back, and a bad one names its field', async () => {
+    const r = await runDetector([arraySource([])], { config: cfg });
+    const back = validateAnomaliesDoc(JSON.parse(JSON.stringify(r.doc)), 'anomalies.json');
+    expect(back.notices).toEqual(r.doc.notices);
+    expect(() => validateAnomaliesDoc({ ...JSON.parse(JSON.stringify(r.doc)), notices: [{ code: 'x' }] }, 'anomalies.json')).toThrow(/anomalies\.json notices\[0\]\.message/);
   });
 });
