@@ -158,6 +158,10 @@ describe('rhythm helpers', () => {
     const list: Extremes = [];
     for (const [v, at] of [[5, 1], [9, 2], [1, 3], [7, 4], [3, 5], [8, 6], [2, 7], [6, 8]] as const) remember(list, v, at);
     expect(list.map(([v]) => v)).toEqual([9, 8, 7, 6, 5, 3]);
+    // the same bucket seen again (partial in one run, whole in the next) is one entry
+    remember(list, 4, 5);
+    remember(list, 10, 5);
+    expect(list).toEqual([[10, 5], [9, 2], [8, 6], [7, 4], [6, 8], [5, 1]]);
   });
 
   it('"several times" is three, or a tenth of a short history', () => {

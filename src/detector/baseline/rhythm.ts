@@ -47,8 +47,16 @@ export function routine(times: number, active: number): boolean {
   return times >= SEVERAL || (times >= 1 && times >= 0.1 * active);
 }
 
-/** Keep the KEEP largest values, largest first. */
+/**
+ * Keep the KEEP largest values, largest first. One entry per `at`: a run's partial last bucket is
+ * the next run's first bucket, and must not count as two bursts.
+ */
 export function remember(list: Extremes, value: number, at: number): void {
+  const same = list.findIndex(([, t]) => t === at);
+  if (same >= 0) {
+    if (list[same]![0] >= value) return;
+    list.splice(same, 1);
+  }
   if (list.length >= KEEP && value <= list[list.length - 1]![0]) return;
   let i = list.length;
   while (i > 0 && list[i - 1]![0] < value) i--;
