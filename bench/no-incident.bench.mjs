@@ -4,7 +4,7 @@
 // (the excerpts in test/fixtures/real-logs/ and, when readable, the live files under /var/log),
 // and a long multi-style generated log.
 //
-//   npm run build && node bench/no-incident.bench.mjs        # BENCH_GEN_HOURS=24 (default 12)
+//   npm run build && node bench/no-incident.bench.mjs        # BENCH_GEN_HOURS=12 for a quicker run (default 24)
 //
 // Goal (issue 11): no finding of medium or above; at most 1 finding per 100,000 target lines.
 import { existsSync, readdirSync } from 'node:fs';
@@ -55,7 +55,7 @@ for (const src of REAL_LOGS) {
 }
 
 // The project's generator, in its two styles (text lines and JSON lines), 4 services each.
-const hours = Number(process.env.BENCH_GEN_HOURS ?? 12);
+const hours = Number(process.env.BENCH_GEN_HOURS ?? 24);
 for (const [format, seed] of [['text', 7], ['json', 8]]) {
   const work = await mkdtemp(join(tmpdir(), 'bench-no-incident-'));
   try {
@@ -85,7 +85,7 @@ out.push('| group | source | baseline lines | target lines | findings | medium+ 
 for (const r of rows) out.push(`| ${r.group} | ${r.name} | ${r.base.toLocaleString('en-US')} | ${r.target.toLocaleString('en-US')} | ${r.findings} | ${r.serious} | ${r.notes.join(', ')} |`);
 out.push('', `Findings by severity and kind: ${[...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`);
 if (detail.length) out.push('', 'Medium and above:', '', ...detail.map((d) => `- ${d}`));
-out.push('', 'Command: `npm run build && node bench/no-incident.bench.mjs` (BENCH_GEN_HOURS=N hours of generated log, default 12; the live /var/log files are read when present).', '');
+out.push('', 'Command: `npm run build && node bench/no-incident.bench.mjs` (BENCH_GEN_HOURS=N hours of generated log, default 24; the live /var/log files are read when present).', '');
 await mkdir(join(here, 'results'), { recursive: true });
 await writeFile(join(here, 'results', 'no-incident.md'), out.join('\n'));
 process.stdout.write(out.join('\n'));
