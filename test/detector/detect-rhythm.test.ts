@@ -105,6 +105,20 @@ describe('spikes know the bursts of their source', () => {
   });
 });
 
+describe('a bursty neighbour does not hide a steady template\'s flood', () => {
+  it('an API flood in the same bucket as a package-manager burst is still a spike', async () => {
+    const dpkg = (at: number, n: number) => spread(at, 4 * MIN, n, (i) => `status installed pkg${i}:amd64 1.${i}-1`, 'INFO');
+    // 14..24 per 5 minutes: traffic, not a clock (a clock-driven template ignores the traffic anyway)
+    const api = (from: number, ms: number) =>
+      Array.from({ length: ms / (5 * MIN) }, (_, k) => spread(from + k * 5 * MIN, 5 * MIN, 14 + ((k * 7) % 11), (i) => `POST /v1/orders/${k}-${i} 201 in ${10 + (i % 9)}ms`)).flat();
+    const model = await learn([...api(T0, 12 * HOUR), ...dpkg(T0 + 2 * HOUR, 2000), ...dpkg(T0 + 7 * HOUR, 1500)]);
+    const at = T0 + 14 * HOUR;
+    const doc = await detectOn(model, [...api(T0 + 12 * HOUR, 4 * HOUR), ...dpkg(at, 1800), ...spread(at, 5 * MIN, 160, (i) => `POST /v1/orders/${9000 + i} 201 in 12ms`)]);
+    const spikes = doc.anomalies.filter((a) => a.kind === 'frequency_spike');
+    expect(spikes.map((a) => a.template)).toEqual([expect.stringMatching(/^POST /)]);
+  });
+});
+
 describe('seasonality once every hour was watched two days', () => {
   /** Requests: 100 per 5 minutes from 08:00 to 20:00 UTC, 10 at night; a steady heartbeat. */
   function diurnal(from: number, ms: number): EngineLine[] {

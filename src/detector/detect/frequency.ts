@@ -100,6 +100,9 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
     const clockDriven = baseline.buckets >= MIN_CLOCK_BUCKETS && cm.observed >= 1 && cm.sd * cm.sd < 0.25 * cm.observed;
     // Buckets the template was active in, partial ones included (their peaks are kept).
     const active = Math.max(rate.present, rate.rhythm.peaks.length);
+    // Only a template that has itself burst rides the traffic that far: a steady one next to a
+    // bursty neighbour (another stream in the same run) keeps the 2x clip.
+    const ownRoom = Math.min(room, Math.max(2, (rate.rhythm.peaks[0]?.[0] ?? 0) / Math.max(cm.observed, 1e-9)));
     const spikes: Flag[] = [];
     const drops: Flag[] = [];
     const silent: Flag[] = [];
@@ -108,7 +111,7 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
       const cell = acc?.buckets.get(b);
       const n = cell?.n ?? 0;
       const own = seasonal ? seasonFactor(rate.rhythm, baseline.exposure, b, season) : 1;
-      const f = cov * own * (clockDriven ? 1 : volumeFactor(run.totals.get(b)?.n ?? 0, n, cov, baseTotal * allAt(b), cm.observed * own, room));
+      const f = cov * own * (clockDriven ? 1 : volumeFactor(run.totals.get(b)?.n ?? 0, n, cov, baseTotal * allAt(b), cm.observed * own, ownRoom));
       const m: CountModel = { mean: cm.mean * f, variance: cm.variance * f };
       if (n >= th.minCount && n >= th.spikeFactor * m.mean) {
         // Bursts this size are part of the source's rhythm.
