@@ -43,6 +43,12 @@ export interface Anomaly {
   readonly session?: string;
 }
 
+/** Something the run could not check (no input, empty baseline...): see detector/notices.ts. */
+export interface DetectionNotice {
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface AnomaliesDoc {
   readonly schema: typeof ANOMALIES_SCHEMA;
   readonly version: typeof ANOMALIES_VERSION;
@@ -67,4 +73,6 @@ export interface AnomaliesDoc {
   readonly anomalies: readonly Anomaly[];
   /** The anomalies grouped (src/detector/incidents.ts): each anomaly id in exactly one incident. */
   readonly incidents: readonly Incident[];
+  /** What could not be checked; absent or empty when everything was. */
+  readonly notices?: readonly DetectionNotice[];
 }

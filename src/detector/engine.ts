@@ -187,23 +187,26 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         }
         let cell: BucketCell | null | undefined = acc.lastBucket === b ? acc.lastCell : acc.buckets.get(b);
         if (!cell) {
-          cell = { n: 0, errors: 0, samples: [] };
+          cell = { n: 0, errors: 0, samples: [], last: ts };
           acc.buckets.set(b, cell);
         }
         acc.lastBucket = b;
         acc.lastCell = cell;
         cell.n++;
         cell.errors += problem;
+        if (ts > cell.last) cell.last = ts;
         if (cell.samples.length < SAMPLES_PER_CELL) cell.samples.push((sample ??= sampleOf(line, ts)));
         let t = lastTotalsBucket === b ? lastTotals : totals.get(b);
         if (!t) {
-          t = { n: 0, errors: 0 };
+          t = { n: 0, errors: 0, first: ts, last: ts };
           totals.set(b, t);
         }
         lastTotalsBucket = b;
         lastTotals = t;
         t.n++;
         t.errors += problem;
+        if (ts > t.last) t.last = ts;
+        else if (ts < t.first) t.first = ts;
       }
       if (tracker) {
         const m = sessionRe!.exec(line.content);

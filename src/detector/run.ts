@@ -11,6 +11,7 @@ import type { Anomaly } from './anomalies-schema.js';
 import { createEngine, flaggedCells, type EngineLine, type EngineResult } from './engine.js';
 import { rebucket, type BaselineModel } from './baseline/model.js';
 import { foldRun } from './baseline/learn.js';
+import { runNotices } from './notices.js';
 
 /** A re-openable stream of line batches (a file, the events NDJSON, an array in tests). */
 export type LineSource = (signal?: AbortSignal) => AsyncIterable<readonly EngineLine[]>;
@@ -60,13 +61,17 @@ export async function runDetector(sources: readonly LineSource[], opts: Detector
   const sessionKey = opts.sessionKey ? compileRegex(opts.sessionKey, { file, field: `${prefix}.sessionKey` }) : null;
   const bucketSeconds = opts.config.thresholds.bucketSeconds;
   let model = opts.model ? rebucket(opts.model, bucketSeconds) : null;
+  // An empty baseline is no baseline: against it every template would be "new".
+  if (model && model.lines === 0) model = null;
+  let baselineLines: number | null = opts.model ? opts.model.lines : null;
 
   if (!model && opts.baselineSources && opts.baselineSources.length > 0) {
     const miner = createMiner({ masks });
     const learner = createEngine({ config: opts.config, miner, sessionKey, detect: false, now: opts.now, orderedInput: opts.orderedInput });
     await feed(learner, opts.baselineSources, opts, 'baseline');
     const learned = learner.finish();
-    model = foldRun(null, learned.run, {
+    baselineLines = learned.run.lines;
+    if (learned.run.lines > 0) model = foldRun(null, learned.run, {
       bucketSeconds,
       minerState: miner.toState(),
       sessions: learned.sessions,
@@ -79,7 +84,9 @@ export async function runDetector(sources: readonly LineSource[], opts: Detector
   const miner: TemplateMiner = createMiner({ masks, ...(model?.miner ? { state: model.miner } : {}) });
   const engine = createEngine({ config: opts.config, miner, baseline: model, sessionKey, now: opts.now, orderedInput: opts.orderedInput });
   await feed(engine, sources, opts, 'detect');
-  const result = engine.finish();
+  const finished = engine.finish();
+  const notices = runNotices(finished.run, model, baselineLines, bucketSeconds);
+  const result = notices.length > 0 ? { ...finished, doc: { ...finished.doc, notices } } : finished;
   const updated = foldRun(model, result.run, {
     bucketSeconds,
     exclude: flaggedCells(opts.accepted ? { ...result.doc, anomalies: result.doc.anomalies.filter((a) => !opts.accepted!(a)) } : result.doc),

@@ -92,6 +92,14 @@ export function validateAnomaliesDoc(value: unknown, file: string, defaults: Par
     });
     incidents = value.incidents as Incident[];
   }
+  if (value.notices !== undefined) {
+    if (!Array.isArray(value.notices)) fail('notices', `expected an array, got ${show(value.notices)}`);
+    (value.notices as unknown[]).forEach((n, i) => {
+      if (!isObj(n)) return fail(`notices[${i}]`, `expected an object, got ${show(n)}`);
+      str(n, 'code', `notices[${i}]`);
+      str(n, 'message', `notices[${i}]`);
+    });
+  }
   return {
     schema: ANOMALIES_SCHEMA,
     version: ANOMALIES_VERSION,
@@ -103,5 +111,6 @@ export function validateAnomaliesDoc(value: unknown, file: string, defaults: Par
     histogram: (value.histogram as AnomaliesDoc['histogram'] | undefined) ?? defaults.histogram ?? { start: null, bucketSeconds, counts: [], anomalous: [] },
     anomalies: anomalies as Anomaly[],
     incidents,
+    ...(value.notices !== undefined ? { notices: value.notices as AnomaliesDoc['notices'] } : {}),
   };
 }

@@ -100,6 +100,8 @@ function logSummary(doc: AnomaliesDoc, ctx: ServiceContext, modelOut: string): v
   const bySeverity: Record<string, number> = {};
   for (const a of doc.anomalies) bySeverity[a.severity] = (bySeverity[a.severity] ?? 0) + 1;
   ctx.log.info(`${doc.anomalies.length} anomalies in ${doc.input.lines} lines`, { templates: doc.input.templates, ...bySeverity });
+  // what could not be checked (no input, an empty or too short baseline) must not read as "all clear"
+  for (const n of doc.notices ?? []) ctx.log.warn(n.message, { notice: n.code });
   ctx.log.info('baseline model updated', { path: modelOut });
 }
 

@@ -77,4 +77,31 @@ describe('log-anomaly detect', { timeout: 60_000 }, () => {
     await expect(detect({ files, mask: ['(unclosed'] }, memoryIo())).rejects.toThrow(/--mask "\(unclosed": invalid regular expression/);
     await expect(detect({ files, format: 'nonsense' }, memoryIo())).rejects.toThrow(/--format/);
   });
+
+  it('an empty input file: says nothing was checked (stderr and --json notices), exit 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'detect-cli-'));
+    const f = join(dir, 'empty.log');
+    await writeFile(f, '');
+    const io = memoryIo();
+    expect(await detect({ files: [f], format: FORMAT, json: true }, io)).toBe(2);
+    expect(JSON.parse(io.out()).notices).toEqual([{ code: 'no_input', message: 'no log lines were read from the input: nothing was checked' }]);
+    expect(io.err()).toContain('log-anomaly detect: no log lines were read from the input: nothing was checked');
+    const table = memoryIo();
+    expect(await detect({ files: [f], format: FORMAT }, table)).toBe(2);
+    expect(table.out()).toContain('nothing checked: the input had no lines');
+    expect(table.out()).not.toContain('no anomalies');
+  });
+
+  it('an empty baseline file: detects without it and says so, exit 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'detect-cli-'));
+    const empty = join(dir, 'empty.log');
+    await writeFile(empty, '');
+    const io = memoryIo();
+    expect(await detect({ files: [files[0]!], baseline: [empty], format: FORMAT, json: true }, io)).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect(doc.baseline).toBeNull();
+    expect(doc.anomalies.filter((a: { kind: string }) => a.kind === 'new_template')).toEqual([]);
+    expect(doc.notices.map((n: { code: string }) => n.code)).toEqual(['empty_baseline']);
+    expect(io.err()).toContain('the baseline had no log lines');
+  });
 });

@@ -55,4 +55,27 @@ describe('baseline model', () => {
     await expect(loadModel(bad)).rejects.toThrow(/schema: expected "log-anomaly-pipeline\/baseline"/);
     expect(await readFile(bad, 'utf8')).toContain('other');
   });
+
+  it('a version 1 model loads with an empty rhythm; other versions say how to relearn', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baseline-'));
+    const r = await runDetector([arraySource([])], { config: cfg, baselineSources: [arraySource(traffic(T0, 2))] });
+    const v1 = JSON.parse(JSON.stringify(r.model));
+    v1.version = 1;
+    delete v1.rhythm;
+    delete v1.span;
+    delete v1.exposure;
+    for (const t of Object.values(v1.templates) as Record<string, unknown>[]) delete t.rhythm;
+    const file = join(dir, 'v1.json');
+    await writeFile(file, JSON.stringify(v1));
+    const m = (await loadModel(file))!;
+    expect(m.version).toBe(2);
+    expect(m.rhythm).toEqual({ gaps: [], peaks: [], hours: new Array(24).fill(0), days: new Array(7).fill(0) });
+    expect(Object.values(m.templates).every((t) => t.rhythm.peaks.length === 0)).toBe(true);
+    expect(m.templates).toMatchObject(Object.fromEntries(Object.entries(r.model.templates).map(([id, t]) => [id, { sum: t.sum, total: t.total }])));
+    // and it keeps learning: the next run fills the rhythm in
+    const next = await runDetector([arraySource(traffic(T0 + 2 * 3600_000, 1))], { config: cfg, model: m });
+    expect(next.model.rhythm.peaks.length).toBeGreaterThan(0);
+    await writeFile(file, JSON.stringify({ ...v1, version: 7 }));
+    await expect(loadModel(file)).rejects.toThrow(/v1\.json version: expected 2, got 7 \(delete the file to relearn\)/);
+  });
 });

@@ -44,7 +44,7 @@ describe('detectors', () => {
     expect(spike!.template).toContain('logged in from');
     expect(spike!.count).toBeGreaterThanOrEqual(200);
     expect(spike!.bucket).toBe(start + 20 * MIN);
-    expect(spike!.explanation).toMatch(/^appeared 2\d\d times in 5 minutes; baseline 10 ± [\d.]+ per 5 minutes$/);
+    expect(spike!.explanation).toMatch(/^appeared 2\d\d times in 5 minutes; baseline 10 ± [\d.]+ per 5 minutes, at most 1\d in one bucket$/);
     expect(spike!.samples.length).toBeGreaterThan(0);
     expect(r.doc.histogram.anomalous.filter(Boolean).length).toBe(1);
     expect(r.doc.anomalies.filter((a) => a.kind !== 'frequency_spike' && a.kind !== 'error_rate_surge')).toEqual([]);

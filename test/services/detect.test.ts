@@ -65,6 +65,18 @@ describe('executeLogAnomaly', { timeout: 60_000 }, () => {
     expect(doc2.anomalies.filter((a: { kind: string }) => a.kind === 'new_template')).toEqual([]);
   });
 
+  it('an empty events file: anomalies.json and the step log say nothing was checked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'detect-'));
+    const events = join(dir, 'events.ndjson');
+    await writeFile(events, '');
+    const ctx = createStandaloneContext();
+    const out = await executeLogAnomaly(input(dir, events, { type: 'builtin' }), ctx);
+    expect(out.lines).toBe(0);
+    const doc = JSON.parse(await readFile(out.anomaliesFile, 'utf8'));
+    expect(doc.notices.map((n: { code: string }) => n.code)).toEqual(['no_input']);
+    expect(ctx.logs).toContainEqual({ level: 'warn', msg: 'no log lines were read from the input: nothing was checked', fields: { notice: 'no_input' } });
+  });
+
   it('a corrupt events line is an error naming file, line and field', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'detect-'));
     const events = join(dir, 'events.ndjson');

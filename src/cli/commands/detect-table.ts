@@ -10,7 +10,8 @@ export function formatAnomalyTable(doc: AnomaliesDoc, width = 120): string {
   out.push(`${doc.input.lines.toLocaleString('en-US')} lines, ${doc.input.templates} templates${range}`);
   out.push(doc.baseline ? `baseline: ${clean(doc.baseline.source, 80)} (${doc.baseline.lines.toLocaleString('en-US')} lines, ${doc.baseline.templates} templates)` : 'baseline: none (only rare templates, error-rate and session findings are possible)');
   if (doc.anomalies.length === 0) {
-    out.push('no anomalies');
+    // zero lines checked is not a clean bill of health
+    out.push(doc.input.lines === 0 ? 'nothing checked: the input had no lines' : 'no anomalies');
     return out.join('\n') + '\n';
   }
   out.push(`${doc.anomalies.length} anomal${doc.anomalies.length === 1 ? 'y' : 'ies'}:`);

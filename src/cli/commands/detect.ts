@@ -2,11 +2,13 @@
  * `log-anomaly detect FILES... [--baseline FILES...] [--format FMT] [--json] [--config FILE]
  * [--session-key REGEX] [--mask REGEX]...`: the detector alone, on raw log files (plain or .gz)
  * read through the format parser. Prints anomalies.json (--json) or a table. Exit 0 whether or not
- * anomalies were found; 2 on bad input; 1 when reading fails.
+ * anomalies were found; 2 on bad input, and when the input held no lines at all (nothing was
+ * checked; the output still says so); 1 when reading fails. What could not be checked (an empty
+ * baseline, no timestamps) goes to stderr as well as into `notices`.
  */
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { CliIo } from '../io.js';
+import { ExitCode, type CliIo } from '../io.js';
 import type { DetectOptions } from '../program.js';
 import { UsageError } from '../../errors.js';
 import { createLineParser, parseFormatFlag } from '../../detector/format/index.js';
@@ -69,7 +71,8 @@ export async function detect(options: DetectOptions, io: CliIo): Promise<number>
     );
     if (options.json) io.stdout.write(JSON.stringify(result.doc, null, 2) + '\n');
     else io.stdout.write(formatAnomalyTable(result.doc, io.stdout.columns ?? 120));
-    return 0;
+    for (const n of result.doc.notices ?? []) io.stderr.write(`log-anomaly detect: ${n.message}\n`);
+    return result.doc.input.lines === 0 ? ExitCode.usage : ExitCode.ok;
   } finally {
     off();
   }

@@ -8,6 +8,8 @@ import type { MinerState } from '../miner/types.js';
 import type { RunStats } from '../detect/types.js';
 import { emptyModel, type BaselineModel, type TemplateRate } from './model.js';
 import { mergeSessions, type SessionModelData } from '../detect/sessions.js';
+import { runBuckets } from '../detect/buckets.js';
+import { dayOf, emptyRhythm, foldRhythm, forget, hourOf, templateCells, totalCells, type Rhythm } from './rhythm.js';
 
 export interface FoldOptions {
   readonly bucketSeconds: number;
@@ -26,15 +28,19 @@ export const DEFAULT_MAX_TEMPLATES = 5000;
 /** A bucket counts as whole when the input covers this much of it. */
 const WHOLE = 0.9;
 
+/**
+ * Empty buckets inside the run count too: detection walks them (a quiet hour is judged), so the
+ * rates it compares with must have seen quiet hours as well.
+ */
 export function wholeBuckets(run: RunStats): number[] {
   if (run.from === null || run.to === null) return [];
   const B = run.bucketMs;
   const out: number[] = [];
-  for (const b of run.totals.keys()) {
+  for (const b of runBuckets(run)) {
     const covered = Math.min(b + B, run.to + 1) - Math.max(b, run.from);
     if (covered / B >= WHOLE) out.push(b);
   }
-  return out.sort((a, b) => a - b);
+  return out;
 }
 
 export function foldRun(prev: BaselineModel | null, run: RunStats, opts: FoldOptions): BaselineModel {
@@ -43,14 +49,17 @@ export function foldRun(prev: BaselineModel | null, run: RunStats, opts: FoldOpt
   const coveredTo = model.coveredTo ?? -Infinity;
   const buckets = wholeBuckets(run).filter((b) => b >= coveredTo);
   const fresh = new Set(buckets);
+  // Partial buckets feed gaps and peaks (see foldRhythm); anything before coveredTo was learned already.
+  const isFresh = (b: number) => b >= coveredTo;
 
   for (const acc of run.templates.values()) {
     let r: TemplateRate | undefined = model.templates[acc.id];
     if (!r) {
-      r = { template: acc.template, total: 0, sum: 0, sumSq: 0, present: 0, lastSeen: null };
+      r = { template: acc.template, total: 0, sum: 0, sumSq: 0, present: 0, lastSeen: null, rhythm: emptyRhythm() };
       model.templates[acc.id] = r;
     }
     r.template = acc.template;
+    foldRhythm(r.rhythm, templateCells(run, acc.id), isFresh, fresh, (b) => exclude.has(`${acc.id}:${b}`), r.lastSeen);
     if (fresh.size > 0 || !prev) r.total += acc.count;
     if (acc.lastSeen !== null && (r.lastSeen === null || acc.lastSeen > r.lastSeen)) r.lastSeen = acc.lastSeen;
     for (const [b, cell] of acc.buckets) {
@@ -63,13 +72,22 @@ export function foldRun(prev: BaselineModel | null, run: RunStats, opts: FoldOpt
     }
   }
   for (const b of buckets) {
-    const t = run.totals.get(b)!;
+    const t = run.totals.get(b);
+    if (!t) continue; // an empty bucket adds zeros
     const e = model.errors;
     e.e += t.errors;
     e.t += t.n;
     e.ee += t.errors * t.errors;
     e.et += t.errors * t.n;
     e.tt += t.n * t.n;
+  }
+  foldRhythm(model.rhythm, totalCells(run), isFresh, fresh, () => false, model.span?.to ?? null);
+  for (const b of buckets) {
+    model.exposure.hours[hourOf(b)]!++;
+    model.exposure.days[dayOf(b)]!++;
+  }
+  if ((fresh.size > 0 || !prev) && run.from !== null && run.to !== null) {
+    model.span = { from: Math.min(model.span?.from ?? run.from, run.from), to: Math.max(model.span?.to ?? run.to, run.to) };
   }
   model.buckets += buckets.length;
   if (fresh.size > 0 || !prev) model.lines += run.lines;
@@ -78,7 +96,9 @@ export function foldRun(prev: BaselineModel | null, run: RunStats, opts: FoldOpt
   if (opts.sessions) model.sessions = mergeSessions(model.sessions, opts.sessions);
   model.updatedAt = (opts.now ?? new Date()).toISOString();
   model.source = opts.source;
-  decay(model, opts.maxBuckets ?? (14 * 86_400) / opts.bucketSeconds);
+  const horizon = opts.maxBuckets ?? (14 * 86_400) / opts.bucketSeconds;
+  decay(model, horizon);
+  if (model.coveredTo !== null) age(model, model.coveredTo - horizon * opts.bucketSeconds * 1000);
   evict(model, opts.maxTemplates ?? DEFAULT_MAX_TEMPLATES);
   return model;
 }
@@ -93,7 +113,23 @@ function decay(model: BaselineModel, maxBuckets: number): void {
   }
   const e = model.errors;
   for (const k of ['e', 't', 'ee', 'et', 'tt'] as const) e[k] *= f;
+  for (const r of [model.rhythm, ...Object.values(model.templates).map((t) => t.rhythm)]) scaleHours(r, f);
+  model.exposure.hours = model.exposure.hours.map((x) => x * f);
+  model.exposure.days = model.exposure.days.map((x) => x * f);
   model.buckets = maxBuckets;
+}
+
+function scaleHours(r: Rhythm, f: number): void {
+  r.hours = r.hours.map((x) => x * f);
+  r.days = r.days.map((x) => x * f);
+}
+
+/** Gaps and peaks older than the horizon are forgotten, as the rates decay. */
+function age(model: BaselineModel, before: number): void {
+  for (const r of [model.rhythm, ...Object.values(model.templates).map((t) => t.rhythm)]) {
+    r.gaps = forget(r.gaps, before);
+    r.peaks = forget(r.peaks, before);
+  }
 }
 
 /**

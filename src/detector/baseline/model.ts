@@ -7,9 +7,11 @@
 import type { MinerState } from '../miner/types.js';
 import type { CountModel } from '../detect/stats.js';
 import type { SessionModelData } from '../detect/sessions.js';
+import { emptyRhythm, type Rhythm } from './rhythm.js';
 
 export const BASELINE_SCHEMA = 'log-anomaly-pipeline/baseline' as const;
-export const BASELINE_VERSION = 1 as const;
+/** 2: rhythm (gaps, peaks, hour/day counts), span and exposure; buckets include empty ones. */
+export const BASELINE_VERSION = 2 as const;
 
 export interface TemplateRate {
   template: string;
@@ -20,6 +22,7 @@ export interface TemplateRate {
   sumSq: number;
   present: number;
   lastSeen: number | null;
+  rhythm: Rhythm;
 }
 
 export interface ErrorRateStats {
@@ -40,8 +43,14 @@ export interface BaselineModel {
   source: string;
   /** Lines learned in total. */
   lines: number;
-  /** Whole buckets the rates cover (decayed). */
+  /** Whole buckets the rates cover (decayed), empty ones inside the learned span included. */
   buckets: number;
+  /** First and last timestamps learned: seasonality needs 2 days (hour of day) or 2 weeks (day of week). */
+  span: { from: number; to: number } | null;
+  /** All lines together: the source's own gaps, peaks and hours. */
+  rhythm: Rhythm;
+  /** Buckets learned per UTC hour of day and per weekday (decayed): the denominators of seasonality. */
+  exposure: { hours: number[]; days: number[] };
   /** End (epoch ms, exclusive) of the latest bucket folded in: a re-run of a window is not learned twice. */
   coveredTo: number | null;
   templates: Record<string, TemplateRate>;
@@ -60,6 +69,9 @@ export function emptyModel(bucketSeconds: number, source: string): BaselineModel
     source,
     lines: 0,
     buckets: 0,
+    span: null,
+    rhythm: emptyRhythm(),
+    exposure: { hours: new Array(24).fill(0), days: new Array(7).fill(0) },
     coveredTo: null,
     templates: {},
     errors: { e: 0, t: 0, ee: 0, et: 0, tt: 0 },
@@ -82,6 +94,42 @@ export function templateCountModel(model: BaselineModel, id: string): CountModel
   const variance = Math.max(rawVar, mean) + mean / n;
   // observed/sd are what explanations show: the plain mean and spread of the baseline.
   return { mean, variance, sd: Math.sqrt(Math.max(rawVar, 0)), observed: sum / n };
+}
+
+/**
+ * The baseline's own rate of meeting new templates: templates seen exactly once per line learned
+ * (the Good-Turing estimate of the chance that the next line is of a template not seen yet). A
+ * baseline still meeting a new template every few dozen lines has not seen its source's
+ * vocabulary; against it, "never seen in the baseline" says little.
+ */
+export function novelty(model: BaselineModel): number {
+  if (model.lines <= 0) return 1;
+  let once = 0;
+  for (const r of Object.values(model.templates)) if (r.total === 1) once++;
+  return once / model.lines;
+}
+
+/** A baseline far shorter than the input cannot know the templates that come daily or weekly. */
+const SPAN_RATIO = 3;
+
+/**
+ * Whether "never seen in the baseline" means little for this run: the baseline still meets new
+ * templates often (novelty >= 1%), or the input spans more than three times the baseline's time.
+ */
+export function stillLearning(model: BaselineModel, run: { from: number | null; to: number | null }): { learning: boolean; why: string } {
+  const nu = novelty(model);
+  if (nu >= 0.01) return { learning: true, why: `the baseline itself met a new template every ${Math.round(1 / nu)} lines` };
+  const base = model.span ? model.span.to - model.span.from : null;
+  const input = run.from !== null && run.to !== null ? run.to - run.from : null;
+  if (base !== null && input !== null && input > SPAN_RATIO * Math.max(base, 1000)) {
+    return { learning: true, why: `the input spans ${fmtSpan(input)}, the baseline only ${fmtSpan(base)}` };
+  }
+  return { learning: false, why: '' };
+}
+
+function fmtSpan(ms: number): string {
+  const h = ms / 3_600_000;
+  return h >= 48 ? `${Math.round(h / 24)} days` : h >= 1 ? `${Math.round(h)} hours` : `${Math.max(1, Math.round(ms / 60_000))} minutes`;
 }
 
 /** Share of buckets in which the template appeared at all. */
@@ -112,7 +160,13 @@ export function rebucket(model: BaselineModel, bucketSeconds: number): BaselineM
     const mean2 = mean * f;
     // Over-dispersion scales with the window; Poisson-like noise adds up linearly.
     const var2 = variance * f;
-    templates[id] = { ...r, sum: mean2 * buckets, sumSq: (var2 + mean2 * mean2) * buckets, present: Math.min(buckets, r.present / Math.max(1, f)) };
+    templates[id] = {
+      ...r,
+      sum: mean2 * buckets,
+      sumSq: (var2 + mean2 * mean2) * buckets,
+      present: Math.min(buckets, r.present / Math.max(1, f)),
+      rhythm: rebucketRhythm(r.rhythm, f),
+    };
   }
   const e = model.errors;
   return {
@@ -121,5 +175,12 @@ export function rebucket(model: BaselineModel, bucketSeconds: number): BaselineM
     buckets,
     templates,
     errors: { e: e.e, t: e.t, ee: e.ee * f, et: e.et * f, tt: e.tt * f },
+    rhythm: rebucketRhythm(model.rhythm, f),
+    exposure: { hours: model.exposure.hours.map((x) => x / f), days: model.exposure.days.map((x) => x / f) },
   };
+}
+
+/** Peaks are per bucket: a larger bucket holds proportionally more (an estimate; gaps are unchanged). */
+function rebucketRhythm(r: Rhythm, f: number): Rhythm {
+  return { ...r, peaks: r.peaks.map(([v, at]) => [v * f, at]) };
 }

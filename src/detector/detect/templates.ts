@@ -7,6 +7,17 @@ import { AnomalyKind, type Severity } from '../../config/detection-types.js';
 import { round2 } from './stats.js';
 import { fmtCount, fmtTime, levelName } from './explain.js';
 import { LevelClass, type DetectorInput, type TemplateAcc } from './types.js';
+import { stillLearning } from '../baseline/model.js';
+
+/**
+ * Against a baseline still learning its source's vocabulary (model.ts stillLearning), ordinary new
+ * templates are expected (counted in a notice, see notices.ts) and warning/error ones are
+ * reported at low severity at most.
+ * Whether new_template skips this template: an ordinary line against a baseline still learning.
+ */
+export function expectedNovelty(acc: TemplateAcc, unsaturated: boolean): boolean {
+  return unsaturated && acc.level === LevelClass.normal;
+}
 
 /** Below this many lines a run is too small to call anything rare. */
 const MIN_LINES_FOR_RARE = 200;
@@ -16,15 +27,19 @@ export function detectNewTemplates(input: DetectorInput): Anomaly[] {
   const { run, baseline } = input;
   if (!baseline) return [];
   const out: Anomaly[] = [];
+  const still = stillLearning(baseline, run);
+  const unsaturated = still.learning;
+  const learning = unsaturated ? `; ${still.why}, so this may be ordinary` : '';
   for (const acc of run.templates.values()) {
-    if (acc.id in baseline.templates) continue;
+    if (acc.id in baseline.templates || expectedNovelty(acc, unsaturated)) continue;
     const levelBonus = acc.level === LevelClass.error ? 3 : acc.level === LevelClass.warn ? 1.5 : 0;
     const score = round2(3 + Math.min(4, 2 * Math.log10(1 + acc.count)) + levelBonus);
-    const severity: Severity =
-      acc.level === LevelClass.error ? (acc.count >= 100 ? 'critical' : 'high') : acc.level === LevelClass.warn ? 'medium' : acc.count >= 100 ? 'medium' : 'low';
+    const severity: Severity = unsaturated
+      ? 'low'
+      : acc.level === LevelClass.error ? (acc.count >= 100 ? 'critical' : 'high') : acc.level === LevelClass.warn ? 'medium' : acc.count >= 100 ? 'medium' : 'low';
     const errs = acc.level !== LevelClass.normal && acc.errors > 0 ? `, ${fmtCount(acc.errors)} of them at ${levelName(acc.level)} level` : '';
     out.push(base(acc, AnomalyKind.newTemplate, severity, score,
-      `never seen in the baseline (${fmtCount(baseline.lines)} lines learned); appeared ${times(acc.count)} between ${fmtTime(acc.firstSeen)} and ${fmtTime(acc.lastSeen)}${errs}`));
+      `never seen in the baseline (${fmtCount(baseline.lines)} lines learned); appeared ${times(acc.count)} between ${fmtTime(acc.firstSeen)} and ${fmtTime(acc.lastSeen)}${errs}${learning}`));
   }
   return out;
 }

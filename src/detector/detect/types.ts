@@ -11,8 +11,10 @@ export interface BucketCell {
   n: number;
   /** Problem (error/warn) lines among n. */
   errors: number;
-  /** The first few lines of this bucket, for evidence. */
+  /** The first few lines of this bucket, for evidence (the first one's timestamp starts the cell). */
   samples: AnomalySample[];
+  /** Latest timestamp in the cell: with the first line's, the gaps between cells (baseline rhythm). */
+  last: number;
 }
 
 export const LevelClass = { normal: 0, warn: 1, error: 2 } as const;
@@ -39,6 +41,9 @@ export interface TemplateAcc {
 export interface TotalsCell {
   n: number;
   errors: number;
+  /** Earliest and latest timestamps of any line in the bucket (gaps of the whole source). */
+  first: number;
+  last: number;
 }
 
 /** Everything the detectors need, produced by the engine after the last line. */
