@@ -118,12 +118,11 @@ async function execute(opts: StartRunOptions, runDir: string, onReady: (send: (r
   const analyze = analyzeMachine.provide({
     actors: {
       analyzeReport: fromService(`${StepId.reportPostProcess}/${StepId.analyzeReport}`, services.analyzeReport),
+      uploadReport: fromService(`${StepId.reportPostProcess}/${StepId.uploadReport}`, services.uploadReport),
       sendNotificationEmails: fromService(`${StepId.reportPostProcess}/${StepId.analyzeReport}/${StepId.sendNotificationEmails}`, services.sendNotificationEmails),
     },
   });
-  const postProcess = postProcessMachine.provide({
-    actors: { analyzeReportFlow: analyze, uploadReport: fromService(`${StepId.reportPostProcess}/${StepId.uploadReport}`, services.uploadReport) },
-  });
+  const postProcess = postProcessMachine.provide({ actors: { analyzeReportFlow: analyze } });
   const prepare = prepareMachine.provide({
     actors: {
       ingestLogs: fromService(`${StepId.preparePrerequisite}/${StepId.ingestLogs}`, services.ingestLogs),

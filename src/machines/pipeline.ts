@@ -80,7 +80,6 @@ function postProcessInput(c: PipelineContext): PostProcessInput {
         runId,
         subjectPrefix: config.config.notify.subjectPrefix,
         smtp: job.smtp,
-        reportUri: job.plannedReportUri,
       },
     },
     upload: { runDir: job.runDir, runId, upload: job.upload, baseDir: job.baseDir, artifacts: REPORT_ARTIFACTS },

@@ -64,7 +64,9 @@ export function retryActions<C extends RetryContext>() {
     }),
     recordFailure: update(({ context, event }, p) => {
       const error = errorOf(context, event, p);
-      return { errors: { ...context.errors, [p.step]: error }, failure: { step: p.path, error } };
+      // The first failure names the run's failure: a step that still runs after it (the emails
+      // after a failed upload) does not hide it.
+      return { errors: { ...context.errors, [p.step]: error }, failure: context.failure ?? { step: p.path, error } };
     }),
   };
 }

@@ -43,7 +43,7 @@ export const flowOutcomes: Record<string, { ok: FlowOutput; failedStep: string }
     failedStep: 'report_postProcess/upload_report',
   },
   analyzeReportFlow: {
-    ok: { outputs: { analyze_report: taskOutputs.analyzeReport as any, send_notification_emails: taskOutputs.sendNotificationEmails as any } },
+    ok: { outputs: { analyze_report: taskOutputs.analyzeReport as any, upload_report: taskOutputs.uploadReport as any, send_notification_emails: taskOutputs.sendNotificationEmails as any } },
     failedStep: 'report_postProcess/analyze_report/send_notification_emails',
   },
 };

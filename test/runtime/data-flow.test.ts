@@ -60,8 +60,8 @@ describe('data flow between steps', () => {
       plannedReportUri: planned,
       mutesFile: join(dir, 'runs', 'mutes.json'),
     });
-    // Emails go out before the upload, so they link the URI the upload will produce.
-    expect(input('sendNotificationEmails')).toEqual({ runDir, runId: 'flow-1', subjectPrefix: '[anomaly]', smtp: undefined, reportUri: planned, analysis });
+    // Emails go out after the upload and link what it produced (the fixture's upload returns this URI).
+    expect(input('sendNotificationEmails')).toEqual({ runDir, runId: 'flow-1', subjectPrefix: '[anomaly]', smtp: undefined, reportUri: 'file:///up/flow-1/report.html', analysis });
     expect(input('uploadReport')).toEqual({
       runDir,
       runId: 'flow-1',
@@ -70,11 +70,11 @@ describe('data flow between steps', () => {
       artifacts: [...REPORT_ARTIFACTS],
     });
 
-    // DAG order: install, then both prepare steps (any order), detection, analysis, email, upload.
+    // Order: install, then both prepare steps (any order), detection, analysis, upload, email.
     const order = calls.map((c) => c.step);
     expect(order[0]).toBe('installPackages');
     expect(new Set(order.slice(1, 3))).toEqual(new Set(['ingestLogs', 'downloadConfig']));
-    expect(order.slice(3)).toEqual(['executeLogAnomaly', 'analyzeReport', 'sendNotificationEmails', 'uploadReport']);
+    expect(order.slice(3)).toEqual(['executeLogAnomaly', 'analyzeReport', 'uploadReport', 'sendNotificationEmails']);
     expect(calls.every((c) => c.ctx.attempt === 1)).toBe(true);
   });
 

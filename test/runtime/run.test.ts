@@ -90,6 +90,31 @@ describe('startRun', () => {
     expectEveryStepTerminalOnce(events);
   });
 
+  it('the report is never lost to a notification: an SMTP failure after the upload fails the run with the report filed', async () => {
+    const smtpDown = new ConfigError('CONFIG_INVALID', { file: 'settings.yaml', field: 'smtp.host' }, 'no such host');
+    const { result, events, calls } = await run({ services: { sendNotificationEmails: async () => { throw smtpDown; } } });
+    expect(calls.map((c) => c.step)).toContain('uploadReport');
+    expect(result).toMatchObject({ status: 'failed', exitCode: 1, failedStep: 'report_postProcess/analyze_report/send_notification_emails' });
+    expect(terminalOf(events).get('report_postProcess/upload_report')![0]).toMatchObject({ status: 'done' });
+    expect(result.summary?.reportUri).toBe('file:///up/run-1/report.html');
+    expectEveryStepTerminalOnce(events);
+  });
+
+  it('a failed upload still notifies, without a link, and fails the run at upload_report', async () => {
+    const emailInputs: unknown[] = [];
+    const { result, events } = await run({
+      services: {
+        uploadReport: async () => { throw new ConfigError('CONFIG_INVALID', { file: 'settings.yaml', field: 'upload.baseUrl' }, 'refused'); },
+        sendNotificationEmails: async (input) => { emailInputs.push(input); return { status: 'sent' as const, recipients: 1, messageIds: ['<1@x>'] }; },
+      },
+    });
+    expect(emailInputs).toHaveLength(1);
+    expect((emailInputs[0] as { reportUri?: string }).reportUri).toBeUndefined();
+    expect(result).toMatchObject({ status: 'failed', exitCode: 1, failedStep: 'report_postProcess/upload_report' });
+    expect(terminalOf(events).get('report_postProcess/analyze_report/send_notification_emails')![0]).toMatchObject({ status: 'done' });
+    expectEveryStepTerminalOnce(events);
+  });
+
   it('a retryable error retries with backoff (retrying event with attempt, delay and error), then succeeds', async () => {
     const attemptsSeen: number[] = [];
     const { result, events } = await run({
