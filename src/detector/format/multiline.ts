@@ -1,0 +1,133 @@
+/**
+ * Multi-line events: a Java or Python traceback, a Go panic, an indented continuation belongs to
+ * the event that starts it instead of being mined line by line. This stage sits between reading
+ * lines and using them: each line goes through the format parser once; a line the format parses
+ * starts an event, and following lines it does not parse are appended to that event (bounded by
+ * MAX_LINES / MAX_CHARS). For `raw`, where every line "parses", only lines that look like
+ * continuations (indented, `at `, `Caused by:`, `Traceback`, `File "`, `goroutine N [`) are joined.
+ * The event's first line is what gets mined; the joined text is kept as the sample.
+ *
+ * Cheap when there is nothing to join: one parse per line and no allocation beyond the event.
+ */
+import type { ParsedLine } from '../miner/types.js';
+
+export const MAX_LINES = 200;
+export const MAX_CHARS = 16 * 1024;
+
+export interface JoinedEvent {
+  /** The event's first line as read. */
+  readonly first: string;
+  /** null: the format did not fit the first line (it is kept whole, no timestamp). */
+  readonly parsed: ParsedLine | null;
+  /** first plus its continuation lines joined with \n; === first for a one-line event. */
+  readonly text: string;
+  /** 1-based line number of the first line. */
+  readonly lineNo: number;
+  readonly lines: number;
+}
+
+/** Counts for "format X matched N% of lines": continuation lines that look like one count as matched. */
+export interface FormatStats {
+  lines: number;
+  /** Lines the format parsed, plus continuation lines that look like one (indented, `at `...). */
+  matched: number;
+  /** Lines appended to the event before them. */
+  joined: number;
+  /** Up to 3 lines that neither parsed nor looked like a continuation (raw text: sanitize before showing). */
+  readonly misses: string[];
+}
+
+export const newFormatStats = (): FormatStats => ({ lines: 0, matched: 0, joined: 0, misses: [] });
+
+const CONTINUATION = /^(?:\s|at |Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\):|File "|goroutine \d+ \[|created by |During handling of the above exception|The above exception was the direct cause|\[signal )/;
+/** A line that opens a trace: what follows it may be a bare frame (`main.main()`) or `ValueError: x`. */
+const TRACE_OPENER = /^(?:Traceback \(most recent call last\):|goroutine \d+ \[|panic: )/;
+const TRACE_TAIL = /^(?:[\w.]+(?:Error|Exception|Exit|Interrupt|Warning|Fault)\b|[\w.\/*()\[\]-]+\(.*\)$)/;
+
+// first chars CONTINUATION can start with: the regex runs only when the line opens with one
+const OPENERS = new Set([...' \t\f\v\u00a0aCS.TFgcD['].map((c) => c.charCodeAt(0)));
+
+export function looksLikeContinuation(line: string): boolean {
+  return OPENERS.has(line.charCodeAt(0)) && CONTINUATION.test(line);
+}
+
+export interface EventJoiner {
+  /** Feeds one non-blank line; completed events go to the emit callback given at creation. */
+  push(raw: string, lineNo: number): void;
+  /** Emits the event still open (end of file). */
+  end(): void;
+}
+
+export function createEventJoiner(
+  parse: (line: string) => ParsedLine | null,
+  options: { readonly rawFormat: boolean; readonly maxLines?: number; readonly maxChars?: number },
+  stats: FormatStats,
+  emit: (e: JoinedEvent) => void,
+): EventJoiner {
+  const maxLines = options.maxLines ?? MAX_LINES;
+  const maxChars = options.maxChars ?? MAX_CHARS;
+  const raw = options.rawFormat;
+  let open = false;
+  let first = '';
+  let parsed: ParsedLine | null = null;
+  let lineNo = 0;
+  let parts: string[] | null = null;
+  let chars = 0;
+  let inTrace = false;
+
+  const flush = () => {
+    if (!open) return;
+    emit({ first, parsed, text: parts === null ? first : parts.join('\n'), lineNo, lines: parts === null ? 1 : parts.length });
+    open = false;
+    parts = null;
+  };
+  const start = (line: string, p: ParsedLine | null, n: number) => {
+    flush();
+    open = true;
+    first = line;
+    parsed = p;
+    lineNo = n;
+    chars = line.length;
+    inTrace = TRACE_OPENER.test(p?.content ?? line);
+  };
+  const room = (line: string) => open && (parts === null ? 1 : parts.length) < maxLines && chars + line.length < maxChars;
+  const append = (line: string) => {
+    (parts ??= [first]).push(line);
+    chars += line.length + 1;
+    stats.joined++;
+    if (!inTrace && TRACE_OPENER.test(line)) inTrace = true;
+  };
+
+  return {
+    push(line, n) {
+      stats.lines++;
+      if (raw) {
+        // raw parses everything: only what looks like a continuation joins
+        if (room(line) && (looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line)))) {
+          stats.matched++;
+          append(line);
+          return;
+        }
+        stats.matched++;
+        start(line, parse(line), n);
+        return;
+      }
+      const p = parse(line);
+      if (p !== null) {
+        stats.matched++;
+        start(line, p, n);
+        return;
+      }
+      const continuation = looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line));
+      if (continuation) stats.matched++;
+      else if (stats.misses.length < 3) stats.misses.push(line);
+      // only an event the format recognised takes lines: unparsed lines after unparsed lines stay apart
+      if (parsed !== null && room(line)) {
+        append(line);
+        return;
+      }
+      start(line, null, n);
+    },
+    end: flush,
+  };
+}
