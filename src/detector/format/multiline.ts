@@ -39,16 +39,21 @@ export interface FormatStats {
 
 export const newFormatStats = (): FormatStats => ({ lines: 0, matched: 0, joined: 0, misses: [] });
 
-const CONTINUATION = /^(?:\s|at |Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\):|File "|goroutine \d+ \[|created by |During handling of the above exception|The above exception was the direct cause|\[signal )/;
+const CONTINUATION = /^(?:\s|at |panic: |Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\):|File "|goroutine \d+ \[|created by |During handling of the above exception|The above exception was the direct cause|\[signal )/;
 /** A line that opens a trace: what follows it may be a bare frame (`main.main()`) or `ValueError: x`. */
 const TRACE_OPENER = /^(?:Traceback \(most recent call last\):|goroutine \d+ \[|panic: )/;
+/** A Java exception's first line (`java.lang.IllegalStateException: ...`), printed under the log line that reports it. */
+const JAVA_EXCEPTION = /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)\b/;
 const TRACE_TAIL = /^(?:[\w.]+(?:Error|Exception|Exit|Interrupt|Warning|Fault)\b|[\w.\/*()\[\]-]+\(.*\)$)/;
 
 // first chars CONTINUATION can start with: the regex runs only when the line opens with one
-const OPENERS = new Set([...' \t\f\v\u00a0aCS.TFgcD['].map((c) => c.charCodeAt(0)));
+const OPENERS = new Set([...' \t\f\v\u00a0apCS.TFgcD['].map((c) => c.charCodeAt(0)));
+/** A Go stack frame's function line (`main.run`, `net/http.(*conn).serve(...)`): zap and panics print them unindented. */
+const GO_FRAME = /^[\w.\/-]+\.[\w.*()\[\]-]+$/;
 
 export function looksLikeContinuation(line: string): boolean {
-  return OPENERS.has(line.charCodeAt(0)) && CONTINUATION.test(line);
+  const c = line.charCodeAt(0);
+  return OPENERS.has(c) ? CONTINUATION.test(line) : c >= 97 && c <= 122 && JAVA_EXCEPTION.test(line);
 }
 
 export interface EventJoiner {
@@ -103,7 +108,8 @@ export function createEventJoiner(
       stats.lines++;
       if (raw) {
         // raw parses everything: only what looks like a continuation joins
-        if (room(line) && (looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line)))) {
+        // a panic in a raw log starts its own event (with headers it belongs to the line before)
+        if (room(line) && ((looksLikeContinuation(line) && !line.startsWith('panic: ')) || (inTrace && TRACE_TAIL.test(line)))) {
           stats.matched++;
           append(line);
           return;
@@ -118,7 +124,7 @@ export function createEventJoiner(
         start(line, p, n);
         return;
       }
-      const continuation = looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line));
+      const continuation = looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line)) || GO_FRAME.test(line);
       if (continuation) stats.matched++;
       else if (stats.misses.length < 3) stats.misses.push(line);
       // only an event the format recognised takes lines: unparsed lines after unparsed lines stay apart
