@@ -124,11 +124,11 @@ export function createEventJoiner(
         start(line, p, n);
         return;
       }
-      const continuation = looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line)) || GO_FRAME.test(line);
-      if (continuation) stats.matched++;
-      else if (stats.misses.length < 3) stats.misses.push(line);
       // only an event the format recognised takes lines: unparsed lines after unparsed lines stay apart
-      if (parsed !== null && room(line)) {
+      const joins = open && parsed !== null && room(line);
+      if (joins && (looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line)) || GO_FRAME.test(line))) stats.matched++;
+      else if (stats.misses.length < 3) stats.misses.push(line);
+      if (joins) {
         append(line);
         return;
       }
