@@ -39,7 +39,7 @@ export interface FormatStats {
 
 export const newFormatStats = (): FormatStats => ({ lines: 0, matched: 0, joined: 0, misses: [] });
 
-const CONTINUATION = /^(?:\s|at |panic: |Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\):|File "|goroutine \d+ \[|created by |During handling of the above exception|The above exception was the direct cause|\[signal )/;
+const CONTINUATION = /^(?:\s|at |Caused by:|Suppressed:|\.\.\. \d+ (?:more|common frames omitted)|Traceback \(most recent call last\):|File "|goroutine \d+ \[|created by |During handling of the above exception|The above exception was the direct cause|\[signal )/;
 /** A line that opens a trace: what follows it may be a bare frame (`main.main()`) or `ValueError: x`. */
 const TRACE_OPENER = /^(?:Traceback \(most recent call last\):|goroutine \d+ \[|panic: )/;
 /** A Java exception's first line (`java.lang.IllegalStateException: ...`), printed under the log line that reports it. */
@@ -47,7 +47,7 @@ const JAVA_EXCEPTION = /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throw
 const TRACE_TAIL = /^(?:[\w.]+(?:Error|Exception|Exit|Interrupt|Warning|Fault)\b|[\w.\/*()\[\]-]+\(.*\)$)/;
 
 // first chars CONTINUATION can start with: the regex runs only when the line opens with one
-const OPENERS = new Set([...' \t\f\v\u00a0apCS.TFgcD['].map((c) => c.charCodeAt(0)));
+const OPENERS = new Set([...' \t\f\v\u00a0aCS.TFgcD['].map((c) => c.charCodeAt(0)));
 /** A Go stack frame's function line (`main.run`, `net/http.(*conn).serve(...)`): zap and panics print them unindented. */
 const GO_FRAME = /^[\w.\/-]+\.[\w.*()\[\]-]+$/;
 
@@ -79,6 +79,7 @@ export function createEventJoiner(
   let parts: string[] | null = null;
   let chars = 0;
   let inTrace = false;
+  let lastTimestamp: number | null = null;
 
   const flush = () => {
     if (!open) return;
@@ -108,8 +109,7 @@ export function createEventJoiner(
       stats.lines++;
       if (raw) {
         // raw parses everything: only what looks like a continuation joins
-        // a panic in a raw log starts its own event (with headers it belongs to the line before)
-        if (room(line) && ((looksLikeContinuation(line) && !line.startsWith('panic: ')) || (inTrace && TRACE_TAIL.test(line)))) {
+        if (room(line) && (looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line)))) {
           stats.matched++;
           append(line);
           return;
@@ -121,7 +121,15 @@ export function createEventJoiner(
       const p = parse(line);
       if (p !== null) {
         stats.matched++;
+        lastTimestamp = p.timestamp;
         start(line, p, n);
+        return;
+      }
+      if (line.startsWith('panic: ')) {
+        // a Go panic is printed without the logger's header: it is an event of its own, timed by
+        // the line before it, and its goroutine dump joins it
+        stats.matched++;
+        start(line, { content: line, timestamp: lastTimestamp, level: 'panic' }, n);
         return;
       }
       // only an event the format recognised takes lines: unparsed lines after unparsed lines stay apart
