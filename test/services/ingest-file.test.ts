@@ -7,6 +7,10 @@ import { ingestLogs } from '../../src/services/ingest/index.js';
 import { expandGlob } from '../../src/services/ingest/glob.js';
 import { createStandaloneContext } from '../../src/services/context.js';
 import { PipelineError } from '../../src/errors.js';
+import { copyFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+
+const FIXTURES = resolvePath(import.meta.dirname, '../fixtures/formats');
 import type { LogFormat } from '../../src/config/settings-types.js';
 
 const FORMAT: LogFormat = { type: 'loghub', pattern: '<Date> <Time> <Level> <Component>: <Content>' };
@@ -96,6 +100,28 @@ describe('file ingestion', () => {
       { timestamp: null, stream: 'j.ndjson', message: 'no time' },
     ]);
   });
+  it('format auto: detects the format from the first file, logs it with the share matched, keeps a traceback with its event', async () => {
+    await mkdir(join(dir, 'py'), { recursive: true });
+    await copyFile(join(FIXTURES, 'python.log'), join(dir, 'py', 'worker.log'));
+    const ctx = createStandaloneContext();
+    const out = await ingestLogs({ runDir: join(dir, 'run-auto'), baseDir: dir, format: { type: 'auto' }, source: { type: 'file', paths: ['py/*.log'] } }, ctx);
+    expect(out.format).toEqual({ name: 'python', detected: true, lines: 20, matched: 20, joined: 12 });
+    expect(out.lines).toBe(8);
+    expect(ctx.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['log format python (auto-detected)', 'log format python matched 100% of lines']));
+    const events = await readEvents(out.eventsFile);
+    const failed = events.find((e) => e.message === 'failed to process invoice 1003') as { level?: string; text?: string };
+    expect(failed.level).toBe('ERROR');
+    expect(failed.text?.endsWith("KeyError: 'customer_id'")).toBe(true);
+  });
+
+  it('a given format that matches no line of a file is bad input naming the file', async () => {
+    await mkdir(join(dir, 'pg'), { recursive: true });
+    await copyFile(join(FIXTURES, 'postgresql.log'), join(dir, 'pg', 'postgresql.log'));
+    const err = await ingestLogs({ runDir: join(dir, 'run-bad'), baseDir: dir, format: { type: 'preset', name: 'redis' }, source: { type: 'file', paths: ['pg/*.log'] } }, createStandaloneContext()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PipelineError);
+    expect((err as PipelineError).code).toBe('INPUT_INVALID');
+    expect((err as Error).message).toContain('postgresql.log: log format redis matched none of its first 16 lines');
+  });
 });
 
 describe('glob expansion', () => {
@@ -107,4 +133,5 @@ describe('glob expansion', () => {
     expect(await expandGlob(join(dir, 'a', '**', 'deep.log'), '/')).toEqual([join(dir, 'a/b/c/deep.log')]);
     expect(await expandGlob('nope/*.log', dir)).toEqual([]);
   });
+
 });
