@@ -44,6 +44,11 @@ const CONTINUATION = /^(?:\s|at |Caused by:|Suppressed:|\.\.\. \d+ (?:more|commo
 const TRACE_OPENER = /^(?:Traceback \(most recent call last\):|goroutine \d+ \[|panic: )/;
 /** A Java exception's first line (`java.lang.IllegalStateException: ...`), printed under the log line that reports it. */
 const JAVA_EXCEPTION = /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)\b/;
+// T(raceback), g(oroutine), p(anic): the regex runs only for lines opening with one (this runs per line)
+const opensTrace = (s: string): boolean => {
+  const c = s.charCodeAt(0);
+  return (c === 84 || c === 103 || c === 112) && TRACE_OPENER.test(s);
+};
 const TRACE_TAIL = /^(?:[\w.]+(?:Error|Exception|Exit|Interrupt|Warning|Fault)\b|[\w.\/*()\[\]-]+\(.*\)$)/;
 
 // first chars CONTINUATION can start with: the regex runs only when the line opens with one
@@ -94,14 +99,14 @@ export function createEventJoiner(
     parsed = p;
     lineNo = n;
     chars = line.length;
-    inTrace = TRACE_OPENER.test(p?.content ?? line);
+    inTrace = opensTrace(p?.content ?? line);
   };
   const room = (line: string) => open && (parts === null ? 1 : parts.length) < maxLines && chars + line.length < maxChars;
   const append = (line: string) => {
     (parts ??= [first]).push(line);
     chars += line.length + 1;
     stats.joined++;
-    if (!inTrace && TRACE_OPENER.test(line)) inTrace = true;
+    if (!inTrace && opensTrace(line)) inTrace = true;
   };
 
   return {

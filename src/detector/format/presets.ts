@@ -47,7 +47,7 @@ function preset(
  */
 export const PRESETS: readonly Preset[] = [
   preset('syslog-rfc5424', 'syslog RFC 5424: <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG', String.raw`<(\d{1,3})>1 (\S+) \S+ (\S+) \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?`, { ts: 2, level: 1, stream: 3, msg: 4 }, { levelOf: (t) => severityOfPri(t) }),
-  preset('syslog', 'syslog RFC 3164 / BSD: [<PRI>]Mmm dd HH:mm:ss HOST TAG[PID]: MSG', String.raw`(?:<(\d{1,3})>)?([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) \S+ ([^\s:\[]+)(?:\[\d+\])?: (.*)`, { ts: 2, level: 1, stream: 3, msg: 4 }, { levelOf: (t) => severityOfPri(t) }),
+  preset('syslog', 'syslog RFC 3164 / BSD: [<PRI>]Mmm dd HH:mm:ss HOST TAG[PID]: MSG', String.raw`(?:<(\d{1,3})>)?([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) \S+ ([^\s:\[]+)(?:\[\d+\])?(?: \([^)]*\))?: (.*)`, { ts: 2, level: 1, stream: 3, msg: 4 }, { levelOf: (t) => severityOfPri(t) }),
   preset('journald-short-iso', 'journalctl -o short-iso: ISO-TIMESTAMP HOST UNIT[PID]: MSG', String.raw`(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) \S+ ([^\s:\[]+)(?:\[\d+\])?: (.*)`, { ts: 1, stream: 2, msg: 3 }),
   preset('access-log', 'nginx / Apache access log (common and combined): HOST - USER [dd/Mmm/yyyy:HH:mm:ss +zzzz] "REQUEST" STATUS BYTES ...', String.raw`\S+ \S+ (?:\S+|"[^"]*") \[(\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] ("(?:[^"\\]|\\.)*" (\d{3}) .*)`, { ts: 1, level: 3, msg: 2 }, { levelOf: (s) => (s[0] === '5' ? 'error' : s[0] === '4' ? 'warn' : 'info') }),
   preset('nginx-error', 'nginx error log: yyyy/MM/dd HH:mm:ss [level] PID#TID: MSG', String.raw`(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) \[(\w+)\] \d+#\d+: (.*)`, { ts: 1, level: 2, msg: 3 }),
@@ -73,7 +73,7 @@ export const PRESETS: readonly Preset[] = [
   preset('logrus-text', 'Go logrus text on a terminal: LEVL[0000] MSG', String.raw`(TRAC|DEBU|INFO|WARN|ERRO|FATA|PANI)\[[^\]]+\] (.*)`, { level: 1, msg: 2 }),
   preset('zerolog-console', 'Go zerolog ConsoleWriter: 3:04PM LVL MSG', String.raw`\d{1,2}:\d\d[AP]M (TRC|DBG|INF|WRN|ERR|FTL|PNC) (.*)`, { level: 1, msg: 2 }),
   preset('go-log', 'Go standard log (LstdFlags): yyyy/MM/dd HH:mm:ss[.ffffff] [file.go:N: ]MSG', String.raw`(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (?:(\S+\.go:\d+): )?(.*)`, { ts: 1, stream: 2, msg: 3 }),
-  preset('iso-level', 'any ISO timestamp then a level word: TIMESTAMP [LEVEL] MSG', String.raw`(${ISO})\s+\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|trace|debug|info|notice|warn|warning|error|fatal|critical)\]?:?\s+(.*)`, { ts: 1, level: 2, msg: 3 }),
+  preset('iso-level', 'any ISO timestamp then a level word: TIMESTAMP [- ][LEVEL] MSG', String.raw`(${ISO})\s+(?:-\s+)?\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|trace|debug|info|notice|warn|warning|error|fatal|critical)\]?:?\s+(.*)`, { ts: 1, level: 2, msg: 3 }),
   preset('iso-plain', 'any ISO timestamp then the message: TIMESTAMP MSG', String.raw`(${ISO})\s+(.*)`, { ts: 1, msg: 2 }),
 ];
 
