@@ -66,10 +66,10 @@ describe('log-anomaly detect', { timeout: 60_000 }, () => {
   it('without --format, guesses the format from the first lines and says so', async () => {
     const io = memoryIo();
     expect(await detect({ files, baseline, json: true }, io)).toBe(0);
-    expect(io.err()).toMatch(/format iso-level \(auto-detected\): matched (\d+) of the first \1 lines/);
-    expect(io.err()).toMatch(/format iso-level matched 100% of \d+ lines/);
+    expect(io.err()).toMatch(/format <Date> <Time> <Level> <Content> \(auto-detected\): matched (\d+) of the first \1 lines/);
+    expect(io.err()).toMatch(/format <Date> <Time> <Level> <Content> matched 100% of \d+ lines/);
     const doc = JSON.parse(io.out());
-    expect(doc.input.format).toMatchObject({ name: 'iso-level', detected: true, share: 1 });
+    expect(doc.input.format).toMatchObject({ name: '<Date> <Time> <Level> <Content>', detected: true, share: 1 });
     expect(doc.input.from).toBe(Date.parse('2026-11-26T09:00:00Z'));
     expect(doc.anomalies.some((a: { kind: string }) => a.kind === 'frequency_spike')).toBe(true);
   });

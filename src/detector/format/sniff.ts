@@ -82,5 +82,36 @@ export function sniffLines(lines: readonly string[], defaultYear?: number): Form
     const n = lines.filter((l) => l.trim() !== '').length;
     return { format: { type: 'raw' }, name: 'raw', matched: n, sampled: n, misses: [] };
   }
-  return { format: best.format, name: formatName(best.format), matched: best.stats.matched, sampled: best.stats.lines, misses: best.stats.misses };
+  const format = fastEquivalent(best.format, best.stats, lines, defaultYear) ?? best.format;
+  return { format, name: formatName(format), matched: best.stats.matched, sampled: best.stats.lines, misses: best.stats.misses };
+}
+
+/** The loghub patterns that read what iso-level / iso-plain read, on the splitter's fast path. */
+const FAST_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
+  'iso-level': ['<Date> <Time> <Level> <Content>', '<Timestamp> <Level> <Content>'],
+  'iso-plain': ['<Date> <Time> <Content>', '<Timestamp> <Content>'],
+};
+
+/**
+ * The generic ISO formats are regexes; when every sample line also fits a loghub pattern with
+ * plain space separators, that pattern reads them the same way through the regex-free splitter
+ * (and times `yyyy-MM-dd HH:mm:ss` heads in place), so it is used instead.
+ */
+function fastEquivalent(format: LogFormat, stats: FormatStats, lines: readonly string[], defaultYear?: number): LogFormat | null {
+  if (format.type !== 'preset' || stats.matched !== stats.lines) return null;
+  const parsePreset = createLineParser(format, { defaultYear });
+  for (const pattern of FAST_EQUIVALENTS[format.name] ?? []) {
+    const candidate: LogFormat = { type: 'loghub', pattern };
+    const parse = createLineParser(candidate, { defaultYear });
+    const same = lines.every((l) => {
+      if (l.trim() === '') return true;
+      const a = parsePreset(l);
+      const b = parse(l);
+      // lines the preset leaves to the multi-line stage must stay unparsed too
+      if (a === null) return b === null;
+      return b !== null && a.content === b.content && a.timestamp === b.timestamp && a.level === b.level;
+    });
+    if (same) return candidate;
+  }
+  return null;
 }

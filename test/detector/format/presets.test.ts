@@ -93,3 +93,17 @@ describe('formats on real samples', () => {
     expect(s.format).toEqual({ type: 'raw' });
   });
 });
+
+describe('fast path for the generic ISO shapes', () => {
+  it('a plain `date time LEVEL message` log gets the loghub pattern the splitter reads', () => {
+    const lines = ['2026-11-26 09:00:01.123 INFO api: started', '2026-11-26 09:00:02.000 WARN api: slow call 300 ms', '2026-11-26 09:00:03.500 ERROR db: timeout'];
+    const s = sniffLines(lines, YEAR);
+    expect(s.format).toEqual({ type: 'loghub', pattern: '<Date> <Time> <Level> <Content>' });
+    expect(createLineParser(s.format)(lines[1])).toMatchObject({ level: 'WARN', content: 'api: slow call 300 ms', timestamp: Date.UTC(2026, 10, 26, 9, 0, 2) });
+  });
+
+  it('but not when the loghub pattern would parse a continuation line the preset leaves to the multi-line stage', () => {
+    const lines = ['2026-11-26 09:00:01.123 ERROR app: failed', '    at com.example.Foo.bar(Foo.java:10) ~[app.jar:1.0]', 'Caused by: java.io.IOException: disk is full', '2026-11-26 09:00:02.000 INFO app: recovered'];
+    expect(sniffLines(lines, YEAR).name).toBe('iso-level');
+  });
+});
