@@ -64,12 +64,12 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
   const ids = new IndexList();
   let unparsed = 0;
   // one row per event: a traceback joins the line that starts it and only that line is mined
-  const joiner = createEventJoiner(parseLine, { rawFormat: chosen.format.type === 'raw' }, stats, (e) => {
-    if (e.parsed === null) {
+  const joiner = createEventJoiner(parseLine, { rawFormat: chosen.format.type === 'raw' }, stats, (_first, parsed) => {
+    if (parsed === null) {
       unparsed++;
       return;
     }
-    miner.add(e.parsed.content);
+    miner.add(parsed.content);
     ids.push(miner.lastIndex);
   });
   try {

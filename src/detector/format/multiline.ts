@@ -61,10 +61,17 @@ export function looksLikeContinuation(line: string): boolean {
   return OPENERS.has(c) ? CONTINUATION.test(line) : c >= 97 && c <= 122 && JAVA_EXCEPTION.test(line);
 }
 
+/**
+ * Receives each completed event: its first line, what the format made of it (null: nothing), the
+ * joined text (=== first for one line), the first line's number and the count of lines. Arguments,
+ * not an object: this runs once per line of a log without continuations.
+ */
+export type EmitEvent = (first: string, parsed: ParsedLine | null, text: string, lineNo: number, lines: number) => void;
+
 export interface EventJoiner {
   /** Feeds one non-blank line; completed events go to the emit callback given at creation. */
   push(raw: string, lineNo: number): void;
-  /** Emits the event still open (end of file). */
+  /** Emits the event still open (end of file) and adds this reader's counts to the stats. */
   end(): void;
 }
 
@@ -72,7 +79,7 @@ export function createEventJoiner(
   parse: (line: string) => ParsedLine | null,
   options: { readonly rawFormat: boolean; readonly maxLines?: number; readonly maxChars?: number },
   stats: FormatStats,
-  emit: (e: JoinedEvent) => void,
+  emit: EmitEvent,
 ): EventJoiner {
   const maxLines = options.maxLines ?? MAX_LINES;
   const maxChars = options.maxChars ?? MAX_CHARS;
@@ -85,10 +92,14 @@ export function createEventJoiner(
   let chars = 0;
   let inTrace = false;
   let lastTimestamp: number | null = null;
+  // counted locally and added to stats by end(): plain locals are cheaper per line than object fields
+  let seen = 0;
+  let matched = 0;
 
   const flush = () => {
     if (!open) return;
-    emit({ first, parsed, text: parts === null ? first : parts.join('\n'), lineNo, lines: parts === null ? 1 : parts.length });
+    if (parts === null) emit(first, parsed, first, lineNo, 1);
+    else emit(first, parsed, parts.join('\n'), lineNo, parts.length);
     open = false;
     parts = null;
   };
@@ -111,35 +122,48 @@ export function createEventJoiner(
 
   return {
     push(line, n) {
-      stats.lines++;
+      seen++;
       if (raw) {
         // raw parses everything: only what looks like a continuation joins
         if (room(line) && (looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line)))) {
-          stats.matched++;
+          matched++;
           append(line);
           return;
         }
-        stats.matched++;
+        matched++;
         start(line, parse(line), n);
         return;
       }
       const p = parse(line);
       if (p !== null) {
-        stats.matched++;
+        // the common case, inlined: the open event is complete, this line starts the next
+        matched++;
+        if (open) {
+          if (parts === null) emit(first, parsed, first, lineNo, 1);
+          else {
+            emit(first, parsed, parts.join('\n'), lineNo, parts.length);
+            parts = null;
+          }
+        }
+        open = true;
+        first = line;
+        parsed = p;
+        lineNo = n;
+        chars = line.length;
         lastTimestamp = p.timestamp;
-        start(line, p, n);
+        inTrace = opensTrace(p.content);
         return;
       }
       if (line.startsWith('panic: ')) {
         // a Go panic is printed without the logger's header: it is an event of its own, timed by
         // the line before it, and its goroutine dump joins it
-        stats.matched++;
+        matched++;
         start(line, { content: line, timestamp: lastTimestamp, level: 'panic' }, n);
         return;
       }
       // only an event the format recognised takes lines: unparsed lines after unparsed lines stay apart
       const joins = open && parsed !== null && room(line);
-      if (joins && (looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line)) || GO_FRAME.test(line))) stats.matched++;
+      if (joins && (looksLikeContinuation(line) || (inTrace && TRACE_TAIL.test(line)) || GO_FRAME.test(line))) matched++;
       else if (stats.misses.length < 3) stats.misses.push(line);
       if (joins) {
         append(line);
@@ -147,6 +171,12 @@ export function createEventJoiner(
       }
       start(line, null, n);
     },
-    end: flush,
+    end() {
+      flush();
+      stats.lines += seen;
+      stats.matched += matched;
+      seen = 0;
+      matched = 0;
+    },
   };
 }

@@ -67,6 +67,7 @@ export function measureFormat(format: LogFormat, lines: readonly string[], defau
   const stats = newFormatStats();
   const joiner = createEventJoiner(createLineParser(format, { defaultYear }), { rawFormat: format.type === 'raw' }, stats, () => {});
   for (let i = 0; i < lines.length; i++) if (lines[i].trim() !== '') joiner.push(lines[i], i + 1);
+  joiner.end();
   return stats;
 }
 

@@ -33,10 +33,9 @@ export function fileSource(path: string, parser: LineParser, stream = streamName
     const stats = options.stats ?? newFormatStats();
     let out: EngineLine[] = [];
     // One object literal, one shape (level present even when undefined): no spread per line.
-    const joiner = createEventJoiner(parser, { rawFormat: options.rawFormat ?? false }, stats, (e) => {
-      const p = e.parsed;
-      if (p === null) out.push({ content: e.text, raw: e.text, contentStart: 0, timestamp: null, stream, level: undefined, lineNo: e.lineNo });
-      else out.push({ content: p.content, raw: e.text, contentStart: e.lines === 1 ? p.contentStart ?? -1 : -1, timestamp: p.timestamp, stream: p.stream ?? stream, level: p.level, lineNo: e.lineNo });
+    const joiner = createEventJoiner(parser, { rawFormat: options.rawFormat ?? false }, stats, (first, p, text, lineNo, lines) => {
+      if (p === null) out.push({ content: text, raw: text, contentStart: 0, timestamp: null, stream, level: undefined, lineNo });
+      else out.push({ content: p.content, raw: text, contentStart: lines === 1 ? p.contentStart ?? -1 : -1, timestamp: p.timestamp, stream: p.stream ?? stream, level: p.level, lineNo });
     });
     let lineNo = 0;
     for await (const batch of readLineBatches(path, signal)) {

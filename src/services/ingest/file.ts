@@ -96,13 +96,12 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
     for (const file of files) {
       const fileStream = streamNameFor(file);
       // tracebacks join the event that starts them (format/multiline.ts); the joined text is kept as `text`
-      const joiner = createEventJoiner(parse, { rawFormat: chosen.format.type === 'raw' }, stats, (e) => {
-        const parsed = e.parsed;
+      const joiner = createEventJoiner(parse, { rawFormat: chosen.format.type === 'raw' }, stats, (_first, parsed, text, _lineNo, joined) => {
         lines++;
         if (parsed === null) {
           unparsed++;
           streams.add(fileStream);
-          writer.write({ timestamp: null, stream: fileStream, message: e.text.trim() });
+          writer.write({ timestamp: null, stream: fileStream, message: text.trim() });
           return;
         }
         const stream = parsed.stream || fileStream;
@@ -112,7 +111,7 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
           if (from === null || ts < from) from = ts;
           if (to === null || ts > to) to = ts;
         }
-        writer.write({ timestamp: ts, stream, message: parsed.content, level: parsed.level, text: e.lines > 1 ? e.text : undefined });
+        writer.write({ timestamp: ts, stream, message: parsed.content, level: parsed.level, text: joined > 1 ? text : undefined });
       });
       let lineNo = 0;
       for await (const batch of readLineBatches(file, { signal, onBytes: (n) => (bytes += n) })) {

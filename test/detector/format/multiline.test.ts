@@ -14,7 +14,7 @@ const linesOf = (file: string) => readFileSync(resolve(DIR, file), 'utf8').split
 function join(format: LogFormat, lines: readonly string[], limits: { maxLines?: number; maxChars?: number } = {}) {
   const events: JoinedEvent[] = [];
   const stats = newFormatStats();
-  const joiner = createEventJoiner(createLineParser(format, { defaultYear: 2026 }), { rawFormat: format.type === 'raw', ...limits }, stats, (e) => events.push(e));
+  const joiner = createEventJoiner(createLineParser(format, { defaultYear: 2026 }), { rawFormat: format.type === 'raw', ...limits }, stats, (first, parsed, text, lineNo, lines) => events.push({ first, parsed, text, lineNo, lines }));
   lines.forEach((l, i) => joiner.push(l, i + 1));
   joiner.end();
   return { events, stats };
