@@ -80,3 +80,12 @@ describe('format choice in detect and parse', { timeout: 60_000 }, () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('auto-detection across files', { timeout: 60_000 }, () => {
+  it('a format detected on the first file that does not fit another is a warning, not an error', async () => {
+    const io = memoryIo();
+    expect(await detect({ files: ['rabbitmq.log', 'postgresql.log'] }, io)).toBe(0);
+    expect(io.err()).toContain('format rabbitmq (auto-detected)');
+    expect(io.err()).toContain('warning: format rabbitmq (detected on rabbitmq.log) matched only 0 of the first 16 lines of postgresql.log');
+  });
+});

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { CliIo } from '../io.js';
 import type { LogFormat } from '../../config/settings-types.js';
 import { UsageError } from '../../errors.js';
-import { describeChoice, describeMisses, parseFormatFlag, resolveFormat, sharePercent, verdict, type FormatStats, type ResolvedFormat } from '../../detector/format/index.js';
+import { describeChoice, describeMisses, parseFormatFlag, resolveFormat, sharePercent, verdict, WARN_SHARE, type FormatStats, type ResolvedFormat } from '../../detector/format/index.js';
 
 /** What `--json` output carries about the format. */
 export interface FormatReport {
@@ -31,12 +31,14 @@ export async function chooseFormat(command: string, flag: string | undefined, fi
       first = r;
       io.stderr.write(`log-anomaly ${command}: format ${describeChoice(r)} of ${basename(file)}\n`);
     }
-    const v = verdict(r);
+    // a format detected on the first file and not fitting another is worth a warning, not an error
+    const auto = given.type === 'auto';
+    const v = auto && r !== first ? (r.sampled > 0 && r.matched < WARN_SHARE * r.sampled ? 'low' : 'ok') : verdict(r);
     if (v === 'none') {
       throw new UsageError(`${file}: --format ${r.name} matched none of its first ${r.sampled} lines, e.g.\n${describeMisses(r)}\nleave --format out to auto-detect, or pass --format raw`);
     }
     if (v === 'low') {
-      io.stderr.write(`log-anomaly ${command}: warning: --format ${r.name} matched only ${r.matched} of the first ${r.sampled} lines of ${basename(file)}; lines it did not match:\n${describeMisses(r)}\n`);
+      io.stderr.write(`log-anomaly ${command}: warning: ${auto ? `format ${r.name} (detected on ${basename(files[0]!)})` : `--format ${r.name}`} matched only ${r.matched} of the first ${r.sampled} lines of ${basename(file)}; lines it did not match:\n${describeMisses(r)}\n`);
     }
   }
   return first!;

@@ -10,7 +10,7 @@ import type { IngestInput, IngestOutput } from '../../contracts.js';
 import type { FileSource } from '../../config/settings-types.js';
 import type { ServiceContext } from '../context.js';
 import { ErrorCode, PipelineError, throwIfAborted } from '../../errors.js';
-import { createEventJoiner, createLineParser, describeMisses, newFormatStats, resolveFormat, sharePercent, verdict, type ResolvedFormat } from '../../detector/format/index.js';
+import { createEventJoiner, createLineParser, describeMisses, newFormatStats, resolveFormat, sharePercent, verdict, WARN_SHARE, type ResolvedFormat } from '../../detector/format/index.js';
 import { expandGlob } from './glob.js';
 import { readLineBatches } from './lines.js';
 import { createEventsWriter } from './events-writer.js';
@@ -52,7 +52,8 @@ async function chooseFormat(format: IngestInput['format'], files: readonly strin
       first = r;
       log.info(`log format ${r.name} (${r.detected ? 'auto-detected' : 'given'})`, { format: r.name, detected: r.detected, matched: r.matched, sampled: r.sampled, file: basename(file) });
     }
-    const v = verdict(r);
+    // a format detected on the first file and not fitting another is worth a warning, not an error
+    const v = format.type === 'auto' && r !== first ? (r.sampled > 0 && r.matched < WARN_SHARE * r.sampled ? 'low' : 'ok') : verdict(r);
     if (v === 'none') {
       throw new PipelineError(ErrorCode.INPUT_INVALID, `${file}: log format ${r.name} matched none of its first ${r.sampled} lines, e.g.\n${describeMisses(r)}\nremove format from the settings to auto-detect, or use type: raw`, {
         retryable: false,
