@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createLineParser, measureFormat, sniffLines, type FormatChoice } from '../../../src/detector/format/index.js';
+import { createLineParser, formatName, measureFormat, parseFormatFlag, sniffLines, type FormatChoice } from '../../../src/detector/format/index.js';
+import { parseSettings } from '../../../src/config/settings.js';
 import type { ParsedLine } from '../../../src/detector/miner/types.js';
 
 const DIR = resolve(import.meta.dirname, '../../fixtures/formats');
@@ -105,5 +106,22 @@ describe('fast path for the generic ISO shapes', () => {
   it('but not when the loghub pattern would parse a continuation line the preset leaves to the multi-line stage', () => {
     const lines = ['2026-11-26 09:00:01.123 ERROR app: failed', '    at com.example.Foo.bar(Foo.java:10) ~[app.jar:1.0]', 'Caused by: java.io.IOException: disk is full', '2026-11-26 09:00:02.000 INFO app: recovered'];
     expect(sniffLines(lines, YEAR).name).toBe('iso-level');
+  });
+});
+
+describe('naming a format', () => {
+  it('--format takes auto, a preset name, logfmt and journald-json; an unknown name lists the known ones', () => {
+    expect(parseFormatFlag('auto')).toEqual({ type: 'auto' });
+    expect(parseFormatFlag('postgresql')).toEqual({ type: 'preset', name: 'postgresql' });
+    expect(parseFormatFlag('logfmt')).toEqual({ type: 'logfmt' });
+    expect(formatName(parseFormatFlag('journald-json'))).toBe('journald-json');
+    expect(() => parseFormatFlag('postgres')).toThrow(/one of syslog-rfc5424, syslog, .*postgresql/);
+  });
+
+  it('settings take `format: { type: preset, name }` and reject an unknown name with the choices', () => {
+    const base = 'source: { type: file, paths: [a.log] }\ndetectionConfig: { location: c.yaml }\n';
+    expect(parseSettings(base + 'format: { type: preset, name: rabbitmq }\n', '/x/settings.yaml').format).toEqual({ type: 'preset', name: 'rabbitmq' });
+    expect(parseSettings(base, '/x/settings.yaml').format).toEqual({ type: 'auto' });
+    expect(() => parseSettings(base + 'format: { type: preset, name: rabbit }\n', '/x/settings.yaml')).toThrow(/expected one of .*rabbitmq/);
   });
 });
