@@ -44,6 +44,8 @@ export interface IngestOutput {
   readonly streams: readonly string[];
   /** Lines that did not match the format (kept as raw messages, counted here). */
   readonly unparsed: number;
+  /** The format lines were read with (given or auto-detected) and how many lines it matched. */
+  readonly format?: { readonly name: string; readonly detected: boolean; readonly lines: number; readonly matched: number; readonly joined: number };
   readonly from: number | null;
   readonly to: number | null;
   /** Human description, e.g. `file:examples/logs/*.log (3 files)`. */

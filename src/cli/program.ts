@@ -123,7 +123,7 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .command('parse')
     .description('mine templates: one CSV row per parsed line (LineId,EventId,EventTemplate)')
     .argument('<file>', 'log file (plain or .gz)')
-    .option('--format <fmt>', 'loghub format string, e.g. "<Date> <Time> <Level> <Component>: <Content>", or "json:<messageField>", or "raw"')
+    .option('--format <fmt>', 'auto (default: detect from the first lines), a format name (postgresql, syslog, access-log... see docs/detection.md), json[:<messageField>], logfmt, raw, or a loghub pattern "<Date> <Time> <Level> <Component>: <Content>"')
     .addOption(new Option('--mask <regex>', 'extra masking regex (repeatable)').argParser(collect))
     .option('-o, --out <file.csv>', 'write CSV here instead of stdout')
     .action(async (file: string, opts: Omit<ParseOptions, 'file'>) => {

@@ -5,6 +5,7 @@
 import { RETRYABLE_STEPS, type RetryableStep } from '../dag.js';
 import type { LogFormat, LogSource, RetryPolicy, UploadSettings } from './settings-types.js';
 import { bool, def, fail, list, num, obj, oneOf, opt, refine, regex, req, str, tagged, type Schema } from './yaml-schema.js';
+import { PRESET_NAMES } from '../detector/format/presets.js';
 
 const SECRET_HINT = (k: string) => `secrets never go in the settings file: put the value in an environment variable and name it with ${k}`;
 const SECRETS = {
@@ -86,6 +87,9 @@ const formatSchema: Schema<LogFormat> = tagged({
   ),
   cloudwatch: obj({ messageField: opt(str()), levelField: opt(str()) }, { ignore: ['type'] }),
   raw: obj({}, { ignore: ['type'] }),
+  preset: obj({ name: req(oneOf(PRESET_NAMES as readonly string[])) }, { ignore: ['type'] }),
+  logfmt: obj({}, { ignore: ['type'] }),
+  auto: obj({}, { ignore: ['type'] }),
 }) as Schema<LogFormat>;
 
 const sourceSchema: Schema<LogSource> = tagged({
@@ -164,7 +168,7 @@ const stepsSchema = obj(
 export const settingsSchema = obj(
   {
     source: req(sourceSchema),
-    format: def(formatSchema, { type: 'raw' } as LogFormat),
+    format: def(formatSchema, { type: 'auto' } as LogFormat),
     detectionConfig: req(
       obj(
         {

@@ -36,7 +36,13 @@ export type LogFormat =
   /** CloudWatch events: timestamp + message, where the message may itself be JSON. */
   | { readonly type: 'cloudwatch'; readonly messageField?: string; readonly levelField?: string }
   /** No header: the whole line is the message, no timestamp. */
-  | { readonly type: 'raw' };
+  | { readonly type: 'raw' }
+  /** A named format (src/detector/format/presets.ts): `postgresql`, `syslog`, `access-log`... */
+  | { readonly type: 'preset'; readonly name: string }
+  /** `key=value key="quoted value"` pairs; `msg`, `time`, `level` are read by name. */
+  | { readonly type: 'logfmt' }
+  /** Guess from the first lines of the first file (src/detector/format/sniff.ts). */
+  | { readonly type: 'auto' };
 
 export interface FileSource {
   readonly type: 'file';

@@ -14,7 +14,7 @@ import type { DetectInput, DetectOutput } from '../contracts.js';
 import type { ServiceContext } from './context.js';
 import { PipelineError, ErrorCode, throwIfAborted } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
-import { createLineParser } from '../detector/format/index.js';
+import { createLineParser, resolveFormat } from '../detector/format/index.js';
 import { runDetector, loadModel, saveModel, readEvents, fileSource, mergeSources, templatesCsv, type AnomaliesDoc } from '../detector/index.js';
 import { runExternalDetector } from './detect-external.js';
 import { matchMute, muteId } from '../detector/mutes.js';
@@ -49,7 +49,9 @@ export async function executeLogAnomaly(input: DetectInput, ctx: ServiceContext)
   if (!input.format && baselineFiles.length > 0) {
     ctx.log.warn('no log format given for detector.baseline files: reading them as raw lines (no timestamps, so no rates); pass the pipeline format in DetectInput.format');
   }
-  const parser = createLineParser(input.format ?? { type: 'raw' });
+  // `auto` is resolved on the first baseline file (the events file is already parsed)
+  const format = input.format?.type === 'auto' ? (baselineFiles.length > 0 ? (await resolveFormat(input.format, baselineFiles[0]!, ctx.signal)).format : { type: 'raw' as const }) : (input.format ?? { type: 'raw' as const });
+  const parser = createLineParser(format);
   let result;
   try {
     result = await runDetector([(signal) => readEvents(input.eventsFile, signal)], {
@@ -57,7 +59,7 @@ export async function executeLogAnomaly(input: DetectInput, ctx: ServiceContext)
       masks: d.masks,
       sessionKey: d.sessionKey ?? null,
       model,
-      baselineSources: baselineFiles.length > 0 ? [mergeSources(baselineFiles.map((f) => fileSource(f, parser)))] : [],
+      baselineSources: baselineFiles.length > 0 ? [mergeSources(baselineFiles.map((f) => fileSource(f, parser, undefined, { rawFormat: format.type === 'raw' })))] : [],
       baselineLabel: baselineFiles.length > 0 ? `baseline logs: ${baselineFiles.map((f) => basename(f)).join(', ')}` : undefined,
       maxTemplates: d.maxTemplates,
       signal: ctx.signal,

@@ -63,11 +63,13 @@ describe('log-anomaly detect', { timeout: 60_000 }, () => {
     for (const l of out.split('\n')) expect(Array.from(l).length).toBeLessThanOrEqual(100);
   });
 
-  it('without --format, guesses the format from the first line and says so', async () => {
+  it('without --format, guesses the format from the first lines and says so', async () => {
     const io = memoryIo();
     expect(await detect({ files, baseline, json: true }, io)).toBe(0);
-    expect(io.err()).toContain('guessed <Date> <Time> <Level> <Content>');
+    expect(io.err()).toMatch(/format <Date> <Time> <Level> <Content> \(auto-detected\): matched (\d+) of the first \1 lines/);
+    expect(io.err()).toMatch(/format <Date> <Time> <Level> <Content> matched 100% of \d+ lines/);
     const doc = JSON.parse(io.out());
+    expect(doc.input.format).toMatchObject({ name: '<Date> <Time> <Level> <Content>', detected: true, share: 1 });
     expect(doc.input.from).toBe(Date.parse('2026-11-26T09:00:00Z'));
     expect(doc.anomalies.some((a: { kind: string }) => a.kind === 'frequency_spike')).toBe(true);
   });

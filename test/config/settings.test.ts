@@ -31,7 +31,7 @@ describe('pipeline settings', () => {
 
   it('fills every default and resolves relative paths from the settings file', () => {
     const s = parseSettings(minimal + 'steps:\n  upload_report: { attempts: 5 }\n', '/etc/lap/settings.yaml');
-    expect(s.format).toEqual({ type: 'raw' });
+    expect(s.format).toEqual({ type: 'auto' });
     expect(s.detector).toEqual({ type: 'builtin' });
     expect(s.install.commands).toEqual([]);
     expect(s.output.dir).toBe('/etc/lap/runs');

@@ -7,6 +7,10 @@ import { ingestLogs } from '../../src/services/ingest/index.js';
 import { expandGlob } from '../../src/services/ingest/glob.js';
 import { createStandaloneContext } from '../../src/services/context.js';
 import { PipelineError } from '../../src/errors.js';
+import { copyFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+
+const FIXTURES = resolvePath(import.meta.dirname, '../fixtures/formats');
 import type { LogFormat } from '../../src/config/settings-types.js';
 
 const FORMAT: LogFormat = { type: 'loghub', pattern: '<Date> <Time> <Level> <Component>: <Content>' };
@@ -35,14 +39,16 @@ describe('file ingestion', () => {
     );
     const ctx = createStandaloneContext();
     const out = await ingestLogs({ runDir: join(dir, 'run'), baseDir: dir, format: FORMAT, source: { type: 'file', paths: ['logs/**/*.log*'] } }, ctx);
-    expect(out).toMatchObject({ lines: 4, unparsed: 1, streams: ['api.log', 'db.log'], from: Date.UTC(2024, 0, 1, 9, 59), to: Date.UTC(2024, 0, 1, 10, 0, 5) });
+    // the line the format does not fit joins the event before it (multi-line events): 3 events
+    expect(out).toMatchObject({ lines: 3, unparsed: 0, format: { name: FORMAT.pattern, detected: false, lines: 4, matched: 3, joined: 1 }, streams: ['api.log', 'db.log'], from: Date.UTC(2024, 0, 1, 9, 59), to: Date.UTC(2024, 0, 1, 10, 0, 5) });
     expect(out.source).toBe('file:logs/**/*.log* (2 files)');
     const events = await readEvents(out.eventsFile);
     expect(events[0]).toEqual({ timestamp: Date.UTC(2024, 0, 1, 10), stream: 'api.log', message: 'started', level: 'INFO' });
     expect(events[1].message).toBe('failed 3 times');
     expect(events[2]).toMatchObject({ stream: 'db.log', level: 'WARN', message: 'slow query \ufffd\ufffd' });
-    expect(events[3]).toEqual({ timestamp: null, stream: 'db.log', message: 'not matching the format' });
-    expect(ctx.progressUpdates.some((p) => p.unit === 'lines' && p.current === 4)).toBe(true);
+    expect((events[2] as { text?: string }).text).toBe('2024-01-01 09:59:00 WARN db: slow query \ufffd\ufffd\nnot matching the format');
+    expect(events).toHaveLength(3);
+    expect(ctx.progressUpdates.some((p) => p.unit === 'lines' && p.current === 3)).toBe(true);
     expect(ctx.progressUpdates.some((p) => p.unit === 'bytes' && p.total !== undefined && p.total > 0)).toBe(true);
     expect(await readdir(join(dir, 'run'))).toEqual(['events.ndjson']);
   });
@@ -94,6 +100,28 @@ describe('file ingestion', () => {
       { timestamp: null, stream: 'j.ndjson', message: 'no time' },
     ]);
   });
+  it('format auto: detects the format from the first file, logs it with the share matched, keeps a traceback with its event', async () => {
+    await mkdir(join(dir, 'py'), { recursive: true });
+    await copyFile(join(FIXTURES, 'python.log'), join(dir, 'py', 'worker.log'));
+    const ctx = createStandaloneContext();
+    const out = await ingestLogs({ runDir: join(dir, 'run-auto'), baseDir: dir, format: { type: 'auto' }, source: { type: 'file', paths: ['py/*.log'] } }, ctx);
+    expect(out.format).toEqual({ name: 'python', detected: true, lines: 20, matched: 20, joined: 12 });
+    expect(out.lines).toBe(8);
+    expect(ctx.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['log format python (auto-detected)', 'log format python matched 100% of lines']));
+    const events = await readEvents(out.eventsFile);
+    const failed = events.find((e) => e.message === 'failed to process invoice 1003') as { level?: string; text?: string };
+    expect(failed.level).toBe('ERROR');
+    expect(failed.text?.endsWith("KeyError: 'customer_id'")).toBe(true);
+  });
+
+  it('a given format that matches no line of a file is bad input naming the file', async () => {
+    await mkdir(join(dir, 'pg'), { recursive: true });
+    await copyFile(join(FIXTURES, 'postgresql.log'), join(dir, 'pg', 'postgresql.log'));
+    const err = await ingestLogs({ runDir: join(dir, 'run-bad'), baseDir: dir, format: { type: 'preset', name: 'redis' }, source: { type: 'file', paths: ['pg/*.log'] } }, createStandaloneContext()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PipelineError);
+    expect((err as PipelineError).code).toBe('INPUT_INVALID');
+    expect((err as Error).message).toContain('postgresql.log: log format redis matched none of its first 16 lines');
+  });
 });
 
 describe('glob expansion', () => {
@@ -105,4 +133,5 @@ describe('glob expansion', () => {
     expect(await expandGlob(join(dir, 'a', '**', 'deep.log'), '/')).toEqual([join(dir, 'a/b/c/deep.log')]);
     expect(await expandGlob('nope/*.log', dir)).toEqual([]);
   });
+
 });

@@ -11,11 +11,11 @@ import { resolve } from 'node:path';
 import { ExitCode, type CliIo } from '../io.js';
 import type { DetectOptions } from '../program.js';
 import { UsageError } from '../../errors.js';
-import { createLineParser, parseFormatFlag } from '../../detector/format/index.js';
+import { createLineParser, newFormatStats } from '../../detector/format/index.js';
 import { runDetector, fileSource, mergeSources, DEFAULT_DETECTION_CONFIG } from '../../detector/index.js';
 import { loadDetectionConfig } from './detect-config.js';
 import { formatAnomalyTable } from './detect-table.js';
-import { sniffFormat } from './detect-sniff.js';
+import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.js';
 
 async function existing(io: CliIo, files: readonly string[], flag: string): Promise<string[]> {
   const out: string[] = [];
@@ -44,32 +44,32 @@ export async function detect(options: DetectOptions, io: CliIo): Promise<number>
   for (const m of options.mask ?? []) checkRegex(m, '--mask');
   if (options.sessionKey) checkRegex(options.sessionKey, '--session-key');
   const files = await existing(io, options.files, '');
-  let format = options.format ? parseFormatFlag(options.format) : null;
-  if (!format) {
-    const guess = await sniffFormat(files[0]!);
-    format = guess.format;
-    io.stderr.write(`log-anomaly detect: --format not given; guessed ${guess.description}\n`);
-  }
   const baselineFiles = await existing(io, options.baseline ?? [], '--baseline ');
   const config = options.config ? await loadDetectionConfig(resolve(io.cwd, options.config)) : DEFAULT_DETECTION_CONFIG;
-  const parser = createLineParser(format);
+  const chosen = await chooseFormat('detect', options.format, [...files, ...baselineFiles], io);
+  const parser = createLineParser(chosen.format);
+  const rawFormat = chosen.format.type === 'raw';
+  const stats = newFormatStats();
 
   const abort = new AbortController();
   const off = io.onSignal((sig) => abort.abort(new Error(`received ${sig}`)));
   try {
     const result = await runDetector(
-      [mergeSources(files.map((f) => fileSource(f, parser)))],
+      [mergeSources(files.map((f) => fileSource(f, parser, undefined, { rawFormat, stats })))],
       {
         config,
         masks: options.mask,
         sessionKey: options.sessionKey ?? null,
-        baselineSources: baselineFiles.length > 0 ? [mergeSources(baselineFiles.map((f) => fileSource(f, parser)))] : [],
+        baselineSources: baselineFiles.length > 0 ? [mergeSources(baselineFiles.map((f) => fileSource(f, parser, undefined, { rawFormat })))] : [],
         baselineLabel: `--baseline ${options.baseline?.join(' ')}`,
         signal: abort.signal,
         orderedInput: true,
       },
     );
-    if (options.json) io.stdout.write(JSON.stringify(result.doc, null, 2) + '\n');
+    const report = formatReport(chosen, stats);
+    writeFormatSummary('detect', report, io);
+    const doc = { ...result.doc, input: { ...result.doc.input, format: report } };
+    if (options.json) io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     else io.stdout.write(formatAnomalyTable(result.doc, io.stdout.columns ?? 120));
     for (const n of result.doc.notices ?? []) io.stderr.write(`log-anomaly detect: ${n.message}\n`);
     return result.doc.input.lines === 0 ? ExitCode.usage : ExitCode.ok;

@@ -10,7 +10,8 @@ import type { ParseOptions } from '../program.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import { AbortedError, UsageError } from '../../errors.js';
-import { createLineParser, parseFormatFlag } from '../../detector/format/index.js';
+import { createEventJoiner, createLineParser, newFormatStats } from '../../detector/format/index.js';
+import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.js';
 import { compileMasks } from '../../detector/mask/index.js';
 import { createMiner } from '../../detector/miner/index.js';
 import { csvField } from '../../detector/eval/csv.js';
@@ -47,7 +48,6 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`${options.file}: no such file`);
   }
-  const format = parseFormatFlag(options.format ?? 'raw');
   const masks = (options.mask ?? []).map((m) => {
     try {
       return compileMasks([m])[0];
@@ -55,24 +55,32 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
       throw new UsageError(`--mask ${JSON.stringify(m)}: ${(err as { problem?: string }).problem ?? (err as Error).message}`);
     }
   });
-  const parseLine = createLineParser(format);
+  const chosen = await chooseFormat('parse', options.format, [file], io);
+  const parseLine = createLineParser(chosen.format);
   const miner = createMiner({ masks });
+  const stats = newFormatStats();
   const controller = new AbortController();
   const off = io.onSignal(() => controller.abort(new AbortedError('parse cancelled')));
   const ids = new IndexList();
   let unparsed = 0;
+  // one row per event: a traceback joins the line that starts it and only that line is mined
+  const joiner = createEventJoiner(parseLine, { rawFormat: chosen.format.type === 'raw' }, stats, (_first, parsed) => {
+    if (parsed === null) {
+      unparsed++;
+      return;
+    }
+    miner.add(parsed.content);
+    ids.push(miner.lastIndex);
+  });
   try {
+    let lineNo = 0;
     for await (const batch of readLineBatches(file, { signal: controller.signal })) {
       for (const line of batch) {
-        const p = parseLine(line);
-        if (p === null) {
-          if (line.trim().length > 0) unparsed++;
-          continue;
-        }
-        miner.add(p.content);
-        ids.push(miner.lastIndex);
+        lineNo++;
+        if (line.trim().length > 0) joiner.push(line, lineNo);
       }
     }
+    joiner.end();
     const target = options.out ? resolve(io.cwd, options.out) : undefined;
     const atomic = target ? await createAtomicStream(target) : undefined;
     const out = atomic ? atomic.stream : io.stdout;
@@ -93,8 +101,9 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
       await atomic?.abort();
       throw err;
     }
+    writeFormatSummary('parse', formatReport(chosen, stats), io);
     if (target) {
-      io.stderr.write(`parsed ${ids.length} lines into ${miner.templates().length} templates${unparsed ? ` (${unparsed} lines did not match the format)` : ''}: ${options.out}\n`);
+      io.stderr.write(`parsed ${ids.length} events into ${miner.templates().length} templates${unparsed ? ` (${unparsed} lines did not match the format)` : ''}: ${options.out}\n`);
     } else if (unparsed) {
       io.stderr.write(`${unparsed} lines did not match the format and were skipped\n`);
     }

@@ -1,15 +1,20 @@
 /**
- * The CLI's `--format`: `raw`, `cloudwatch`, `json` / `json:<messageField>[,ts=<f>][,level=<f>][,stream=<f>]`,
+ * The CLI's `--format`: `auto`, `raw`, `cloudwatch`, `logfmt`, a preset name (`postgresql`, `syslog`...), `json` / `json:<messageField>[,ts=<f>][,level=<f>][,stream=<f>]`,
  * or a loghub pattern (anything containing `<Content>`), optionally `loghub:<pattern>`.
  */
 import type { LogFormat } from '../../config/settings-types.js';
 import { UsageError } from '../../errors.js';
 import { compileLoghubPattern } from './loghub.js';
+import { PRESET_NAMES } from './presets.js';
 
 export function parseFormatFlag(flag: string): LogFormat {
   const f = flag.trim();
   if (f === 'raw') return { type: 'raw' };
   if (f === 'cloudwatch') return { type: 'cloudwatch' };
+  if (f === 'auto') return { type: 'auto' };
+  if (f === 'logfmt') return { type: 'logfmt' };
+  if (f === 'journald-json') return { type: 'json', messageField: 'MESSAGE', timestampField: '__REALTIME_TIMESTAMP', levelField: 'PRIORITY', streamField: 'SYSLOG_IDENTIFIER' };
+  if (PRESET_NAMES.includes(f)) return { type: 'preset', name: f };
   if (f === 'json' || f.startsWith('json:')) {
     const parts = f === 'json' ? [] : f.slice(5).split(',');
     let messageField = 'message';
@@ -36,7 +41,7 @@ export function parseFormatFlag(flag: string): LogFormat {
   }
   const pattern = f.startsWith('loghub:') ? f.slice(7) : f;
   if (!pattern.includes('<Content>')) {
-    throw new UsageError(`--format "${flag}": expected raw, json[:field], cloudwatch, or a loghub pattern with <Content>`);
+    throw new UsageError(`--format "${flag}": expected auto, raw, json[:field], logfmt, cloudwatch, journald-json, one of ${PRESET_NAMES.join(', ')}, or a loghub pattern with <Content>`);
   }
   try {
     compileLoghubPattern(pattern);

@@ -9,6 +9,10 @@ import { compileSplitter, isWs } from './splitter.js';
 import { ISO_HEAD_END, parseIsoDateTimeRange, parseTimestamp, readIsoLineHead } from './timestamp.js';
 import { createLayoutParser } from './layout.js';
 import { asText, firstPresent, getPath, LEVEL_KEYS, MESSAGE_KEYS, TIMESTAMP_KEYS } from './json-fields.js';
+import { cachedTimestamp, presetParser } from './preset-parser.js';
+import { presetByName } from './presets.js';
+import { logfmtParser } from './logfmt.js';
+import { ConfigError, ErrorCode } from '../../errors.js';
 
 export { parseFormatFlag } from './flag.js';
 export { parseTimestamp } from './timestamp.js';
@@ -19,18 +23,6 @@ export type LineParser = (line: string) => ParsedLine | null;
 export interface LineParserOptions {
   /** Year for layouts without one (syslog `Jun 14 15:16:01`); default: the current UTC year. */
   readonly defaultYear?: number;
-}
-
-/** A one-entry cache: consecutive lines very often carry the same timestamp text. */
-function cachedTimestamp(parse: (s: string) => number | null): (s: string) => number | null {
-  let lastText = '';
-  let lastValue: number | null = null;
-  return (s) => {
-    if (s === lastText) return lastValue;
-    lastText = s;
-    lastValue = parse(s);
-    return lastValue;
-  };
 }
 
 /** Numbers in JSON: seconds, milliseconds, micro- or nanoseconds since the epoch, by magnitude. */
@@ -192,6 +184,13 @@ function topLevelHeaders(obj: Record<string, unknown>, skip: ReadonlySet<string>
   return out;
 }
 
+const SYSLOG_SEVERITY = ['emerg', 'alert', 'crit', 'error', 'warning', 'notice', 'info', 'debug'];
+
+/** journald's PRIORITY and other syslog-numbered levels (one digit 0-7) as names. */
+function levelText(v: string | undefined): string | undefined {
+  return v !== undefined && v.length === 1 && v >= '0' && v <= '7' ? SYSLOG_SEVERITY[v.charCodeAt(0) - 48] : v;
+}
+
 function jsonParser(format: Extract<LogFormat, { type: 'json' }>, opts: LineParserOptions): LineParser {
   const parseText = cachedTimestamp((s) => parseTimestamp(s, opts.defaultYear));
   const tsKeys = format.timestampField ? [format.timestampField] : TIMESTAMP_KEYS;
@@ -205,7 +204,7 @@ function jsonParser(format: Extract<LogFormat, { type: 'json' }>, opts: LinePars
     return {
       content,
       timestamp: timestampFromValue(firstPresent(obj, tsKeys), parseText),
-      level: asText(firstPresent(obj, levelKeys)),
+      level: levelText(asText(firstPresent(obj, levelKeys))),
       stream: format.streamField ? asText(getPath(obj, format.streamField)) : undefined,
       headers: topLevelHeaders(obj, skip),
     };
@@ -254,6 +253,16 @@ export function createLineParser(format: LogFormat, options: LineParserOptions =
       return jsonParser(format, opts);
     case 'cloudwatch':
       return cloudwatchParser(format, opts);
+    case 'preset': {
+      const p = presetByName(format.name);
+      if (!p) throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: 'format', field: 'name' }, `unknown log format "${format.name}"`);
+      return presetParser(p, opts.defaultYear!);
+    }
+    case 'logfmt':
+      return logfmtParser(opts.defaultYear!);
+    case 'auto':
+      // resolveFormat (resolve.ts) turns auto into a concrete format from the file's first lines
+      throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: 'format', field: 'type' }, 'format "auto" must be resolved against a file before parsing');
     case 'raw':
       return (line) => {
         const content = stripLine(line);
@@ -261,3 +270,8 @@ export function createLineParser(format: LogFormat, options: LineParserOptions =
       };
   }
 }
+
+export { PRESETS, PRESET_NAMES } from './presets.js';
+export { formatName, sniffLines, measureFormat, type FormatChoice } from './sniff.js';
+export { resolveFormat, resolveFromLines, describeChoice, describeMisses, verdict, sharePercent, WARN_SHARE, type ResolvedFormat } from './resolve.js';
+export { createEventJoiner, newFormatStats, looksLikeContinuation, type FormatStats, type JoinedEvent, type EmitEvent } from './multiline.js';

@@ -32,14 +32,15 @@ function toEngineLine(text: string, lineNo: number, path: string): EngineLine {
     throw bad(path, lineNo, '(line)', `not JSON: ${(err as Error).message}`);
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad(path, lineNo, '(line)', 'expected a JSON object');
-  const { message, timestamp, stream, level } = v;
+  const { message, timestamp, stream, level, text: joined } = v;
   if (typeof message !== 'string') throw bad(path, lineNo, 'message', `expected a string, got ${typeof message}`);
   if (timestamp !== null && timestamp !== undefined && (typeof timestamp !== 'number' || !Number.isFinite(timestamp))) {
     throw bad(path, lineNo, 'timestamp', `expected epoch milliseconds or null, got ${JSON.stringify(timestamp)}`);
   }
   return {
     content: message,
-    raw: message,
+    // a multi-line event is mined by its first line's message and sampled whole
+    raw: typeof joined === 'string' ? joined : message,
     timestamp: (timestamp as number | null | undefined) ?? null,
     stream: typeof stream === 'string' ? stream : '',
     ...(typeof level === 'string' ? { level } : {}),

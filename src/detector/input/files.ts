@@ -8,6 +8,7 @@ import type { ParsedLine } from '../miner/types.js';
 import type { EngineLine } from '../engine.js';
 import type { LineSource } from '../run.js';
 import { readLineBatches } from './read-lines.js';
+import { createEventJoiner, newFormatStats, type FormatStats } from '../format/multiline.js';
 
 export type LineParser = (line: string) => ParsedLine | null;
 
@@ -16,21 +17,40 @@ export function streamNameOf(path: string): string {
   return basename(path).replace(/\.gz$/i, '').replace(/\.(log|txt|ndjson|jsonl|json)$/i, '') || basename(path);
 }
 
-export function fileSource(path: string, parser: LineParser, stream = streamNameOf(path)): LineSource {
+export interface FileSourceOptions {
+  /** The parser is `raw` (every line parses): only continuation-looking lines are joined. */
+  readonly rawFormat?: boolean;
+  /** Filled while reading: lines, lines matched, lines joined into the event before them. */
+  readonly stats?: FormatStats;
+}
+
+/**
+ * Lines go through the multi-line stage (format/multiline.ts): a traceback joins the event that
+ * starts it, whose first line is mined and whose joined text is the sample.
+ */
+export function fileSource(path: string, parser: LineParser, stream = streamNameOf(path), options: FileSourceOptions = {}): LineSource {
   return async function* (signal) {
+    const stats = options.stats ?? newFormatStats();
+    let out: EngineLine[] = [];
+    // One object literal, one shape (level present even when undefined): no spread per line.
+    const joiner = createEventJoiner(parser, { rawFormat: options.rawFormat ?? false }, stats, (first, p, text, lineNo, lines) => {
+      if (p === null) out.push({ content: text, raw: text, contentStart: 0, timestamp: null, stream, level: undefined, lineNo });
+      else out.push({ content: p.content, raw: text, contentStart: lines === 1 ? p.contentStart ?? -1 : -1, timestamp: p.timestamp, stream: p.stream ?? stream, level: p.level, lineNo });
+    });
     let lineNo = 0;
     for await (const batch of readLineBatches(path, signal)) {
-      const out: EngineLine[] = [];
       for (const raw of batch) {
         lineNo++;
         if (raw.length === 0) continue;
-        const p = parser(raw);
-        // One object literal, one shape (level present even when undefined): no spread per line.
-        if (p === null) out.push({ content: raw, raw, contentStart: 0, timestamp: null, stream, level: undefined, lineNo });
-        else out.push({ content: p.content, raw, contentStart: p.contentStart ?? -1, timestamp: p.timestamp, stream: p.stream ?? stream, level: p.level, lineNo });
+        joiner.push(raw, lineNo);
       }
-      yield out;
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
     }
+    joiner.end();
+    if (out.length > 0) yield out;
   };
 }
 

@@ -83,7 +83,8 @@ export async function ingestCloudWatch(input: IngestInput & { source: CloudWatch
   if (saved) log.info('resuming the CloudWatch window of an earlier attempt', { from: new Date(query.startTime).toISOString(), to: new Date(query.endTime).toISOString() });
   else await saveRunState(runDir, { fingerprint, query });
 
-  const parse = createLineParser(input.format);
+  // CloudWatch messages arrive one by one with no file to sniff: `auto` reads them raw
+  const parse = createLineParser(input.format.type === 'auto' ? { type: 'raw' } : input.format);
   const client = createCloudWatchClient(source, roleSessionName(basename(runDir)));
   log.info('fetching CloudWatch logs', {
     region: source.region,

@@ -10,6 +10,8 @@ export interface NormalizedEvent {
   readonly stream: string;
   readonly message: string;
   readonly level?: string;
+  /** A multi-line event's whole text (first line and its continuation lines); absent for one line. */
+  readonly text?: string;
 }
 
 export interface EventsWriter {
@@ -26,6 +28,7 @@ export function formatEvent(e: NormalizedEvent): string {
   // key order is part of the documented shape; JSON.stringify escapes control characters
   let s = `{"timestamp":${e.timestamp === null ? 'null' : e.timestamp},"stream":${JSON.stringify(e.stream)},"message":${JSON.stringify(e.message)}`;
   if (e.level !== undefined && e.level !== '') s += `,"level":${JSON.stringify(e.level)}`;
+  if (e.text !== undefined) s += `,"text":${JSON.stringify(e.text)}`;
   return s + '}\n';
 }
 

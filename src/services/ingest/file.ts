@@ -10,7 +10,7 @@ import type { IngestInput, IngestOutput } from '../../contracts.js';
 import type { FileSource } from '../../config/settings-types.js';
 import type { ServiceContext } from '../context.js';
 import { ErrorCode, PipelineError, throwIfAborted } from '../../errors.js';
-import { createLineParser } from '../../detector/format/index.js';
+import { createEventJoiner, createLineParser, describeMisses, newFormatStats, resolveFormat, sharePercent, verdict, WARN_SHARE, type ResolvedFormat } from '../../detector/format/index.js';
 import { expandGlob } from './glob.js';
 import { readLineBatches } from './lines.js';
 import { createEventsWriter } from './events-writer.js';
@@ -40,13 +40,40 @@ export function streamNameFor(file: string): string {
   return b.toLowerCase().endsWith('.gz') ? b.slice(0, -3) : b;
 }
 
+/**
+ * `auto` becomes the format guessed from the first file's first lines; a given format is measured
+ * on each file's first lines: matching none is bad input naming the file, under 90% a warning.
+ */
+async function chooseFormat(format: IngestInput['format'], files: readonly string[], signal: AbortSignal, log: ServiceContext['log']): Promise<ResolvedFormat> {
+  let first: ResolvedFormat | null = null;
+  for (const file of files) {
+    const r = await resolveFormat(first?.format ?? format, file, signal);
+    if (first === null) {
+      first = r;
+      log.info(`log format ${r.name} (${r.detected ? 'auto-detected' : 'given'})`, { format: r.name, detected: r.detected, matched: r.matched, sampled: r.sampled, file: basename(file) });
+    }
+    // a format detected on the first file and not fitting another is worth a warning, not an error
+    const v = format.type === 'auto' && r !== first ? (r.sampled > 0 && r.matched < WARN_SHARE * r.sampled ? 'low' : 'ok') : verdict(r);
+    if (v === 'none') {
+      throw new PipelineError(ErrorCode.INPUT_INVALID, `${file}: log format ${r.name} matched none of its first ${r.sampled} lines, e.g.\n${describeMisses(r)}\nremove format from the settings to auto-detect, or use type: raw`, {
+        retryable: false,
+        details: { file, format: r.name },
+      });
+    }
+    if (v === 'low') log.warn(`log format ${r.name} matched only ${r.matched} of the first ${r.sampled} lines of ${basename(file)}; lines it did not match:\n${describeMisses(r)}`, { file: basename(file) });
+  }
+  return first!;
+}
+
 export async function ingestFiles(input: IngestInput & { source: FileSource }, ctx: ServiceContext): Promise<IngestOutput> {
   const { signal, log, progress } = ctx;
   throwIfAborted(signal, 'ingest');
   const files = await resolveSourceFiles(input.source.paths, input.baseDir);
   let totalBytes = 0;
   for (const f of files) totalBytes += (await stat(f)).size;
-  const parse = createLineParser(input.format);
+  const chosen = await chooseFormat(input.format, files, signal, log);
+  const parse = createLineParser(chosen.format);
+  const stats = newFormatStats();
   const target = join(input.runDir, EVENTS_FILE);
   const writer = await createEventsWriter(target);
   const streams = new Set<string>();
@@ -69,29 +96,35 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
   try {
     for (const file of files) {
       const fileStream = streamNameFor(file);
+      // tracebacks join the event that starts them (format/multiline.ts); the joined text is kept as `text`
+      const joiner = createEventJoiner(parse, { rawFormat: chosen.format.type === 'raw' }, stats, (_first, parsed, text, _lineNo, joined) => {
+        lines++;
+        if (parsed === null) {
+          unparsed++;
+          streams.add(fileStream);
+          writer.write({ timestamp: null, stream: fileStream, message: text.trim() });
+          return;
+        }
+        const stream = parsed.stream || fileStream;
+        streams.add(stream);
+        const ts = parsed.timestamp;
+        if (ts !== null) {
+          if (from === null || ts < from) from = ts;
+          if (to === null || ts > to) to = ts;
+        }
+        writer.write({ timestamp: ts, stream, message: parsed.content, level: parsed.level, text: joined > 1 ? text : undefined });
+      });
+      let lineNo = 0;
       for await (const batch of readLineBatches(file, { signal, onBytes: (n) => (bytes += n) })) {
         for (const raw of batch) {
+          lineNo++;
           if (raw.length === 0 || raw.trim().length === 0) continue;
-          const parsed = parse(raw);
-          lines++;
-          if (parsed === null) {
-            unparsed++;
-            streams.add(fileStream);
-            writer.write({ timestamp: null, stream: fileStream, message: raw.trim() });
-            continue;
-          }
-          const stream = parsed.stream || fileStream;
-          streams.add(stream);
-          const ts = parsed.timestamp;
-          if (ts !== null) {
-            if (from === null || ts < from) from = ts;
-            if (to === null || ts > to) to = ts;
-          }
-          writer.write({ timestamp: ts, stream, message: parsed.content, level: parsed.level });
+          joiner.push(raw, lineNo);
         }
         await writer.flush();
         report(file);
       }
+      joiner.end();
       report(file, true);
     }
     throwIfAborted(signal, 'ingest');
@@ -103,6 +136,8 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
     throw new PipelineError(e.code === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO, `reading logs failed: ${e.message}`, { cause: err });
   }
   if (unparsed > 0) log.warn('lines did not match the log format; kept as raw messages', { unparsed, lines });
+  const format = { name: chosen.name, detected: chosen.detected, lines: stats.lines, matched: stats.matched, joined: stats.joined };
+  log.info(`log format ${chosen.name} matched ${sharePercent(stats.matched, stats.lines)} of lines`, format);
   const eventsBytes = (await stat(target)).size;
   ctx.artifact({ name: EVENTS_FILE, uri: pathToFileURL(target).href, bytes: eventsBytes });
   log.info('ingested', { lines, unparsed, streams: streams.size });
@@ -112,6 +147,7 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
     bytes,
     streams: [...streams].sort(),
     unparsed,
+    format,
     from,
     to,
     source: `file:${input.source.paths.join(',')} (${files.length} file${files.length === 1 ? '' : 's'})`,
