@@ -6,20 +6,22 @@ import { createLayoutParser } from '../../src/detector/format/layout.js';
 import { ISO_HEAD_END, parseIsoDateTimeRange, readIsoLineHead } from '../../src/detector/format/timestamp.js';
 import { parseCsv } from '../../src/detector/eval/csv.js';
 import { UsageError, ConfigError } from '../../src/errors.js';
+import { sharedData } from '../helpers/shared-data.js';
 
-const DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'loghub-2k');
-const settings = JSON.parse(readFileSync(join(DATA, 'settings.json'), 'utf8')) as {
-  datasets: Record<string, { log_file: string; log_format: string; headers: string[] }>;
-};
+interface LoghubSettings {
+  datasets: Record<string, { log_file: string; log_format: string; headers: string[]; n_lines?: number }>;
+}
+const readSettings = (dir: string): LoghubSettings => JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as LoghubSettings;
 
-describe('loghub format strings', () => {
+/** Every line of each system parses, with Content equal to the ground truth and a timestamp. */
+function checkEveryLine(dir: string, settings: LoghubSettings, expectedLines: (name: string) => number): void {
   for (const [name, s] of Object.entries(settings.datasets)) {
     it(`${name}: every line parses and Content equals the ground truth`, () => {
       const parse = createLineParser({ type: 'loghub', pattern: s.log_format }, { defaultYear: 2020 });
-      const lines = readFileSync(join(DATA, s.log_file), 'utf8').split('\n').filter((l) => l.trim() !== '');
-      const rows = parseCsv(readFileSync(join(DATA, `${s.log_file}_structured.csv`), 'utf8')).slice(1);
+      const lines = readFileSync(join(dir, s.log_file), 'utf8').split('\n').filter((l) => l.trim() !== '');
+      const rows = parseCsv(readFileSync(join(dir, `${s.log_file}_structured.csv`), 'utf8')).slice(1);
       const contentCol = rows.length > 0 ? 1 + s.headers.indexOf('Content') : -1;
-      expect(lines).toHaveLength(2000);
+      expect(lines).toHaveLength(expectedLines(name));
       lines.forEach((line, i) => {
         const p = parse(line);
         expect(p, `line ${i + 1}`).not.toBeNull();
@@ -28,7 +30,20 @@ describe('loghub format strings', () => {
       });
     });
   }
+}
 
+const loghub = sharedData('Loghub-2k format strings', 'loghub-2k', ['settings.json']);
+describe.skipIf(!loghub.present)('loghub format strings on Loghub-2k', () => {
+  checkEveryLine(loghub.dir, loghub.present ? readSettings(loghub.dir) : { datasets: {} }, () => 2000);
+});
+
+const MINI = join(import.meta.dirname, '..', 'fixtures', 'loghub-mini');
+describe('loghub format strings on the fixture in Loghub layout', () => {
+  const settings = readSettings(MINI);
+  checkEveryLine(MINI, settings, (name) => settings.datasets[name].n_lines!);
+});
+
+describe('loghub format strings', () => {
   it('keeps the other header fields and finds level and timestamp', () => {
     const parse = createLineParser({ type: 'loghub', pattern: '<Date> <Time> <Pid> <Level> <Component>: <Content>' });
     const p = parse('081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating\r')!;
