@@ -7,9 +7,17 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import { ExitCode, processIo } from './io.js';
 import { errorExitCode, formatCliError } from './errors.js';
+import { quietAwsNodeWarning, unsupportedNode } from './node-version.js';
 
 async function main(argv: string[]): Promise<void> {
   const io = processIo();
+  const tooOld = unsupportedNode(process.versions.node);
+  if (tooOld !== null) {
+    io.stderr.write(tooOld + '\n');
+    process.exitCode = ExitCode.failed;
+    return;
+  }
+  quietAwsNodeWarning(process.env);
   let code: number = ExitCode.ok;
   const program = buildProgram(io, (c) => {
     code = c;

@@ -117,6 +117,8 @@ output:
     // the command line's window replaces the file's `since: 1h`
     const r = await runAws(['run', '--config', settings, '--headless', '--skip-install', '--run-id', 'aws-1', '--from', '2026-11-26T08:00:00Z', '--to', '2026-11-26T13:00:00Z']);
     expect(r.stderr).not.toMatch(/error/i);
+    // the SDK's Node-version notice is off for the CLI (src/cli/node-version.ts); nothing else warns
+    expect(r.stderr).not.toMatch(/Warning/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/run aws-1 completed/);
 
