@@ -19,6 +19,8 @@ export interface RunOptions {
   since?: string;
   from?: string;
   to?: string;
+  /** true/false from --pace/--no-pace; undefined: on for the bundled demo only. */
+  pace?: boolean;
 }
 export interface WatchOptions { runId?: string; all?: boolean; json?: boolean; tui?: boolean; nats?: string; config?: string }
 export interface RunsOptions { json?: boolean; limit?: number; nats?: string; config?: string }
@@ -60,6 +62,8 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .option('--since <duration>', 'CloudWatch window ending now, e.g. 1h, 30m')
     .option('--from <iso>', 'CloudWatch window start (ISO-8601)')
     .option('--to <iso>', 'CloudWatch window end (ISO-8601)')
+    .option('--pace', 'TUI: show each step for at least 1.5 s and keep the final screen until q (default for the demo)')
+    .option('--no-pace', 'TUI: show the run at its own speed and leave when it ends (default for other settings)')
     .action(async (opts: RunOptions) => {
       const { run } = await import('./commands/run.js');
       onResult(await run(opts, io));

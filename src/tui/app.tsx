@@ -33,12 +33,14 @@ export interface RunTuiAppProps {
   readonly clock?: () => number;
   readonly animate?: boolean;
   readonly fps?: number;
+  /** Keep the final screen (with details and help) until q, instead of leaving when the run ends. */
+  readonly holdFinal?: boolean;
 }
 
 const systemClock = (): number => Date.now();
 const MAX_PROGRESS_ROWS = 3;
 
-export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = systemClock, animate = true, fps }: RunTuiAppProps) {
+export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = systemClock, animate = true, fps, holdFinal = false }: RunTuiAppProps) {
   const view = useRunView(events$, fps);
   const over = isRunOver(view);
   const { exit } = useApp();
@@ -60,16 +62,19 @@ export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = sy
   }, []);
   useKeys(onIntent);
 
-  // The final screen stays on the terminal after unmount; leave once it has rendered.
+  // The final screen stays on the terminal after unmount; leave once it has rendered (or, when
+  // holding it, once the viewer presses q).
   useEffect(() => {
-    if (over || ui.leaving) exit();
-  }, [over, ui.leaving, exit]);
+    if ((over && !holdFinal) || ui.leaving) exit();
+  }, [over, holdFinal, ui.leaving, exit]);
+  // A held final screen stays browsable: details and help work as during the run.
+  const live = !over || holdFinal;
 
   const layout = useMemo(() => computeLayout(columns, rows, view.steps.length), [columns, rows, view.steps.length]);
   const progressRows = Math.min(MAX_PROGRESS_ROWS, activeProgress(view.steps).length);
   let lower;
-  if (ui.showHelp && !over) lower = <Help mode={mode} width={layout.columns} />;
-  else if (ui.showDetails && !over) lower = <StepDetails step={view.steps[ui.selected]!} now={now} width={layout.columns} rows={layout.lower} />;
+  if (ui.showHelp && live) lower = <Help mode={mode} width={layout.columns} />;
+  else if (ui.showDetails && live) lower = <StepDetails step={view.steps[ui.selected]!} now={now} width={layout.columns} rows={layout.lower} />;
   // One row less at the end: the final screen stays whole when the shell prints its prompt.
   else if (over) lower = <Summary view={view} width={layout.columns} rows={layout.lower - 1} />;
   else
@@ -92,7 +97,7 @@ export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = sy
           {lower}
         </Box>
         <Box height={FOOTER_ROWS}>
-          <Footer view={view} ui={ui} mode={mode} over={over} />
+          <Footer view={view} ui={ui} mode={mode} over={over} holding={over && holdFinal} />
         </Box>
       </Box>
     </ThemeContext.Provider>

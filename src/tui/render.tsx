@@ -6,6 +6,7 @@
 import type { Observable } from 'rxjs';
 import type { BusEvent } from '../bus/events.js';
 import { holdEvents } from './hold-events.js';
+import { paceEvents } from './pace-events.js';
 // Nothing imported here may load React: render.tsx chooses React's build before it loads.
 import { envNoColor } from './no-color.js';
 import { sanitizeForTerminal } from '../util/sanitize.js';
@@ -32,6 +33,10 @@ export interface RenderRunTuiOptions {
   /** For tests and benchmarks: a fixed clock and a static spinner make frames exact. */
   readonly clock?: () => number;
   readonly animate?: boolean;
+  /** Show each step as running for at least this long (the demo's `--pace`); the run is not slowed. */
+  readonly paceMs?: number;
+  /** Keep the final screen live (details, help) until the viewer presses q. */
+  readonly holdFinal?: boolean;
 }
 
 /** What Ink already does on unmount, done once more so no exit path leaves a raw, cursorless tty. */
@@ -60,7 +65,8 @@ export function renderRunTui(opts: RenderRunTuiOptions): Promise<void> {
       process.env.NODE_ENV ??= 'production';
       const { mountRunTui } = await import('./mount.js');
       await mountRunTui({
-        events$: held.events$,
+        events$: opts.paceMs ? paceEvents(held.events$, opts.paceMs) : held.events$,
+        holdFinal: opts.holdFinal,
         mode: opts.mode,
         onCancel: opts.onCancel,
         stdout,

@@ -16,10 +16,10 @@ const cli = join(root, 'dist', 'cli', 'main.js');
 const sessions: TmuxSession[] = [];
 let out: string;
 
-function runInTmux(config: string, runId: string): TmuxSession {
+function runInTmux(config: string, runId: string, extra = '--no-pace'): TmuxSession {
   // No CI (Ink and the CLI would fall back to plain output), no NATS; a clean TERM.
   const cmd = [
-    `env -u CI NATS_URL= NO_COLOR= TERM=xterm-256color node ${cli} run --config ${config} --out-dir ${out} --run-id ${runId}`,
+    `env -u CI NATS_URL= NO_COLOR= TERM=xterm-256color node ${cli} run --config ${config} --out-dir ${out} --run-id ${runId} ${extra}`,
     'code=$?',
     'mode=$(stty -a | tr " " "\\n" | grep -x -- "-\\{0,1\\}icanon")',
     'echo "[exit $code] [$mode]"',
@@ -61,6 +61,22 @@ describe('the TUI in a real terminal (tmux)', () => {
     expect(screen).toMatch(/^volume {2}[▁▂▃▄▅▆▇█]+/m);
     expect(screen).toMatch(/^exit 0$/m);
     expect(tmux.display('#{cursor_flag}')).toBe('1'); // the cursor is visible again
+  });
+
+  it('the demo is paced (--pace, its default): steps are watchable and the final screen takes keys until q', async () => {
+    const tmux = runInTmux('examples/demo.yaml', 'tui-e2e-paced', '');
+    // a step is seen running, then the next: the run is shown at a pace a person can follow
+    await tmux.waitFor(/install_packages +task +running/, 60_000);
+    await tmux.waitFor(/install_packages +task +done/, 10_000);
+    const final = await tmux.waitFor(/exit 0 · .*q quit/, 120_000);
+    expect(final).toMatch(/^■ run completed in /m);
+    expect(final).not.toContain('[exit');
+    // still interactive: help opens on the final screen, then q leaves with the run's exit code
+    tmux.sendKeys('?');
+    await tmux.waitFor("keys (? closes)", 10_000);
+    tmux.sendKeys('q');
+    const after = await tmux.waitFor(/\[exit \d+\]/, 10_000);
+    expect(after).toContain('[exit 0] [icanon]');
   });
 
   it('q then y on a long run cancels it: exit 1 and the cancelled status on screen', async () => {

@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import { createBus, type Bus } from '../../bus/bus.js';
 import type { BusEvent } from '../../bus/events.js';
-import { loadSettings } from '../../config/settings.js';
+import { defaultSettingsFile, loadSettings } from '../../config/settings.js';
 import type { PipelineSettings } from '../../config/settings-types.js';
 import { UsageError } from '../../errors.js';
 import { generateRunId, startRun, validateRunId } from '../../runtime.js';
@@ -14,6 +14,15 @@ import type { CliIo } from '../io.js';
 import type { RunOptions } from '../program.js';
 
 export type OutputMode = 'tui' | 'lines' | 'json';
+
+/** How long the paced TUI shows each step as running, at least (`--pace`). */
+export const PACE_STEP_MS = 1500;
+
+/** `--pace` is on by default for the bundled demo only: a person watches it; real runs go at full speed. */
+export function paceFor(opts: Pick<RunOptions, 'pace' | 'config'>, cwd: string): boolean {
+  if (opts.pace !== undefined) return opts.pace;
+  return opts.config === undefined || resolve(cwd, opts.config) === defaultSettingsFile();
+}
 
 /** The same test Ink uses, so the CLI and Ink never disagree about being in CI. */
 function inCi(env: NodeJS.ProcessEnv): boolean {
@@ -88,7 +97,14 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
   let cancel: (reason: string) => void = () => {};
   if (mode === 'tui') {
     const { renderRunTui } = await import('../../tui/render.js');
-    ui = renderRunTui({ events$: bus.events$, mode: 'local', onCancel: () => cancel('cancelled from the terminal UI') });
+    const pace = paceFor(opts, io.cwd);
+    ui = renderRunTui({
+      events$: bus.events$,
+      mode: 'local',
+      onCancel: () => cancel('cancelled from the terminal UI'),
+      paceMs: pace ? PACE_STEP_MS : undefined,
+      holdFinal: pace,
+    });
   } else {
     attachPrinter(bus, mode, io);
   }

@@ -9,10 +9,14 @@ export interface FooterProps {
   readonly ui: UiState;
   readonly mode: 'local' | 'remote';
   readonly over: boolean;
+  /** The final screen waits for q. */
+  readonly holding?: boolean;
 }
 
-export function footerText({ view, ui, mode, over }: FooterProps): string {
-  if (over) return view.exitCode !== undefined ? `exit ${view.exitCode}` : '';
+export function footerText({ view, ui, mode, over, holding }: FooterProps): string {
+  const exit = view.exitCode !== undefined ? `exit ${view.exitCode}` : '';
+  if (holding) return `${exit ? exit + ' · ' : ''}↑↓ select · enter details · ? help · q quit`;
+  if (over) return exit;
   if (ui.leaving) return mode === 'remote' ? 'stopped watching' : 'forced: run cancelled, leaving now';
   if (ui.confirming) return `Cancel run ${view.runId ?? ''}? y = cancel it, n = keep running (Ctrl-C again forces)`;
   if (ui.cancelRequested) return 'cancelling… waiting for the steps in flight to stop (Ctrl-C forces)';
