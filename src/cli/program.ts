@@ -138,9 +138,12 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
   program
     .command('detect')
     .description('the detector alone: anomalies in FILES against a baseline')
-    .argument('<files...>', 'log files (plain or .gz)')
-    // Variadic: `--baseline b1.log b2.log` (a shell glob) as well as repeated flags.
-    .addOption(new Option('--baseline <files...>', 'normal logs to learn from (several files, or repeat the flag)'))
+    // Optional here so that `detect --baseline B A` (the variadic flag took A too) gets a message
+    // that says what happened, not commander's "missing argument"; commands/detect.ts checks.
+    .argument('[files...]', 'log files (plain or .gz); put them before --baseline')
+    // Variadic: `--baseline b1.log b2.log` (a shell glob) as well as repeated flags; it takes every
+    // argument up to the next flag or `--`.
+    .addOption(new Option('--baseline <files...>', 'normal logs to learn from (several files, or repeat the flag); after FILES, or end its list with --'))
     .option('--format <fmt>', 'log format (as for parse)')
     .option('--json', 'print anomalies.json')
     .option('-c, --config <file>', 'detection config YAML (thresholds, rules)')

@@ -107,3 +107,23 @@ describe('log-anomaly detect', { timeout: 60_000 }, () => {
     expect(io.err()).toContain('the baseline had no log lines');
   });
 });
+
+describe('detect: --baseline takes files up to the next flag', { timeout: 60_000 }, () => {
+  it('`detect --baseline B A` is an error that says A was taken as a baseline (exit 2), not a silent run', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const r = await runCli(['detect', '--baseline', baseline[0]!, files[0]!]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--baseline took every file after it (${baseline[0]} ${files[0]})`);
+    expect(r.stderr).toContain('detect FILES --baseline B');
+  });
+
+  it('files first, or the baseline list ended with --, both run', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    for (const args of [[files[0]!, '--baseline', baseline[0]!], ['--baseline', baseline[0]!, '--', files[0]!]]) {
+      const r = await runCli(['detect', '--format', FORMAT, '--json', ...args]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).input.streams).toEqual(['api-gateway']);
+    }
+  });
+});

@@ -40,7 +40,15 @@ function checkRegex(source: string, flag: string): void {
 }
 
 export async function detect(options: DetectOptions, io: CliIo): Promise<number> {
-  if (!options.files || options.files.length === 0) throw new UsageError('detect: give at least one log file');
+  if (!options.files || options.files.length === 0) {
+    if (options.baseline && options.baseline.length > 0) {
+      // `--baseline B A`: the variadic flag took A as a baseline file too
+      throw new UsageError(
+        `detect: no log files to check: --baseline took every file after it (${options.baseline.join(' ')}); put the files to check first (detect FILES --baseline B...) or end the baseline list with -- (detect --baseline B... -- FILES)`,
+      );
+    }
+    throw new UsageError('detect: give at least one log file');
+  }
   for (const m of options.mask ?? []) checkRegex(m, '--mask');
   if (options.sessionKey) checkRegex(options.sessionKey, '--session-key');
   const files = await existing(io, options.files, '');
