@@ -22,7 +22,7 @@ export interface RunOptions {
   /** true/false from --pace/--no-pace; undefined: on for the bundled demo only. */
   pace?: boolean;
 }
-export interface WatchOptions { runId?: string; all?: boolean; json?: boolean; tui?: boolean; nats?: string; config?: string }
+export interface WatchOptions { runId?: string; wait?: boolean; all?: boolean; json?: boolean; tui?: boolean; nats?: string; config?: string }
 export interface RunsOptions { json?: boolean; limit?: number; nats?: string; config?: string }
 export interface SubmitOptions { config?: string; runId?: string; skipInstall?: boolean; dryRun?: boolean; wait?: boolean; json?: boolean; nats?: string }
 export interface WorkerOptions { concurrency?: number; nats?: string; config?: string; graceSeconds?: number; ackWaitSeconds?: number }
@@ -73,6 +73,7 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .command('watch')
     .description('replay a run from NATS JetStream, then follow it live')
     .argument('[runId]', 'the run to watch (default: the next run to start)')
+    .option('--wait', 'RUN_ID has not started yet: wait for it (without --wait an unknown run exits 1)')
     .option('--all', 'follow every run')
     .option('--json', 'NDJSON events')
     .option('--tui', 'the terminal UI instead of lines')

@@ -41,7 +41,7 @@ nats: { prefix: ${prefix} }
 `,
   );
   const nats = ['--nats', NATS_URL, '--config', settings];
-  const early = cli(['watch', 'e2e.run-1', ...nats]);
+  const early = cli(['watch', 'e2e.run-1', '--wait', ...nats]);
   await new Promise((r) => setTimeout(r, 1500)); // the early watcher is connected and waiting
   const run = await cli(['run', '--run-id', 'e2e.run-1', '--headless', ...nats]);
   expect(run.code, run.err).toBe(0);
@@ -52,6 +52,11 @@ nats: { prefix: ${prefix} }
   expect(late.out).toBe(run.out);
   expect(before.out).toBe(run.out);
   expect(run.out).toMatch(/run e2e\.run-1 completed/);
+
+  // a run the stream has never seen: exit 1 at once, not a wait forever
+  const unknown = await cli(['watch', 'e2e.no-such-run', ...nats]);
+  expect(unknown.code).toBe(1);
+  expect(unknown.err).toMatch(/^log-anomaly: error: no such run: e2e\.no-such-run .*--wait waits for it/m);
 
   const runs = await cli(['runs', '--json', ...nats]);
   expect(JSON.parse(runs.out)).toEqual([expect.objectContaining({ runId: 'e2e.run-1', status: 'completed', exitCode: 0, executions: 1 })]);

@@ -67,9 +67,16 @@ describe('watch', () => {
     await expect(watch({ runId: 'x', all: true, nats: NATS_URL }, memoryIo())).rejects.toBeInstanceOf(UsageError);
   });
 
+  it('an unknown run id is NOT_FOUND (exit 1) at once; --wait waits for it', async () => {
+    await expect(watch({ runId: 'cmd-no-such-run', nats: NATS_URL, config }, memoryIo())).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/^no such run: cmd-no-such-run .*--wait/),
+    });
+  });
+
   it('Ctrl-C stops following a run that has not finished (exit 130)', async () => {
     const io = memoryIo();
-    const p = watch({ runId: 'never-started', nats: NATS_URL, config }, io);
+    const p = watch({ runId: 'never-started', wait: true, nats: NATS_URL, config }, io);
     await new Promise((r) => setTimeout(r, 300));
     io.signal('SIGINT');
     expect(await p).toBe(130);

@@ -5,9 +5,10 @@
  */
 import type { Observable } from 'rxjs';
 import { exitCodeFor, isFinalRunEvent, type BusEvent } from '../../bus/events.js';
-import { checkRunId, loadOptionalSettings, openNatsForCli } from '../../bus/nats/cli-support.js';
+import { checkRunId, loadOptionalSettings, openNatsForCli, type NatsCliContext } from '../../bus/nats/cli-support.js';
+import { lastStoredEvent } from '../../bus/nats/history.js';
 import { followRunEvents } from '../../bus/nats/replay.js';
-import { UsageError } from '../../errors.js';
+import { ErrorCode, PipelineError, UsageError } from '../../errors.js';
 import { formatEventLine } from '../format-event.js';
 import type { CliIo } from '../io.js';
 import type { WatchOptions } from '../program.js';
@@ -72,6 +73,7 @@ export async function watch(opts: WatchOptions, io: CliIo): Promise<number> {
   const settings = await loadOptionalSettings(opts.config, io);
   const ctx = await openNatsForCli({ nats: opts.nats, settings, name: 'log-anomaly watch' }, io);
   try {
+    if (opts.runId !== undefined && !opts.wait) await requireKnownRun(ctx, opts.runId);
     const what = opts.runId !== undefined ? `run ${opts.runId}` : opts.all ? 'every run' : 'the next run to start';
     if (!opts.tui) io.stderr.write(`log-anomaly: watching ${what} on ${ctx.where} (Ctrl-C stops watching)\n`);
     const events$ = followRunEvents(ctx.nc, {
@@ -85,5 +87,17 @@ export async function watch(opts: WatchOptions, io: CliIo): Promise<number> {
     return opts.all && code === INTERRUPTED ? 0 : code;
   } finally {
     await ctx.nc.close().catch(() => undefined);
+  }
+}
+
+/**
+ * A mistyped run id would otherwise wait forever for events that never come. Only a run the
+ * event stream has never seen is unknown; `--wait` is for a run that has not started yet.
+ */
+async function requireKnownRun(ctx: NatsCliContext, runId: string): Promise<void> {
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const last = await lastStoredEvent(await jetstreamManager(ctx.nc), ctx.names, runId);
+  if (last === undefined) {
+    throw new PipelineError(ErrorCode.NOT_FOUND, `no such run: ${runId} (no events on ${ctx.where}); --wait waits for it to start`);
   }
 }
