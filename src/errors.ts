@@ -23,6 +23,9 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Codes that mean the input was bad (the user must fix it; retrying cannot help): exit code 2. */
+export const BAD_INPUT_CODES: ReadonlySet<string> = new Set([ErrorCode.USAGE, ErrorCode.SETTINGS_INVALID, ErrorCode.CONFIG_INVALID, ErrorCode.INPUT_INVALID]);
+
 export interface PipelineErrorOptions {
   retryable?: boolean;
   cause?: unknown;

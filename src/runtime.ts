@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { createActor, fromPromise } from 'xstate';
 import type { Bus } from './bus/bus.js';
 import { createInspectionAdapter } from './bus/from-inspection.js';
-import type { RunParams, RunStatus } from './bus/events.js';
+import { exitCodeFor, type RunParams, type RunStatus } from './bus/events.js';
 import type { PipelineSettings } from './config/settings-types.js';
 import type { RunParamsInput, RunResult, Services } from './contracts.js';
 import { StepId } from './dag.js';
@@ -85,11 +85,11 @@ async function execute(opts: StartRunOptions, runDir: string, onReady: (send: (r
   bus.emit({ type: 'run', status: 'started', params: runParams });
 
   const finish = async (status: Exclude<RunStatus, 'started'>, out?: PipelineOutput, err?: unknown): Promise<RunResult> => {
-    const exitCode = status === 'completed' ? 0 : 1;
     const failedStep = status === 'failed' ? (out?.failure?.step ?? undefined) : undefined;
     // A cancelled run says why (SIGINT, the TUI, a worker draining) in the same place a failure would.
     const cancelInfo = status === 'cancelled' && out?.cancelReason ? { name: 'AbortedError', code: 'ABORTED', message: out.cancelReason, retryable: false } : undefined;
     const error = out?.failure?.error ?? cancelInfo ?? (err !== undefined ? toErrorInfo(err) : undefined);
+    const exitCode = exitCodeFor(status, error);
     const summary = out ? buildSummary(out.outputs, params.dryRun) : undefined;
     const res: RunResult = { runId: params.runId, runDir, status, exitCode, ...(failedStep ? { failedStep } : {}), ...(error && status !== 'completed' ? { error } : {}), ...(summary ? { summary } : {}) };
     try {

@@ -3,7 +3,7 @@
  * NATS) learns what happened. Events are plain JSON; `seq` is per run, gap-free and monotonic,
  * so a replaying observer can prove it missed nothing.
  */
-import type { ErrorInfo } from '../errors.js';
+import { BAD_INPUT_CODES, type ErrorInfo } from '../errors.js';
 import type { StepKind } from '../dag.js';
 
 export const EVENT_VERSION = 1 as const;
@@ -172,6 +172,8 @@ export function isFinalRunEvent(e: BusEvent): e is RunEvent {
 }
 
 /** The exit code a run's final status maps to (documented in the README). */
-export function exitCodeFor(status: RunStatus): number {
-  return status === 'completed' ? 0 : 1;
+export function exitCodeFor(status: RunStatus, error?: Pick<ErrorInfo, 'code'>): number {
+  if (status === 'completed') return 0;
+  // a run that failed on bad input (e.g. an invalid detection config) exits 2, as the CLI's bad input does
+  return status === 'failed' && error !== undefined && BAD_INPUT_CODES.has(error.code) ? 2 : 1;
 }

@@ -1,13 +1,12 @@
-import { ConfigError, PipelineError, UsageError, ErrorCode } from '../errors.js';
+import { BAD_INPUT_CODES, ConfigError, PipelineError, UsageError } from '../errors.js';
 import { ExitCode } from './io.js';
 import { sanitizeForTerminal } from '../util/sanitize.js';
 
-const USAGE_CODES: ReadonlySet<string> = new Set([ErrorCode.USAGE, ErrorCode.SETTINGS_INVALID, ErrorCode.CONFIG_INVALID, ErrorCode.INPUT_INVALID]);
 
 /** Bad input is 2; anything else that escapes a command is a failure, 1. */
 export function errorExitCode(err: unknown): number {
   if (err instanceof UsageError || err instanceof ConfigError) return ExitCode.usage;
-  if (err instanceof PipelineError && USAGE_CODES.has(err.code)) return ExitCode.usage;
+  if (err instanceof PipelineError && BAD_INPUT_CODES.has(err.code)) return ExitCode.usage;
   return ExitCode.failed;
 }
 

@@ -119,6 +119,21 @@ describe('log-anomaly run (built CLI)', () => {
     expect(cfg.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('exits 2 when the run fails on an invalid detection config, as the README says', async () => {
+    const dir = await mkdtemp(join(out, 'badcfg-'));
+    const cfg = join(dir, 'detection.yaml');
+    await writeFile(cfg, (await readFile(join(root, 'examples', 'detection-config.yaml'), 'utf8')) + '\nthis is: [not, closed\n');
+    const settings = (await readFile(demo, 'utf8'))
+      .replace(/location: detection-config\.yaml/, `location: ${JSON.stringify(cfg)}`)
+      .replace(/logs\/\*\.log/, JSON.stringify(join(root, 'examples', 'logs', '*.log')))
+      .replace(/baseline\/\*\.log\.gz/, JSON.stringify(join(root, 'examples', 'baseline', '*.log.gz')));
+    await writeFile(join(dir, 'settings.yaml'), settings);
+    const r = await runCli(['run', '--config', join(dir, 'settings.yaml'), '--headless', '--skip-install', '--out-dir', out, '--run-id', 'badcfg-1']);
+    expect(r.stdout).toMatch(/run badcfg-1 failed at .*download_config_yaml/);
+    expect(r.stdout).toMatch(/detection\.yaml:\d+/);
+    expect(r.code).toBe(2);
+  });
+
   it('exits 1 and names the failing step when the logs cannot be read', async () => {
     const settings = join(root, 'test', 'fixtures', 'missing-logs.yaml');
     const r = await runCli(['run', '--config', settings, '--headless', '--skip-install', '--out-dir', out, '--run-id', 'fail-1']);

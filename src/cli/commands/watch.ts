@@ -29,7 +29,7 @@ export function printEvent(io: Pick<CliIo, 'stdout'>, e: BusEvent, json: boolean
 export async function showRemoteRun(events$: Observable<BusEvent>, opts: { json?: boolean; tui?: boolean }, io: CliIo): Promise<number> {
   let code: number | undefined;
   const track = (e: BusEvent) => {
-    if (isFinalRunEvent(e)) code = e.exitCode ?? exitCodeFor(e.status);
+    if (isFinalRunEvent(e)) code = e.exitCode ?? exitCodeFor(e.status, e.error);
   };
   if (opts.tui) {
     const { renderRunTui } = await import('../../tui/render.js');
