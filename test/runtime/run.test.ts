@@ -78,15 +78,15 @@ describe('startRun', () => {
     expect(terminalOf(events).get('install_packages')![0]).toMatchObject({ status: 'skipped', reason: 'skip_install' });
   });
 
-  it('a non-retryable failure fails the run at that step; later steps end cancelled (not reached)', async () => {
+  it('a non-retryable failure fails the run at that step (bad input: exit 2); later steps end cancelled (not reached)', async () => {
     const { result, events, record } = await run({
       services: { executeLogAnomaly: async () => { throw new ConfigError('CONFIG_INVALID', { file: 'config.yaml', line: 3, field: 'thresholds' }, 'bad'); } },
     });
-    expect(result).toMatchObject({ status: 'failed', exitCode: 1, failedStep: 'execute_logAnomaly', error: { code: 'CONFIG_INVALID' } });
-    expect(events.at(-1)).toMatchObject({ type: 'run', status: 'failed', exitCode: 1, failedStep: 'execute_logAnomaly' });
+    expect(result).toMatchObject({ status: 'failed', exitCode: 2, failedStep: 'execute_logAnomaly', error: { code: 'CONFIG_INVALID' } });
+    expect(events.at(-1)).toMatchObject({ type: 'run', status: 'failed', exitCode: 2, failedStep: 'execute_logAnomaly' });
     expect(stepEvents(events).filter((e) => e.step === 'execute_logAnomaly').map((e) => e.status)).toEqual(['running', 'failed']);
     expect(terminalOf(events).get('report_postProcess/upload_report')![0]).toMatchObject({ status: 'cancelled', reason: 'not reached' });
-    expect(record).toMatchObject({ status: 'failed', exitCode: 1, failedStep: 'execute_logAnomaly' });
+    expect(record).toMatchObject({ status: 'failed', exitCode: 2, failedStep: 'execute_logAnomaly' });
     expectEveryStepTerminalOnce(events);
   });
 
