@@ -9,8 +9,8 @@ import type { CliIo } from '../../src/cli/io.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const FORMAT = '<Date> <Time> <Level> <Component>: <Content>';
 
-function memoryIo(columns = 120): CliIo & { out: () => string; err: () => string } {
-  const stdout = Object.assign(new PassThrough(), { columns, isTTY: false });
+function memoryIo(columns = 120, isTTY = false): CliIo & { out: () => string; err: () => string } {
+  const stdout = Object.assign(new PassThrough(), { columns, isTTY });
   const stderr = new PassThrough();
   const chunks: string[] = [];
   const errs: string[] = [];
@@ -53,7 +53,7 @@ describe('log-anomaly detect', { timeout: 60_000 }, () => {
     const lines = Array.from({ length: 300 }, (_, i) => `normal line number ${i} processed`);
     lines.push('\u001b[2J\u001b]0;pwned\u0007 kernel panic: evil escape sequence here');
     await writeFile(f, lines.join('\n'));
-    const io = memoryIo(100);
+    const io = memoryIo(100, true);
     expect(await detect({ files: [f] }, io)).toBe(0);
     const out = io.out();
     expect(out).toContain('rare_template');
@@ -61,6 +61,19 @@ describe('log-anomaly detect', { timeout: 60_000 }, () => {
     expect(out).not.toContain('\u001b');
     expect(out).toContain('baseline: none');
     for (const l of out.split('\n')) expect(Array.from(l).length).toBeLessThanOrEqual(100);
+  });
+
+  it('plain output (not a terminal) cuts nothing, however long the line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'detect-cli-'));
+    const f = join(dir, 'long.log');
+    const tail = 'x'.repeat(300);
+    const lines = Array.from({ length: 300 }, (_, i) => `normal line number ${i} processed`);
+    lines.push(`kernel panic: a very long message ${tail} end-of-message`);
+    await writeFile(f, lines.join('\n'));
+    const io = memoryIo(100, false);
+    expect(await detect({ files: [f] }, io)).toBe(0);
+    expect(io.out()).toContain(`${tail} end-of-message`);
+    expect(io.out()).not.toContain('…');
   });
 
   it('without --format, guesses the format from the first lines and says so', async () => {

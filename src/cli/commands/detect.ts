@@ -78,7 +78,7 @@ export async function detect(options: DetectOptions, io: CliIo): Promise<number>
     writeFormatSummary('detect', report, io);
     const doc = { ...result.doc, input: { ...result.doc.input, format: report } };
     if (options.json) io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    else io.stdout.write(formatAnomalyTable(result.doc, io.stdout.columns ?? 120));
+    else io.stdout.write(formatAnomalyTable(result.doc, io.stdout.isTTY ? (io.stdout.columns ?? 80) : Infinity));
     for (const n of result.doc.notices ?? []) io.stderr.write(`log-anomaly detect: ${n.message}\n`);
     return result.doc.input.lines === 0 ? ExitCode.usage : ExitCode.ok;
   } finally {
