@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliIo } from './io.js';
+import { examplesText } from './help-examples.js';
 
 export interface RunOptions {
   config?: string;
@@ -199,5 +200,17 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
       onResult(await listMutes(opts, io));
     });
 
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./completion.js');
+      io.stdout.write(completionScript(program, shell));
+      onResult(0);
+    });
+
+  program.addHelpText('after', examplesText('log-anomaly'));
+  for (const c of program.commands) c.addHelpText('after', examplesText(c.name()));
   return program;
 }
