@@ -50,8 +50,10 @@ export function progressBar(current: number, total: number, width: number): stri
 const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
 
 /**
- * Fits a histogram into `width` columns (summing neighbouring buckets; a column is anomalous
- * when any bucket in it is) and draws it as block characters.
+ * Fits a histogram of any length into `width` columns and draws it as block characters. Each
+ * column shows the MEAN of the buckets it covers (a column is anomalous when any of them is):
+ * when the bucket count is not a multiple of the width, columns cover n or n+1 buckets, and sums
+ * would draw that alternation as a comb over flat traffic.
  */
 export function sparkline(
   counts: readonly number[],
@@ -69,13 +71,17 @@ export function sparkline(
   }
   const cols = Math.min(width, counts.length);
   const sums: number[] = new Array(cols).fill(0);
+  const sizes: number[] = new Array(cols).fill(0);
   const flags: boolean[] = new Array(cols).fill(false);
   counts.forEach((c, i) => {
     const col = Math.min(cols - 1, Math.floor((i * cols) / counts.length));
     sums[col] += c;
+    sizes[col] += 1;
     flags[col] = flags[col] || !!anomalous[i];
   });
-  const max = Math.max(...sums);
+  for (let col = 0; col < cols; col++) sums[col] /= Math.max(1, sizes[col]!);
+  let max = 0;
+  for (const v of sums) max = Math.max(max, v);
   const bars = sums.map((s) => (max <= 0 ? BLOCKS[0] : BLOCKS[Math.min(7, Math.floor((s / max) * 7.999))])).join('');
   const marks = flags.map((f) => (f ? '▲' : ' ')).join('').trimEnd();
   return { bars, marks };

@@ -25,12 +25,26 @@ describe('tui formatters', () => {
     const s = sparkline([1, 1, 1, 8, 1, 1], [false, false, false, true, false, false], 20);
     expect(s.bars).toBe('▁▁▁█▁▁');
     expect(s.marks).toBe('   ▲');
-    // 12 buckets into 4 columns: sums of 3, a column is anomalous if any of its buckets is
+    // 12 buckets into 4 columns: means of 3, a column is anomalous if any of its buckets is
     const f = sparkline([1, 1, 1, 1, 1, 1, 9, 9, 9, 1, 1, 1], [false, false, false, false, false, false, false, true, false, false, false, false], 4);
     expect(f.bars).toBe('▁▁█▁');
     expect(f.marks).toBe('  ▲');
     expect(sparkline([], [], 10)).toEqual({ bars: '', marks: '' });
     // few buckets, wide screen: each bucket drawn up to maxRepeat columns wide
     expect(sparkline([1, 8, 1], [false, true, false], 20, 4)).toEqual({ bars: '▁▁▁▁████▁▁▁▁', marks: '    ▲▲▲▲' });
+  });
+
+  it('buckets any window to the width with no comb: flat traffic stays flat when columns cover n or n+1 buckets', () => {
+    for (const [n, width] of [[300, 72], [1441, 150], [97, 40], [5000, 13]] as const) {
+      const flat = sparkline(new Array<number>(n).fill(50), new Array<boolean>(n).fill(false), width);
+      expect(Array.from(flat.bars), `${n} buckets in ${width}`).toHaveLength(width);
+      expect(new Set(Array.from(flat.bars)), `${n} buckets in ${width}`).toEqual(new Set(['█']));
+    }
+    // a spike of one bucket still shows in its column, and the peak column is the tallest
+    const counts = new Array<number>(300).fill(10);
+    counts[150] = 4000;
+    const spike = Array.from(sparkline(counts, counts.map((_, i) => i === 150), 72).bars);
+    expect(spike.filter((b) => b === '█')).toHaveLength(1);
+    expect(spike.filter((b) => b !== '▁')).toHaveLength(1);
   });
 });

@@ -10,12 +10,14 @@ export interface VolumeChartProps {
 }
 
 const LABEL = 'volume  ';
+const LEGEND = '▲ anomalous';
 
 export function VolumeChart({ histogram, width }: VolumeChartProps) {
   const theme = useTheme();
-  const room = Math.max(1, width - LABEL.length);
-  const { bars, marks } = sparkline(histogram.counts, histogram.anomalous, room, 4);
   const span = formatDuration(histogram.bucketSeconds * histogram.counts.length * 1000);
+  // the whole window, bucketed to the room left beside the label and the span (never cut at the edge)
+  const room = Math.max(1, width - LABEL.length - 2 - Math.max(span.length, LEGEND.length));
+  const { bars, marks } = sparkline(histogram.counts, histogram.anomalous, room, 4);
   const pad = ' '.repeat(Math.max(0, bars.length - marks.length));
   return (
     <Box flexDirection="column">
@@ -26,7 +28,7 @@ export function VolumeChart({ histogram, width }: VolumeChartProps) {
         ))}
         <Text color={theme.color('muted')}>  {span}</Text>
       </Text>
-      <Text wrap="truncate-end" color={theme.color('anomaly')}>{' '.repeat(LABEL.length)}{marks ? `${marks}${pad}  ▲ anomalous` : ' '}</Text>
+      <Text wrap="truncate-end" color={theme.color('anomaly')}>{' '.repeat(LABEL.length)}{marks ? `${marks}${pad}  ${LEGEND}` : ' '}</Text>
     </Box>
   );
 }
