@@ -35,16 +35,19 @@ export interface RunTuiAppProps {
   readonly fps?: number;
   /** Keep the final screen (with details and help) until q, instead of leaving when the run ends. */
   readonly holdFinal?: boolean;
+  /** Keep the final screen until q when the run failed, so its error can be read. */
+  readonly holdOnFailure?: boolean;
 }
 
 const systemClock = (): number => Date.now();
 const MAX_PROGRESS_ROWS = 3;
 
-export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = systemClock, animate = true, fps, holdFinal = false }: RunTuiAppProps) {
+export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = systemClock, animate = true, fps, holdFinal: holdAlways = false, holdOnFailure = false }: RunTuiAppProps) {
   const view = useRunView(events$, fps);
   const over = isRunOver(view);
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
+  const holdFinal = holdAlways || (holdOnFailure && (view.status === 'failed' || view.streamEnded !== undefined));
   const now = useNow(clock, !over && view.status !== 'waiting');
   const theme = useMemo(() => createTheme(noColor), [noColor]);
 
@@ -68,7 +71,7 @@ export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = sy
     if ((over && !holdFinal) || ui.leaving) exit();
   }, [over, holdFinal, ui.leaving, exit]);
   // A held final screen stays browsable: details and help work as during the run.
-  const live = !over || holdFinal;
+  const live = !over || (holdFinal && !ui.leaving);
 
   const layout = useMemo(() => computeLayout(columns, rows, view.steps.length), [columns, rows, view.steps.length]);
   const progressRows = Math.min(MAX_PROGRESS_ROWS, activeProgress(view.steps).length);
@@ -97,7 +100,7 @@ export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = sy
           {lower}
         </Box>
         <Box height={FOOTER_ROWS}>
-          <Footer view={view} ui={ui} mode={mode} over={over} holding={over && holdFinal} />
+          <Footer view={view} ui={ui} mode={mode} over={over} holding={over && holdFinal && !ui.leaving} />
         </Box>
       </Box>
     </ThemeContext.Provider>

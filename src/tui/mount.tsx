@@ -16,11 +16,12 @@ export interface MountOptions {
   readonly clock?: () => number;
   readonly animate?: boolean;
   readonly holdFinal?: boolean;
+  readonly holdOnFailure?: boolean;
 }
 
 export async function mountRunTui(o: MountOptions): Promise<void> {
   const instance = render(
-    <RunTuiApp events$={o.events$} mode={o.mode} onCancel={o.onCancel} noColor={o.noColor} clock={o.clock} animate={o.animate} fps={o.fps} holdFinal={o.holdFinal} />,
+    <RunTuiApp events$={o.events$} mode={o.mode} onCancel={o.onCancel} noColor={o.noColor} clock={o.clock} animate={o.animate} fps={o.fps} holdFinal={o.holdFinal} holdOnFailure={o.holdOnFailure} />,
     // Ctrl-C is ours (confirm, then force), not Ink's; console output must not tear frames.
     { stdout: o.stdout, stdin: o.stdin, stderr: o.stderr, exitOnCtrlC: false, patchConsole: true, maxFps: o.fps },
   );

@@ -37,6 +37,8 @@ export interface RenderRunTuiOptions {
   readonly paceMs?: number;
   /** Keep the final screen live (details, help) until the viewer presses q. */
   readonly holdFinal?: boolean;
+  /** Keep the final screen until q when the run failed (the whole error stays readable). */
+  readonly holdOnFailure?: boolean;
 }
 
 /** What Ink already does on unmount, done once more so no exit path leaves a raw, cursorless tty. */
@@ -67,6 +69,7 @@ export function renderRunTui(opts: RenderRunTuiOptions): Promise<void> {
       await mountRunTui({
         events$: opts.paceMs ? paceEvents(held.events$, opts.paceMs) : held.events$,
         holdFinal: opts.holdFinal,
+        holdOnFailure: opts.holdOnFailure,
         mode: opts.mode,
         onCancel: opts.onCancel,
         stdout,

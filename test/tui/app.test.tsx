@@ -191,3 +191,24 @@ describe('RunTuiApp', () => {
     expect(app.frame()).toContain('path prepare_prerequisite/execute_cloudwatchLog_injetion · flow · running');
   });
 });
+
+describe('RunTuiApp: the failure screen', () => {
+  const LONG = 'PUT https://reports.example.internal/very/long/path/to/the/report/of/this/run/report.html: 403 Forbidden: the bucket policy denies s3:PutObject to role log-anomaly-uploader; ask the platform team to grant it (ticket OPS-1234)';
+  const withLongError = () =>
+    failedRun().map((e) => ('error' in e && e.error ? ({ ...e, error: { ...e.error, message: LONG } } as BusEvent) : e));
+
+  it('shows the whole error, wrapped, and waits for q with details and help still working', async () => {
+    const app = render(<RunTuiApp events$={from(withLongError())} mode="local" onCancel={vi.fn()} clock={CLOCK} animate={false} fps={200} holdOnFailure />);
+    const frame = () => app.lastFrame() ?? '';
+    await vi.waitFor(() => expect(frame()).toMatch(/exit 1 · .*q quit/), { timeout: 20_000, interval: 5 });
+    // every word of the error is on screen (wrapped over lines, nothing cut with …)
+    const flat = frame().replace(/\s+/g, ' ');
+    expect(flat).toContain(LONG.replace(/\s+/g, ' '));
+    app.stdin.write('?');
+    await vi.waitFor(() => expect(frame()).toContain('keys (? closes)'), { timeout: 20_000, interval: 5 });
+    app.stdin.write('?');
+    await vi.waitFor(() => expect(frame()).not.toContain('keys (? closes)'), { timeout: 20_000, interval: 5 });
+    app.stdin.write('q');
+    await vi.waitFor(() => expect(frame()).toMatch(/^exit 1$/m), { timeout: 20_000, interval: 5 });
+  });
+});

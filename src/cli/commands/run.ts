@@ -104,6 +104,7 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
       onCancel: () => cancel('cancelled from the terminal UI'),
       paceMs: pace ? PACE_STEP_MS : undefined,
       holdFinal: pace,
+      holdOnFailure: true,
     });
   } else {
     attachPrinter(bus, mode, io);

@@ -105,7 +105,8 @@ export function Summary({ view, width, rows }: SummaryProps) {
     : '';
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate-end" bold>
+      {/* A failure shows its whole error, wrapped: the message is what the viewer needs. */}
+      <Text wrap={view.status === 'failed' || view.streamEnded ? 'wrap' : 'truncate-end'} bold>
         <Text color={theme.color(runStatusRole(view.status))}>■ run {outcomeText(view)}</Text>
         {counts}
       </Text>
