@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createBus } from '../../src/bus/bus.js';
 import type { BusEvent, RunEvent } from '../../src/bus/events.js';
 import { STEP_PATHS } from '../../src/dag.js';
-import { ConfigError, NetworkError, UsageError } from '../../src/errors.js';
+import { ConfigError, ErrorCode, NetworkError, PipelineError, UsageError } from '../../src/errors.js';
 import { generateRunId, startRun, validateRunId } from '../../src/runtime.js';
 import type { Services } from '../../src/contracts.js';
 import { settingsIn, stepEvents, stubServices, tempDir, terminalOf } from './fixtures.js';
@@ -91,7 +91,7 @@ describe('startRun', () => {
   });
 
   it('the report is never lost to a notification: an SMTP failure after the upload fails the run with the report filed', async () => {
-    const smtpDown = new ConfigError('CONFIG_INVALID', { file: 'settings.yaml', field: 'smtp.host' }, 'no such host');
+    const smtpDown = new PipelineError(ErrorCode.SMTP, 'smtp.host: no such host', { retryable: false });
     const { result, events, calls } = await run({ services: { sendNotificationEmails: async () => { throw smtpDown; } } });
     expect(calls.map((c) => c.step)).toContain('uploadReport');
     expect(result).toMatchObject({ status: 'failed', exitCode: 1, failedStep: 'report_postProcess/analyze_report/send_notification_emails' });
@@ -104,7 +104,7 @@ describe('startRun', () => {
     const emailInputs: unknown[] = [];
     const { result, events } = await run({
       services: {
-        uploadReport: async () => { throw new ConfigError('CONFIG_INVALID', { file: 'settings.yaml', field: 'upload.baseUrl' }, 'refused'); },
+        uploadReport: async () => { throw new PipelineError(ErrorCode.UPLOAD, 'upload.baseUrl: refused', { retryable: false }); },
         sendNotificationEmails: async (input) => { emailInputs.push(input); return { status: 'sent' as const, recipients: 1, messageIds: ['<1@x>'] }; },
       },
     });
