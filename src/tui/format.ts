@@ -86,3 +86,14 @@ export function sparkline(
   const marks = flags.map((f) => (f ? '▲' : ' ')).join('').trimEnd();
   return { bars, marks };
 }
+
+/**
+ * Paths as a person near them reads them: under the working directory relative to it, under the
+ * home directory with `~`. Screens and screenshots then show no machine-specific prefix.
+ */
+export function displayPath(text: string, cwd = process.cwd(), home = process.env.HOME ?? ''): string {
+  let out = text;
+  if (cwd.length > 1) out = out.split(`file://${cwd}/`).join('').split(`${cwd}/`).join('');
+  if (home.length > 1) out = out.split(`file://${home}/`).join('~/').split(`${home}/`).join('~/');
+  return out;
+}

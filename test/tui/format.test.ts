@@ -48,3 +48,13 @@ describe('tui formatters', () => {
     expect(spike.filter((b) => b !== '▁')).toHaveLength(1);
   });
 });
+
+describe('displayPath', () => {
+  it('shows paths under the working directory relative to it and under home with ~', async () => {
+    const { displayPath } = await import('../../src/tui/format.js');
+    expect(displayPath('file:/work/repo/examples/logs/*.log', '/work/repo', '/root')).toBe('file:examples/logs/*.log');
+    expect(displayPath('file:///work/repo/runs/uploads/r1/report.html', '/work/repo', '/root')).toBe('runs/uploads/r1/report.html');
+    expect(displayPath('file:///root/reports/r1.html', '/work/repo', '/root')).toBe('~/reports/r1.html');
+    expect(displayPath('s3://bucket/r1/report.html', '/work/repo', '/root')).toBe('s3://bucket/r1/report.html');
+  });
+});

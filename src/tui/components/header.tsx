@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import type { RunView } from '../run-view-types.js';
 import { configVersionOf } from '../run-view.js';
-import { formatCount, formatElapsed } from '../format.js';
+import { displayPath, formatCount, formatElapsed } from '../format.js';
 import { runStatusRole, useTheme } from '../theme.js';
 
 export interface HeaderProps {
@@ -20,7 +20,7 @@ export function Header({ view, now, width, mode }: HeaderProps) {
   const version = configVersionOf(view);
   const details = [
     version !== undefined ? `config ${version}` : 'config -',
-    `source ${view.source ?? '-'}`,
+    `source ${view.source ? displayPath(view.source) : '-'}`,
     `${formatCount(view.events)} events`,
     view.gaps > 0 ? `${view.gaps} gaps` : '',
   ].filter(Boolean);

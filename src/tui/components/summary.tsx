@@ -5,7 +5,7 @@
  */
 import { Box, Text } from 'ink';
 import type { AnomalyView, RunView, SummaryView } from '../run-view-types.js';
-import { formatCount, formatDuration } from '../format.js';
+import { displayPath, formatCount, formatDuration } from '../format.js';
 import { runStatusRole, useTheme } from '../theme.js';
 import { VolumeChart } from './volume-chart.js';
 
@@ -131,7 +131,7 @@ export function Summary({ view, width, rows }: SummaryProps) {
           {r.sample && <Text wrap="truncate-end" color={theme.color('muted')}>{incidents ? '   ' : '                    '}{r.sample}</Text>}
         </Box>
       ))}
-      {s && <Text wrap="truncate-end">report  {s.reportUri ?? '(not uploaded)'}</Text>}
+      {s && <Text wrap="truncate-end">report  {s.reportUri ? displayPath(s.reportUri) : '(not uploaded)'}</Text>}
       {s && <Text wrap="truncate-end">email   {notificationText(s)}</Text>}
       {s?.histogram && <VolumeChart histogram={s.histogram} width={width} />}
     </Box>
