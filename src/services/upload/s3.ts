@@ -50,6 +50,8 @@ export const s3UriFor = (bucket: string, key: string) => `s3://${bucket}/${key}`
 export function s3ClientConfig(s: S3Settings): S3ClientConfig {
   return {
     region: s.region,
+    // One request per SDK call: upload_report's retry policy is the one retry layer (src/util/retry.ts).
+    maxAttempts: 1,
     ...(s.endpoint ? { endpoint: s.endpoint } : {}),
     ...(s.forcePathStyle !== undefined ? { forcePathStyle: s.forcePathStyle } : {}),
     ...(s.profile ? { profile: s.profile } : {}),
