@@ -80,6 +80,7 @@ function postProcessInput(c: PipelineContext): PostProcessInput {
         runId,
         subjectPrefix: config.config.notify.subjectPrefix,
         smtp: job.smtp,
+        ...(job.params.resendUnknown ? { resendUnknown: true } : {}),
       },
     },
     upload: { runDir: job.runDir, runId, upload: job.upload, baseDir: job.baseDir, artifacts: REPORT_ARTIFACTS },
