@@ -31,7 +31,7 @@ export interface PipelineInput extends RetryInput {
   readonly mutesFile?: string;
   readonly smtp?: SmtpSettings;
   readonly upload: UploadSettings;
-  /** Where report.html will be once uploaded: emails go out before the upload and link it. */
+  /** Where report.html will be once uploaded: the report files (written before the upload) name it. */
   readonly plannedReportUri?: string;
 }
 

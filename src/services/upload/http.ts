@@ -120,8 +120,8 @@ export function httpUploader(settings: HttpSettings): Uploader {
   const timeoutMs = settings.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   return {
     async plannedUri(runId) {
-      // A service that answers with a different Location wins at upload time; the email, sent
-      // before the upload, links the PUT URL (which such services redirect from).
+      // A service that answers with a different Location wins at upload time (the email, sent
+      // after the upload, links that); report.json, written before, names the PUT URL.
       return putUrlFor(settings.baseUrl, runId, REPORT_NAME);
     },
     async upload(input, ctx) {

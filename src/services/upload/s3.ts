@@ -5,8 +5,8 @@
  * server-side encryption. The report's URI is `s3://...`; with `presignSeconds`, a presigned
  * https GET link to report.html is also made, for people (the email links it).
  *
- * The email goes out before the upload, so the link is planned first: presigning is a local
- * signature over the key and needs no object.
+ * The report files (written before the upload) name the planned URI; presigning is a local
+ * signature over the key and needs no object. The email, sent after the upload, links the output's.
  */
 import { createReadStream } from 'node:fs';
 import { AbortMultipartUploadCommand, GetObjectCommand, S3Client, type PutObjectCommandInput, type S3ClientConfig } from '@aws-sdk/client-s3';
