@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectionConfig } from '../../src/config/detection-types.js';
 import type { Anomaly } from '../../src/detector/anomalies-schema.js';
-import { applyRules, decideNotify } from '../../src/services/report/rules.js';
+import { applyRules } from '../../src/services/report/rules.js';
 
 function anomaly(over: Partial<Anomaly>): Anomaly {
   return {
@@ -28,6 +28,7 @@ function config(over: Partial<DetectionConfig> = {}): DetectionConfig {
     thresholds: { bucketSeconds: 60, spikeFactor: 3, dropFactor: 3, errorRateFactor: 2, minCount: 3, rareMaxCount: 1 },
     rules: { minSeverity: 'medium', kinds: { frequency_spike: { enabled: true, minScore: 4 } } },
     ignore: [],
+    mutes: [],
     notify: { recipients: ['oncall@example.com'], minSeverity: 'high', subjectPrefix: '[a]' },
     ...over,
   };
@@ -44,13 +45,6 @@ describe('rule thresholds', () => {
     const out = applyRules([anomaly({ id: 'at', severity: 'medium' }), anomaly({ id: 'below', severity: 'low' })], config(), []);
     expect(out.reported.map((f) => f.id)).toEqual(['at']);
     expect(out.suppressed.below_min_severity).toBe(1);
-  });
-
-  it('notify: a finding exactly at notify.minSeverity notifies; one rank below does not', () => {
-    const at = applyRules([anomaly({ severity: 'high' })], config(), []).reported;
-    expect(decideNotify(at, config())).toMatchObject({ shouldNotify: true });
-    const below = applyRules([anomaly({ severity: 'medium' })], config(), []).reported;
-    expect(decideNotify(below, config())).toMatchObject({ shouldNotify: false });
   });
 
   it('a severity override decides the minSeverity check (at the threshold after the override)', () => {
