@@ -17,6 +17,8 @@ export interface RunParamsInput {
   readonly runId: string;
   readonly skipInstall: boolean;
   readonly dryRun: boolean;
+  /** Send again (same Message-ID) to recipients whose delivery an earlier process left unknown. */
+  readonly resendUnknown?: boolean;
 }
 
 // install_packages
@@ -139,6 +141,8 @@ export interface EmailInput {
   /** Absent: write .eml previews through nodemailer's stream transport. */
   readonly smtp?: SmtpSettings;
   readonly reportUri?: string;
+  /** Send again, with the same Message-ID, to recipients whose earlier delivery is unknown. */
+  readonly resendUnknown?: boolean;
 }
 export interface EmailOutput {
   readonly status: 'sent' | 'previewed' | 'already_sent' | 'not_needed';
@@ -146,6 +150,11 @@ export interface EmailOutput {
   readonly messageIds: readonly string[];
   /** Recipients the server refused for good (5xx); the others were still notified. */
   readonly rejected?: readonly string[];
+  /**
+   * Recipients whose delivery is unknown: an earlier process died after the message went out and
+   * before the 250 was recorded. Not sent again unless `resendUnknown`.
+   */
+  readonly unknown?: readonly string[];
 }
 
 // upload_report

@@ -19,6 +19,8 @@ export interface RunPipelineOptions {
   readonly runId?: string;
   readonly skipInstall?: boolean;
   readonly dryRun?: boolean;
+  /** Send again (same Message-ID) emails whose delivery an interrupted run left unknown. */
+  readonly resendUnknown?: boolean;
   /** Parent of the run directory; default the settings' output.dir. */
   readonly outDir?: string;
   /** Every bus event of the run, in order (synchronously, as emitted). */
@@ -47,7 +49,7 @@ export async function runPipeline(opts: RunPipelineOptions = {}): Promise<RunRes
   const sub = opts.onEvent ? bus.events$.subscribe(opts.onEvent) : undefined;
   const handle = startRun({
     settings,
-    params: { runId, skipInstall: !!opts.skipInstall, dryRun: !!opts.dryRun },
+    params: { runId, skipInstall: !!opts.skipInstall, dryRun: !!opts.dryRun, ...(opts.resendUnknown ? { resendUnknown: true } : {}) },
     bus,
     services: opts.services,
   });

@@ -61,7 +61,7 @@ export function startRun(opts: StartRunOptions): RunHandle {
   const runDir = resolve(opts.outDir ?? settings.output.dir, params.runId);
   let cancelRequested: string | undefined;
   let sendCancel: ((reason: string) => void) | undefined;
-  const result = execute(opts, runDir, (send) => {
+  const result = execute(opts, runDir, () => cancelRequested, (send) => {
     sendCancel = send;
     if (cancelRequested !== undefined) send(cancelRequested);
   });
@@ -77,7 +77,12 @@ export function startRun(opts: StartRunOptions): RunHandle {
   };
 }
 
-async function execute(opts: StartRunOptions, runDir: string, onReady: (send: (reason: string) => void) => void): Promise<RunResult> {
+async function execute(
+  opts: StartRunOptions,
+  runDir: string,
+  cancelledWith: () => string | undefined,
+  onReady: (send: (reason: string) => void) => void,
+): Promise<RunResult> {
   const { settings, params, bus } = opts;
   const services: Services = { ...defaultServices, ...opts.services };
   const runParams: RunParams = { skipInstall: params.skipInstall, dryRun: params.dryRun, source: describeSource(settings.source), configFile: settings.file };
@@ -137,6 +142,13 @@ async function execute(opts: StartRunOptions, runDir: string, onReady: (send: (r
       reportPostProcess: postProcess,
     },
   });
+
+  // Cancelled before the first step: end here, so no step (and no email) ever starts.
+  const early = cancelledWith();
+  if (early !== undefined) {
+    adapter.finish('run cancelled');
+    return finish('cancelled', { status: 'cancelled', outputs: {}, cancelReason: early });
+  }
 
   const actor = createActor(machine, {
     inspect: adapter.inspect,

@@ -89,6 +89,8 @@ export interface RunSummary {
     readonly status: 'sent' | 'previewed' | 'skipped' | 'not_needed' | 'already_sent';
     readonly recipients: number;
     readonly reason?: string;
+    /** Recipients whose delivery is unknown (an earlier process died between the message and its 250). */
+    readonly unknown?: readonly string[];
   };
   /** Event volume per time bucket with the anomalous buckets marked: for a sparkline. */
   readonly histogram?: {

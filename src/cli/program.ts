@@ -12,6 +12,7 @@ export interface RunOptions {
   runId?: string;
   skipInstall?: boolean;
   dryRun?: boolean;
+  resendUnknown?: boolean;
   outDir?: string;
   json?: boolean;
   headless?: boolean;
@@ -55,6 +56,7 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .option('--run-id <id>', 'run id, [A-Za-z0-9._-]{1,64} (default: UTC YYYYMMDD-HHMMSS)')
     .option('--skip-install', 'skip install_packages')
     .option('--dry-run', 'analyze and report, but send no email')
+    .option('--resend-unknown', 'send again (same Message-ID) emails whose delivery an interrupted run left unknown')
     .option('--out-dir <dir>', 'where runs/<run_id>/ goes (overrides output.dir)')
     .option('--json', 'NDJSON events on stdout (implies --headless)')
     .option('--headless', 'plain lines, never the TUI')

@@ -31,7 +31,7 @@ export interface PipelineInput extends RetryInput {
   readonly mutesFile?: string;
   readonly smtp?: SmtpSettings;
   readonly upload: UploadSettings;
-  /** Where report.html will be once uploaded: emails go out before the upload and link it. */
+  /** Where report.html will be once uploaded: the report files (written before the upload) name it. */
   readonly plannedReportUri?: string;
 }
 
@@ -80,6 +80,7 @@ function postProcessInput(c: PipelineContext): PostProcessInput {
         runId,
         subjectPrefix: config.config.notify.subjectPrefix,
         smtp: job.smtp,
+        ...(job.params.resendUnknown ? { resendUnknown: true } : {}),
       },
     },
     upload: { runDir: job.runDir, runId, upload: job.upload, baseDir: job.baseDir, artifacts: REPORT_ARTIFACTS },

@@ -5,7 +5,8 @@
  */
 import { assign, fromPromise, type AnyEventObject } from 'xstate';
 import type { RetryableStep } from '../dag.js';
-import { isRetryable, TimeoutError, toErrorInfo } from '../errors.js';
+import { TimeoutError, toErrorInfo } from '../errors.js';
+import { backoffDelay as retryBackoff, shouldRetry } from '../util/retry.js';
 import type { RetryPolicy } from '../config/settings-types.js';
 import type { RetryContext, StepMeta, TaskInput } from './types.js';
 
@@ -16,10 +17,9 @@ export function task<I, O>() {
   });
 }
 
-/** Exponential backoff capped at maxDelayMs with "equal jitter": half fixed, half random. */
+/** The wait after a failed attempt: the retry module's backoff (full jitter, capped), nothing local. */
 export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number): number {
-  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + (exp / 2) * random());
+  return retryBackoff(policy, attempt, random);
 }
 
 export const timeoutDelay = (step: RetryableStep) => `timeout_${step}` as const;
@@ -74,9 +74,9 @@ export function retryActions<C extends RetryContext>() {
 /** Guards: retry only when attempts remain and the error says it is worth it (timeouts are). */
 export function retryGuards<C extends RetryContext>() {
   return {
-    canRetry: ({ context, event }: Args<C>, p: StepParams) =>
-      (context.attempts[p.step] ?? 1) < context.policies[p.step].attempts && isRetryable(event.error),
-    canRetryTimeout: ({ context }: Args<C>, p: StepParams) => (context.attempts[p.step] ?? 1) < context.policies[p.step].attempts,
+    canRetry: ({ context, event }: Args<C>, p: StepParams) => shouldRetry(context.policies[p.step], context.attempts[p.step] ?? 1, event.error),
+    canRetryTimeout: ({ context }: Args<C>, p: StepParams) =>
+      shouldRetry(context.policies[p.step], context.attempts[p.step] ?? 1, new TimeoutError(`${p.step} timed out`)),
   };
 }
 

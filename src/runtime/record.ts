@@ -22,7 +22,12 @@ export function buildSummary(outputs: StepOutputs, dryRun: boolean): RunSummary 
   const notification: RunSummary['notification'] = dryRun
     ? { status: 'skipped', recipients: 0, reason: 'dry_run' }
     : email
-      ? { status: email.status, recipients: email.recipients, ...(email.status === 'not_needed' ? { reason: a.notifyReason } : {}) }
+      ? {
+          status: email.status,
+          recipients: email.recipients,
+          ...(email.status === 'not_needed' ? { reason: a.notifyReason } : {}),
+          ...(email.unknown && email.unknown.length > 0 ? { unknown: email.unknown } : {}),
+        }
       : { status: 'skipped', recipients: 0, reason: 'not reached' };
   return {
     anomalies: { total: a.total, reported: a.reported, bySeverity: a.bySeverity, top: a.top, incidents: a.incidents },

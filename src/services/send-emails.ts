@@ -3,11 +3,14 @@
  * neither blocks nor reveals the others), over pooled, rate-limited SMTP, or as .eml previews
  * through nodemailer's stream transport when no SMTP server is configured.
  *
- * At most once per run: every accepted message is recorded in `<runDir>/notifications.json`
- * before the next result is looked at, and a retry or re-execution sends only to recipients the
- * ledger does not hold. Outcomes: a 5xx for one recipient is recorded and reported while the
- * others still get theirs; a transient failure (4xx, dropped connection, timeout) fails the step
- * as retryable, and the retry sends only what is missing.
+ * At most one email per recipient per run (the ledger `<runDir>/notifications.json`, see
+ * email/ledger.ts): each message is recorded `sending` (durably) after the server accepted its
+ * envelope and DATA command and before its bytes go out (email/gate.ts), then `sent` after the
+ * 250. A retry or re-execution sends only to recipients the ledger does not hold; one left
+ * `sending` is `unknown` (maybe delivered) and is sent again only with `resendUnknown`, with the
+ * same Message-ID. Outcomes: a 5xx for one recipient is recorded and reported while the others
+ * still get theirs; a transient failure (4xx, dropped connection, timeout) fails the step as
+ * retryable, and the retry sends only what is missing.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,9 +18,10 @@ import type { EmailInput, EmailOutput } from '../contracts.js';
 import type { ServiceContext } from './context.js';
 import { PipelineError, throwIfAborted } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { composeEmail, messageIdFor, type ComposedEmail } from './email/compose.js';
+import { composeEmail, contentHash, messageIdFor, type ComposedEmail } from './email/compose.js';
 import { SmtpError, toSmtpError } from './email/errors.js';
-import { openLedger, type DeliveryMode, type Ledger } from './email/ledger.js';
+import { BEFORE_DATA } from './email/gate.js';
+import { deliveryOf, openLedger, type DeliveryMode, type Ledger } from './email/ledger.js';
 import { createPreviewMailer, createSmtpMailer, PREVIEW_FROM } from './email/transport.js';
 
 interface Outbound {
@@ -65,15 +69,26 @@ export async function sendNotificationEmails(input: EmailInput, ctx: ServiceCont
   // A preview is no send: a later run with SMTP configured still sends. A real send covers a preview.
   const done = (r: string) => {
     const e = ledger.entry(key(r));
-    return e !== undefined && (e.mode === 'smtp' || mode === 'preview');
+    return deliveryOf(e) === 'sent' && (e!.mode === 'smtp' || mode === 'preview');
   };
+  const isUnknown = (r: string) => deliveryOf(ledger.entry(key(r))) === 'unknown';
+  const unknown = recipients.filter(isUnknown);
+  const resend = input.resendUnknown === true;
+  for (const r of unknown) {
+    log.warn(resend ? 'delivery unknown: sending again with the same Message-ID (resendUnknown)' : 'delivery unknown: not sent again (rerun with --resend-unknown to send it)', {
+      recipient: r,
+      messageId: ledger.entry(key(r))!.messageId,
+    });
+  }
   const all = recipients.map((recipient, i) => ({ recipient, n: i + 1 }));
-  const pending = all.filter((o) => !done(o.recipient) && !(mode === 'smtp' && ledger.rejected(key(o.recipient))));
+  const pending = all.filter(
+    (o) => !done(o.recipient) && !(mode === 'smtp' && ledger.rejected(key(o.recipient))) && !(isUnknown(o.recipient) && !resend),
+  );
   const skipped = all.length - pending.length;
   if (pending.length === 0) {
-    const messageIds = recipients.flatMap((r) => ledger.entry(key(r))?.messageId ?? []);
+    const messageIds = sentIds(recipients, ledger);
     log.info('notification already sent for this run: nothing to do', { recipients: messageIds.length, ledger: ledger.file });
-    return { status: mode === 'smtp' ? 'already_sent' : 'previewed', recipients: messageIds.length, messageIds };
+    return withUnknown({ status: mode === 'smtp' ? 'already_sent' : 'previewed', recipients: messageIds.length, messageIds }, recipients.filter(isUnknown));
   }
   if (skipped > 0) log.info('some recipients were already notified in an earlier attempt', { skipped, pending: pending.length });
 
@@ -81,7 +96,19 @@ export async function sendNotificationEmails(input: EmailInput, ctx: ServiceCont
   const mail = (recipient: string) => composeEmail(input, recipient);
   const results = input.smtp ? await sendSmtp(input, mail, pending, ledger, ctx) : await writePreviews(input, mail, pending, ledger, ctx);
   throwIfAborted(signal, 'send_notification_emails');
-  return summarize(mode, recipients, results, ledger, ctx);
+  return withUnknown(await summarize(mode, recipients, results, ledger, ctx), recipients.filter(isUnknown));
+}
+
+/** Message-IDs of the recipients the ledger holds as sent. */
+function sentIds(recipients: readonly string[], ledger: Ledger): string[] {
+  return recipients.flatMap((r) => {
+    const e = ledger.entry(r.toLowerCase());
+    return deliveryOf(e) === 'sent' ? [e!.messageId] : [];
+  });
+}
+
+function withUnknown(out: EmailOutput, unknown: readonly string[]): EmailOutput {
+  return unknown.length > 0 ? { ...out, unknown } : out;
 }
 
 type Result = { readonly o: Outbound; readonly error?: PipelineError };
@@ -91,6 +118,7 @@ async function deliverAll(pending: readonly Outbound[], deliver: Deliver, ledger
   const one = async (o: Outbound): Promise<Result> => {
     try {
       const d = await deliver(o);
+      // The 250 is in: `sent` (a kill before this write leaves `sending`, reported unknown later).
       await ledger.recordSent(o.recipient.toLowerCase(), { messageId: d.messageId, at: new Date().toISOString(), mode, ...(d.file ? { file: d.file } : {}) });
       ctx.log.info(mode === 'smtp' ? 'notification sent' : 'notification previewed', { recipient: o.recipient, messageId: d.messageId, ...(d.file ? { file: d.file } : {}), ...(d.response ? { response: d.response } : {}) });
       ctx.progress({ unit: 'emails', current: ++count, total: pending.length, label: o.recipient });
@@ -117,18 +145,35 @@ async function sendSmtp(input: EmailInput, mailFor: (recipient: string) => Compo
   ctx.log.info('sending notifications', { host: smtp.host, port: smtp.port, recipients: pending.length, pool: smtp.pool, rateLimit: smtp.rateLimit, rateDeltaMs: smtp.rateDeltaMs });
   try {
     const deliver: Deliver = async ({ recipient }) => {
+      const key = recipient.toLowerCase();
       const mail = mailFor(recipient);
-      const info = await mailer.sendMail({
-        from: smtp.from,
-        to: recipient,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: messageIdFor(input.runId, recipient.toLowerCase(), smtp.from),
-        headers: { 'X-Log-Anomaly-Run': input.runId },
-        signal: ctx.signal,
-      });
-      return { messageId: info.messageId, response: info.response };
+      // An unknown delivery sent again keeps its Message-ID, so clients fold the two copies.
+      const messageId = ledger.entry(key)?.messageId ?? messageIdFor(input.runId, key, contentHash(mail));
+      let gateOpened = false;
+      const beforeData = async () => {
+        gateOpened = true;
+        await ledger.recordSending(key, { messageId, at: new Date().toISOString(), mode: 'smtp' });
+      };
+      try {
+        const info = await mailer.sendMail({
+          from: smtp.from,
+          to: recipient,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId,
+          headers: { 'X-Log-Anomaly-Run': input.runId },
+          signal: ctx.signal,
+          // read by email/gate.ts: the ledger says `sending` before the message's bytes go out
+          ...({ [BEFORE_DATA]: beforeData } as object),
+        });
+        return { messageId, response: info.response };
+      } catch (err) {
+        // The server answered (a 4xx/5xx reply to the message): nothing was delivered, so the
+        // entry is not left `sending`. Without a reply (dropped, aborted) it stays: unknown.
+        if (gateOpened && typeof (err as { responseCode?: unknown }).responseCode === 'number') await ledger.clearSending(key);
+        throw err;
+      }
     };
     // The pool queues everything and applies maxConnections and rateLimit itself.
     return await deliverAll(pending, deliver, ledger, 'smtp', ctx, smtp.pool);
@@ -148,7 +193,7 @@ async function writePreviews(input: EmailInput, mailFor: (recipient: string) => 
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
-      messageId: messageIdFor(input.runId, recipient.toLowerCase(), PREVIEW_FROM),
+      messageId: messageIdFor(input.runId, recipient.toLowerCase(), contentHash(mail)),
       headers: { 'X-Log-Anomaly-Run': input.runId },
       signal: ctx.signal,
     });
@@ -177,11 +222,11 @@ async function summarize(mode: DeliveryMode, recipients: readonly string[], resu
       await ledger.recordRejected(o.recipient.toLowerCase(), { at: new Date().toISOString(), responseCode: error.responseCode, error: error.message });
     }
   }
-  const messageIds = recipients.flatMap((r) => ledger.entry(r.toLowerCase())?.messageId ?? []);
+  const messageIds = sentIds(recipients, ledger);
   const transient = failed.filter((f) => f.error.retryable);
   if (transient.length > 0) {
     throw new SmtpError(
-      `${transient.length} of ${results.length} notification(s) failed temporarily (${transient[0]!.error.message}); ` +
+      `${transient.length} of ${results.length} notification(s) failed temporarily for ${transient.map((t) => t.o.recipient).join(', ')} (${transient[0]!.error.message}); ` +
         `${messageIds.length} delivered are recorded in ${ledger.file} and will not be sent again`,
       { retryable: true, cause: transient[0]!.error, recipient: transient[0]!.o.recipient },
     );

@@ -1,6 +1,11 @@
 /**
  * A real SMTP server on loopback (smtp-server) that parses what it receives with mailparser, and
  * can be told to refuse recipients or commands with a given reply, for the email service's tests.
+ *
+ * Fault points for crash tests (`holdAt`): the server stops answering at that point of the FIRST
+ * session (the client hangs there) and `reached()` resolves, so a test can SIGKILL the client at
+ * a known place: `connect` (TCP accepted, no greeting), `mailFrom` (MAIL FROM received, no reply),
+ * `data` (the whole message received, no 250), `accepted` (250 sent: the message is delivered).
  */
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -34,7 +39,11 @@ export interface TestSmtpOptions {
   holdData?: boolean;
   /** Offer STARTTLS (smtp-server's built-in self-signed certificate). */
   readonly starttls?: boolean;
+  /** Stop answering at this point of the first session (see the header). */
+  holdAt?: HoldPoint;
 }
+
+export type HoldPoint = 'connect' | 'mailFrom' | 'data' | 'accepted';
 
 export interface TestSmtpServer {
   readonly host: string;
@@ -45,6 +54,8 @@ export interface TestSmtpServer {
   readonly options: TestSmtpOptions;
   /** Resolves when a DATA command starts (with holdData: the message is now in flight). */
   dataStarted(): Promise<void>;
+  /** Resolves when the first session reaches `holdAt`. */
+  reached(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +68,15 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
   const rcptAttempts: string[] = [];
   let onDataStart: (() => void) | undefined;
   let dataStart = new Promise<void>((r) => (onDataStart = r));
+  let onReached: () => void = () => {};
+  const reached = new Promise<void>((r) => (onReached = r));
+  let held = false;
+  /** True once: the first time the session gets to the hold point. */
+  const holdHere = (point: HoldPoint) => {
+    if (options.holdAt !== point || held) return false;
+    held = true;
+    return true;
+  };
   const server = new SMTPServer({
     secure: false,
     logger: false,
@@ -68,7 +88,12 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
       if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) return cb(null, { user: auth.username });
       cb(replyError({ code: 535, message: 'Authentication failed' }));
     },
+    onConnect(_session: SMTPServerSession, cb) {
+      if (holdHere('connect')) return onReached(); // never greet
+      cb();
+    },
     onMailFrom(_address: SMTPServerAddress, _session: SMTPServerSession, cb) {
+      if (holdHere('mailFrom')) return onReached(); // never reply
       const r = options.mailFromReply?.();
       cb(r ? replyError(r) : null);
     },
@@ -84,6 +109,11 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
       stream.on('end', () => {
         if (options.holdData) return; // never answer: the client must give up on its own
         const raw = Buffer.concat(chunks);
+        if (holdHere('data')) {
+          onReached(); // the message is here, the 250 never goes
+          return;
+        }
+        const accepted = holdHere('accepted');
         const receivedAt = Date.now();
         simpleParser(raw).then(
           (parsed) => {
@@ -97,6 +127,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
               receivedAt,
             });
             cb(null, 'queued');
+            if (accepted) setImmediate(onReached); // after the 250 was written
           },
           (err: Error) => cb(err),
         );
@@ -115,6 +146,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     rcptAttempts,
     options,
     dataStarted: () => dataStart,
+    reached: () => reached,
     close: () =>
       new Promise<void>((resolve) => {
         dataStart = Promise.resolve();

@@ -29,9 +29,9 @@ describe('machine structure', () => {
 
 describe('backoffMs', () => {
   const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000, timeoutMs: 1 };
-  it('doubles per attempt up to the cap, with half of it jittered', () => {
+  it('is the retry module backoff: doubling per attempt up to the cap, fully jittered', () => {
     expect([1, 2, 3, 4, 5].map((a) => backoffMs(policy, a, () => 1))).toEqual([100, 200, 400, 800, 1000]);
-    expect([1, 2, 3, 4, 5].map((a) => backoffMs(policy, a, () => 0))).toEqual([50, 100, 200, 400, 500]);
-    expect(backoffMs(policy, 2, () => 0.5)).toBe(150);
+    expect([1, 2, 3, 4, 5].map((a) => backoffMs(policy, a, () => 0))).toEqual([0, 0, 0, 0, 0]);
+    expect(backoffMs(policy, 2, () => 0.5)).toBe(100);
   });
 });

@@ -54,6 +54,25 @@ describe('cancel', () => {
   }
 });
 
+describe('cancel before the first step starts', () => {
+  it('ends cancelled, starts no service and sends no email', async () => {
+    const dir = tempDir();
+    const bus = createBus({ runId: 'c0' });
+    const events: BusEvent[] = [];
+    bus.events$.subscribe((e) => events.push(e));
+    const calls: Parameters<typeof stubServices>[0] = [];
+    const handle = startRun({ settings: settingsIn(dir), params: { runId: 'c0', skipInstall: false, dryRun: false }, bus, services: stubServices(calls) });
+    handle.cancel('cancelled at once');
+    const result = await handle.result;
+    expect(result).toMatchObject({ status: 'cancelled', exitCode: 1 });
+    expect(calls.map((c) => c.step)).toEqual([]);
+    expect(events.filter((e) => e.type === 'step' && e.status === 'running')).toEqual([]);
+    const terminal = terminalOf(events);
+    expect(terminal.get('report_postProcess/analyze_report/send_notification_emails')![0]).toMatchObject({ status: 'cancelled', reason: 'not reached' });
+    expect(events.at(-1)).toMatchObject({ type: 'run', status: 'cancelled', exitCode: 1 });
+  });
+});
+
 describe('runPipeline (public API)', () => {
   it('resolves to the run result, streams events to onEvent, and an AbortSignal cancels', async () => {
     const dir = tempDir();

@@ -38,8 +38,6 @@ const source = (over: Partial<CloudWatchSource> = {}): CloudWatchSource => ({
   logGroups: ['/app/api'],
   from: new Date(T0 - 3_600_000).toISOString(),
   to: new Date(T0 + 3_600_000).toISOString(),
-  maxAttempts: 4,
-  retryBaseDelayMs: 2,
   ...over,
 });
 
@@ -187,23 +185,27 @@ describe('CloudWatch ingestion: settings validation', () => {
 });
 
 describe('CloudWatch ingestion: retries and abort', () => {
-  it('retries ThrottlingException and 500 through the SDK standard strategy', async () => {
+  it('one call per page attempt: ThrottlingException and 500 fail the attempt retryable, the next attempt resumes at the page', async () => {
     server.addGroup('/app/api', [makeEvents('i-1', T0, 2), makeEvents('i-2', T0, 2)]);
     server.fault('throttle', (r) => r.page === 0);
     server.fault('500', (r) => r.page === 1);
-    server.fault('throttle', (r) => r.page === 1);
-    const out = await ingest(source());
+    const ctx = createStandaloneContext();
+    await expect(ingest(source(), ctx)).rejects.toMatchObject({ code: 'AWS', retryable: true });
+    await expect(ingest(source(), ctx)).rejects.toMatchObject({ code: 'AWS', retryable: true });
+    const out = await ingest(source(), ctx);
     expect(out.lines).toBe(4);
-    expect(filterRequests().map((r) => r.page)).toEqual([0, 0, 1, 1, 1]);
+    expect(filterRequests().map((r) => r.page)).toEqual([0, 0, 1, 1]);
   });
 
-  it('fails retryable when the SDK attempts are spent, and not retryable on access denied', async () => {
+  it('fails retryable after one call even with the old SDK retry settings, and not retryable on access denied', async () => {
     server.addGroup('/app/api', [makeEvents('i-1', T0, 2)]);
-    for (let i = 0; i < 2; i++) server.fault('500');
-    const err = (await ingest(source({ maxAttempts: 2 })).catch((e: unknown) => e)) as PipelineError;
+    server.fault('500');
+    const ctx = createStandaloneContext();
+    const err = (await ingest(source({ maxAttempts: 5 }), ctx).catch((e: unknown) => e)) as PipelineError;
     expect(err).toMatchObject({ code: 'AWS', retryable: true });
     expect(err.message).toMatch(/FilterLogEvents on \/app\/api failed: ServiceUnavailableException \(HTTP 500\)/);
-    expect(filterRequests()).toHaveLength(2);
+    expect(filterRequests()).toHaveLength(1);
+    expect(ctx.logs.some((l) => l.level === 'warn' && /SDK retry settings are ignored/.test(l.msg))).toBe(true);
 
     server.fault('access-denied');
     const denied = (await ingest(source()).catch((e: unknown) => e)) as PipelineError;

@@ -299,3 +299,45 @@ describe('sendNotificationEmails without SMTP', () => {
     await expect(readdir(join(runDir, 'emails'))).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('the ledger around one delivery', () => {
+  type Doc = { sent: Record<string, { state?: string; messageId: string }> };
+  const ledgerOf = async (): Promise<Doc> =>
+    JSON.parse(await readFile(join(runDir, 'notifications.json'), 'utf8').catch(() => '{"sent":{}}')) as Doc;
+
+  it('is `sent` after the 250, with a deterministic Message-ID', async () => {
+    server = await startSmtpServer();
+    const out = await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(server, { pool: false }) }), createStandaloneContext());
+    expect((await ledgerOf()).sent['a@x.test']).toMatchObject({ state: 'sent', messageId: out.messageIds[0] });
+    expect(out.messageIds[0]).toMatch(/^<run-42\.[0-9a-f]{24}@log-anomaly>$/);
+  });
+
+  it('a refusal before DATA leaves no entry; a delivery cut after DATA is unknown, not resent, then resent with its Message-ID on request', async () => {
+    server = await startSmtpServer({ mailFromReply: () => ({ code: 451, message: 'try later' }) });
+    const refused = await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(server, { pool: false }) }), createStandaloneContext()).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ retryable: true });
+    expect((await ledgerOf()).sent).toEqual({});
+    await server.close();
+
+    server = await startSmtpServer({ holdAt: 'data' });
+    const held = server;
+    const ac = new AbortController();
+    void held.reached().then(() => ac.abort());
+    await expect(sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(held, { pool: false }) }), createStandaloneContext({ signal: ac.signal }))).rejects.toBeDefined();
+    // on disk as soon as the server had the message (and before any 250)
+    const id = (await ledgerOf()).sent['a@x.test']!;
+    expect(id.state).toBe('sending');
+
+    const ctx = createStandaloneContext();
+    const again = await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(held, { pool: false }) }), ctx);
+    expect(again).toMatchObject({ status: 'already_sent', recipients: 0, unknown: ['a@x.test'] });
+    expect(held.messages).toHaveLength(0);
+    expect(ctx.logs.some((l) => l.level === 'warn' && /delivery unknown/.test(l.msg))).toBe(true);
+
+    const resent = await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(held, { pool: false }), resendUnknown: true }), createStandaloneContext());
+    expect(resent).toMatchObject({ status: 'sent', recipients: 1 });
+    expect(resent.unknown).toBeUndefined();
+    expect(held.messages).toHaveLength(1);
+    expect(held.messages[0]!.parsed.messageId).toBe(id.messageId);
+  });
+});

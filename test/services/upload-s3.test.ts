@@ -14,6 +14,7 @@ import { plannedReportUri, uploadReport } from '../../src/services/upload/index.
 import { createStandaloneContext } from '../../src/services/context.js';
 import { AbortedError, PipelineError } from '../../src/errors.js';
 import { S3RVER_KEY, startS3Server, type S3Server } from '../helpers/s3-server.js';
+import { startHttpServer } from '../helpers/http-server.js';
 
 let server: S3Server;
 let runDir: string;
@@ -141,6 +142,18 @@ describe('S3 upload', () => {
     expect(err.message).toMatch(/report\.json to s3:\/\/missing-bucket\/.*NoSuchBucket/);
   });
 
+  it('a 503 is one request, retryable: the SDK does not retry under the step policy', async () => {
+    const busy = await startHttpServer();
+    try {
+      busy.setFallback({ status: 503, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>SlowDown</Code><Message>busy</Message></Error>' });
+      const err = (await upload(settings({ endpoint: busy.url }), ['report.json']).catch((e: unknown) => e)) as PipelineError;
+      expect(err).toMatchObject({ code: 'AWS', retryable: true });
+      expect(busy.requests).toHaveLength(1);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('aborts a multipart upload on cancel: the parts are discarded and no object appears', async () => {
     await writeFile(join(runDir, 'events.ndjson'), randomBytes(16 * 1024 * 1024));
     const ac = new AbortController();
@@ -167,7 +180,7 @@ describe('s3ClientConfig and putParams', () => {
   const s: S3Settings = { type: 's3', bucket: 'b', region: 'eu-west-1' };
   const file = { name: 'report.json', path: '/x', bytes: 1, contentType: 'application/json' };
   it('keeps the SDK checksum defaults for AWS and asks only when required of a custom endpoint', () => {
-    expect(s3ClientConfig(s)).toEqual({ region: 'eu-west-1' });
+    expect(s3ClientConfig(s)).toEqual({ region: 'eu-west-1', maxAttempts: 1 });
     expect(s3ClientConfig({ ...s, endpoint: 'http://127.0.0.1:9', forcePathStyle: true })).toMatchObject({
       requestChecksumCalculation: 'WHEN_REQUIRED',
       forcePathStyle: true,

@@ -112,7 +112,7 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
 
   const handle = startRun({
     settings,
-    params: { runId, skipInstall: !!opts.skipInstall, dryRun: !!opts.dryRun },
+    params: { runId, skipInstall: !!opts.skipInstall, dryRun: !!opts.dryRun, ...(opts.resendUnknown ? { resendUnknown: true } : {}) },
     bus,
   });
   cancel = (reason) => handle.cancel(reason);

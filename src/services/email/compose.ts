@@ -37,14 +37,19 @@ export function subjectFor(input: EmailInput, incidents: readonly IncidentBrief[
   return `${prefix} [${top.severity}] ${truncate(clean(top.title), 90)}${more} run ${input.runId}`.trim();
 }
 
+/** The message's content (subject and bodies), hashed: part of its Message-ID. */
+export function contentHash(mail: ComposedEmail): string {
+  return createHash('sha256').update(`${mail.subject}\0${mail.text}\0${mail.html}`).digest('hex');
+}
+
 /**
- * Deterministic per run and recipient: if a crash lands between the server's accept and the
- * ledger write, the re-sent copy has the same Message-ID and clients can fold the two.
+ * Deterministic from run id, recipient and content: a message sent again (`--resend-unknown`,
+ * which reuses the ledger's id) or composed again with the same content has the same Message-ID,
+ * so mail clients fold the copies into one.
  */
-export function messageIdFor(runId: string, recipient: string, from: string): string {
-  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'log-anomaly-pipeline.local';
-  const h = createHash('sha256').update(`${runId}\0${recipient}`).digest('hex').slice(0, 16);
-  return `<${runId}.${h}@${domain}>`;
+export function messageIdFor(runId: string, recipient: string, content: string): string {
+  const h = createHash('sha256').update(`${runId}\0${recipient.toLowerCase()}\0${content}`).digest('hex').slice(0, 24);
+  return `<${runId}.${h}@log-anomaly>`;
 }
 
 function when(ms: number | null): string {

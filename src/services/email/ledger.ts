@@ -1,12 +1,15 @@
 /**
- * `<runDir>/notifications.json`: what this run already sent, so a retried step or a re-executed
- * run never notifies anyone twice. Rewritten atomically after every accepted message; writes are
- * serialised because pooled sends finish in any order.
+ * `<runDir>/notifications.json`: what this run sent, so a retried step or a re-executed run never
+ * notifies anyone twice. Each SMTP message is recorded `sending` (atomic write, file and directory
+ * fsynced) after the server accepted the envelope and the DATA command, before a byte of the
+ * message goes out; and `sent` once the server answered 250. Writes are serialised because pooled
+ * sends finish in any order.
  *
- * The one window left is a crash between the server's 250 and the ledger write: that message goes
- * out again on retry, with the same deterministic Message-ID so mail clients can fold it.
+ * An entry still `sending` when the ledger is opened again is `unknown`: the process died between
+ * the message and the ledger hearing the 250, so it may or may not have been delivered. It is not
+ * sent again unless asked (`resendUnknown`), and then with the same Message-ID.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PipelineError } from '../../errors.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
@@ -15,7 +18,11 @@ export const LEDGER_FILE = 'notifications.json';
 
 export type DeliveryMode = 'smtp' | 'preview';
 
+/** `sending`: the message may be out, the 250 was not recorded. Absent (older ledgers): `sent`. */
+export type DeliveryState = 'sending' | 'sent';
+
 export interface LedgerEntry {
+  readonly state?: DeliveryState;
   readonly messageId: string;
   readonly at: string;
   readonly mode: DeliveryMode;
@@ -40,8 +47,27 @@ export interface Ledger {
   readonly file: string;
   entry(recipient: string): LedgerEntry | undefined;
   rejected(recipient: string): RejectedEntry | undefined;
-  recordSent(recipient: string, entry: LedgerEntry): Promise<void>;
+  recordSending(recipient: string, entry: Omit<LedgerEntry, 'state'>): Promise<void>;
+  recordSent(recipient: string, entry: Omit<LedgerEntry, 'state'>): Promise<void>;
+  /** The server answered with a refusal after `sending`: nothing was delivered. */
+  clearSending(recipient: string): Promise<void>;
   recordRejected(recipient: string, entry: RejectedEntry): Promise<void>;
+}
+
+/** sent | unknown (left `sending` by an earlier process) | undefined (never tried). */
+export function deliveryOf(entry: LedgerEntry | undefined): 'sent' | 'unknown' | undefined {
+  if (!entry) return undefined;
+  return entry.state === 'sending' ? 'unknown' : 'sent';
+}
+
+/** The rename is durable only once the directory entry is on disk too. */
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }
 
 async function load(file: string, runId: string): Promise<LedgerDoc> {
@@ -67,7 +93,11 @@ export async function openLedger(runDir: string, runId: string): Promise<Ledger>
   const doc = await load(file, runId);
   let writes: Promise<void> = Promise.resolve();
   const persist = () => {
-    const next = writes.then(() => writeJsonAtomic(file, doc));
+    const snapshot = JSON.parse(JSON.stringify(doc)) as LedgerDoc;
+    const next = writes.then(async () => {
+      await writeJsonAtomic(file, snapshot);
+      await syncDir(runDir);
+    });
     writes = next.catch(() => undefined);
     return next;
   };
@@ -75,9 +105,18 @@ export async function openLedger(runDir: string, runId: string): Promise<Ledger>
     file,
     entry: (r) => doc.sent[r],
     rejected: (r) => doc.rejected[r],
+    recordSending(r, entry) {
+      doc.sent[r] = { ...entry, state: 'sending' };
+      return persist();
+    },
     recordSent(r, entry) {
-      doc.sent[r] = entry;
+      doc.sent[r] = { ...entry, state: 'sent' };
       delete doc.rejected[r];
+      return persist();
+    },
+    clearSending(r) {
+      if (doc.sent[r]?.state !== 'sending') return Promise.resolve();
+      delete doc.sent[r];
       return persist();
     },
     recordRejected(r, entry) {

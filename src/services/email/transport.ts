@@ -5,6 +5,7 @@
 import nodemailer from 'nodemailer';
 import type { SmtpSettings } from '../../config/settings-types.js';
 import { ErrorCode, PipelineError } from '../../errors.js';
+import { installBeforeDataGate } from './gate.js';
 
 export const DEFAULT_MAX_CONNECTIONS = 3;
 export const PREVIEW_FROM = 'log-anomaly-pipeline <noreply@log-anomaly-pipeline.local>';
@@ -54,7 +55,9 @@ export function smtpTransportOptions(s: SmtpSettings, env: Env = process.env) {
 
 export function createSmtpMailer(s: SmtpSettings, env: Env = process.env) {
   const opts = smtpTransportOptions(s, env);
-  return opts.pool ? nodemailer.createTransport({ ...opts, pool: true }) : nodemailer.createTransport({ ...opts, pool: false });
+  const mailer = opts.pool ? nodemailer.createTransport({ ...opts, pool: true }) : nodemailer.createTransport({ ...opts, pool: false });
+  installBeforeDataGate(mailer);
+  return mailer;
 }
 
 export function createPreviewMailer() {

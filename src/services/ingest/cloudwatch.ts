@@ -16,7 +16,7 @@ import { throwIfAborted } from '../../errors.js';
 import { createLineParser } from '../../detector/format/index.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { EVENTS_FILE } from './file.js';
-import { createCloudWatchClient, roleSessionName } from './cloudwatch/client.js';
+import { createCloudWatchClient, ignoredRetrySettings, roleSessionName } from './cloudwatch/client.js';
 import { loadRunState, partPath, saveRunState, stateDir } from './cloudwatch/cursor.js';
 import { fetchGroup } from './cloudwatch/fetch-group.js';
 import { mergeParts } from './cloudwatch/merge.js';
@@ -85,6 +85,8 @@ export async function ingestCloudWatch(input: IngestInput & { source: CloudWatch
 
   // CloudWatch messages arrive one by one with no file to sniff: `auto` reads them raw
   const parse = createLineParser(input.format.type === 'auto' ? { type: 'raw' } : input.format);
+  const ignored = ignoredRetrySettings(source);
+  if (ignored.length > 0) log.warn('SDK retry settings are ignored: the step retry policy (steps.execute_cloudwatchLog_injetion) is the one retry layer', { settings: ignored });
   const client = createCloudWatchClient(source, roleSessionName(basename(runDir)));
   log.info('fetching CloudWatch logs', {
     region: source.region,

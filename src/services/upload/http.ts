@@ -6,9 +6,10 @@
  * most object stores verify) and `x-checksum-sha256` (hex SHA-256, for services that want a
  * modern hash). Authorization is `Bearer <token>` from the env var named by `tokenEnv`.
  *
- * 5xx, 408, 429, timeouts and network errors are retried here with exponential backoff (PUT of
- * the same bytes is idempotent), honouring Retry-After; other 4xx fail at once. The URI is the
- * response's Location header when the service sends one, else the PUT URL.
+ * One PUT per file per attempt: 5xx, 408, 429, timeouts and network errors fail the attempt as
+ * retryable and the step's retry policy (src/util/retry.ts) tries again (a PUT of the same bytes
+ * is idempotent); other 4xx fail at once. No retry here, so `attempts: N` means at most N PUTs of a
+ * file. The URI is the response's Location header when the service sends one, else the PUT URL.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -18,12 +19,10 @@ import type { UploadSettings } from '../../config/settings-types.js';
 import { AbortedError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError, throwIfAborted } from '../../errors.js';
 import { truncate } from '../../util/sanitize.js';
 import { reportUriOf, resolveArtifacts, REPORT_NAME } from './artifacts.js';
-import { withRetries, type BackoffPolicy } from './backoff.js';
 import type { ArtifactFile, Uploader } from './types.js';
 
 type HttpSettings = Extract<UploadSettings, { type: 'http' }>;
 
-export const DEFAULT_HTTP_RETRY: BackoffPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000 };
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
 
 export function putUrlFor(baseUrl: string, runId: string, name: string): string {
@@ -117,12 +116,12 @@ function bearer(settings: HttpSettings): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-export function httpUploader(settings: HttpSettings, policy: BackoffPolicy = DEFAULT_HTTP_RETRY): Uploader {
+export function httpUploader(settings: HttpSettings): Uploader {
   const timeoutMs = settings.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   return {
     async plannedUri(runId) {
-      // A service that answers with a different Location wins at upload time; the email, sent
-      // before the upload, links the PUT URL (which such services redirect from).
+      // A service that answers with a different Location wins at upload time (the email, sent
+      // after the upload, links that); report.json, written before, names the PUT URL.
       return putUrlFor(settings.baseUrl, runId, REPORT_NAME);
     },
     async upload(input, ctx) {
@@ -143,19 +142,11 @@ export function httpUploader(settings: HttpSettings, policy: BackoffPolicy = DEF
           'content-md5': sums.md5,
           'x-checksum-sha256': sums.sha256,
         };
-        const res = await withRetries(
-          policy,
-          ctx.signal,
-          async () => {
-            const r = await putOnce(url, f, headers, timeoutMs, ctx.signal);
-            if (r.status >= 200 && r.status < 300) return r;
-            const detail = r.body.trim() ? `: ${truncate(r.body.trim().replace(/\s+/g, ' '), 200)}` : '';
-            throw new HttpError(r.status, url, `HTTP ${r.status} from PUT ${url}${detail}`, { details: { retryAfterMs: retryAfterMs(r.retryAfter) } });
-          },
-          ({ attempt, error, delayMs }) =>
-            ctx.log.warn('upload failed, retrying', { file: f.name, attempt, of: policy.attempts, delayMs, error: (error as Error).message }),
-          (err) => (err instanceof HttpError ? (err.details?.retryAfterMs as number | undefined) : undefined),
-        );
+        const res = await putOnce(url, f, headers, timeoutMs, ctx.signal);
+        if (res.status < 200 || res.status >= 300) {
+          const detail = res.body.trim() ? `: ${truncate(res.body.trim().replace(/\s+/g, ' '), 200)}` : '';
+          throw new HttpError(res.status, url, `HTTP ${res.status} from PUT ${url}${detail}`, { details: { retryAfterMs: retryAfterMs(res.retryAfter) } });
+        }
         const uri = locationUri(res.location, url, (msg, fields) => ctx.log.warn(msg, fields));
         out.push({ name: f.name, uri, bytes: f.bytes });
         ctx.artifact({ name: f.name, uri, bytes: f.bytes });

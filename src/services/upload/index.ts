@@ -34,7 +34,7 @@ export function uploaderFor(upload: UploadSettings): Uploader {
   }
 }
 
-/** The URI report.html will have after upload (the email is sent first and links it). */
+/** The URI report.html will have after upload (report.json, written before the upload, names it). */
 export async function plannedReportUri(upload: UploadSettings, runId: string, baseDir: string): Promise<string | undefined> {
   return uploaderFor(upload).plannedUri(runId, baseDir);
 }

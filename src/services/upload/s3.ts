@@ -5,8 +5,8 @@
  * server-side encryption. The report's URI is `s3://...`; with `presignSeconds`, a presigned
  * https GET link to report.html is also made, for people (the email links it).
  *
- * The email goes out before the upload, so the link is planned first: presigning is a local
- * signature over the key and needs no object.
+ * The report files (written before the upload) name the planned URI; presigning is a local
+ * signature over the key and needs no object. The email, sent after the upload, links the output's.
  */
 import { createReadStream } from 'node:fs';
 import { AbortMultipartUploadCommand, GetObjectCommand, S3Client, type PutObjectCommandInput, type S3ClientConfig } from '@aws-sdk/client-s3';
@@ -50,6 +50,8 @@ export const s3UriFor = (bucket: string, key: string) => `s3://${bucket}/${key}`
 export function s3ClientConfig(s: S3Settings): S3ClientConfig {
   return {
     region: s.region,
+    // One request per SDK call: upload_report's retry policy is the one retry layer (src/util/retry.ts).
+    maxAttempts: 1,
     ...(s.endpoint ? { endpoint: s.endpoint } : {}),
     ...(s.forcePathStyle !== undefined ? { forcePathStyle: s.forcePathStyle } : {}),
     ...(s.profile ? { profile: s.profile } : {}),

@@ -7,8 +7,8 @@ import type { ServiceContext } from '../context.js';
 
 export interface Uploader {
   /**
-   * The URI report.html WILL have once uploaded, known before the upload (the email goes out
-   * first and links it). Undefined when the backend cannot know it in advance.
+   * The URI report.html WILL have once uploaded, known before the upload (report.json, written
+   * before the upload, names it; the email links the upload's output). Undefined when unknown.
    */
   plannedUri(runId: string, baseDir: string): Promise<string | undefined>;
   upload(input: UploadInput, ctx: ServiceContext): Promise<UploadOutput>;

@@ -1,33 +1,28 @@
 /**
  * The CloudWatch Logs client for a source: region, endpoint override, credentials (a profile or
- * the default chain, optionally exchanged for an assumed role's), and the SDK's own retry strategy.
+ * the default chain, optionally exchanged for an assumed role's). The SDK does NOT retry
+ * (maxAttempts: 1): the step's retry policy is the one retry layer (src/util/retry.ts), and a retry
+ * resumes after the last page written, so `attempts: N` means at most N calls per page.
  * No credential ever passes through here as text: the SDK's providers resolve them.
  */
 import { CloudWatchLogsClient, type CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { CloudWatchSource } from '../../../config/settings-types.js';
 
-export const DEFAULT_MAX_ATTEMPTS = 5;
+/** One request per SDK call: retries belong to the step (see the header). */
+export const SDK_MAX_ATTEMPTS = 1;
 
-/**
- * Full-jitter exponential backoff over a base delay, capped at 20 s (the SDK's cap). Standard mode
- * with the SDK's own delays waits 1 s+ on throttling; a configured base makes that tunable.
- */
-export function jitteredBackoff(baseMs: number, capMs = 20_000): (attempt: number) => number {
-  return (attempt) => Math.floor(Math.random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1))) + 1;
+/** The settings that configured the SDK's own retries before there was one retry layer; ignored now. */
+export function ignoredRetrySettings(source: CloudWatchSource): string[] {
+  return (['maxAttempts', 'retryMode', 'retryBaseDelayMs'] as const).filter((k) => source[k] !== undefined).map((k) => `source.${k}`);
 }
 
 export function cloudWatchClientConfig(source: CloudWatchSource, sessionName: string): CloudWatchLogsClientConfig {
-  const maxAttempts = source.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const mode = source.retryMode ?? 'standard';
   const config: CloudWatchLogsClientConfig = {
     region: source.region,
     ...(source.endpoint ? { endpoint: source.endpoint } : {}),
     ...(source.profile ? { profile: source.profile } : {}),
-    ...(mode === 'standard' && source.retryBaseDelayMs !== undefined
-      ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, jitteredBackoff(source.retryBaseDelayMs)) }
-      : { maxAttempts, retryMode: mode }),
+    maxAttempts: SDK_MAX_ATTEMPTS,
   };
   if (source.roleArn) {
     // Cross-account: the profile's (or default chain's) credentials assume the role through STS;
@@ -36,7 +31,7 @@ export function cloudWatchClientConfig(source: CloudWatchSource, sessionName: st
       ...config,
       credentials: fromTemporaryCredentials({
         params: { RoleArn: source.roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 },
-        clientConfig: { region: source.region, ...(source.profile ? { profile: source.profile } : {}) },
+        clientConfig: { region: source.region, maxAttempts: SDK_MAX_ATTEMPTS, ...(source.profile ? { profile: source.profile } : {}) },
       }),
     };
   }
