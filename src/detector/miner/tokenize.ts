@@ -24,6 +24,7 @@ import {
   STAR_CLASS,
   WILDCARD,
 } from '../mask/token.js';
+import { findSpan, isSqlVerb, span } from './spans.js';
 
 export interface TokenBuffers {
   text: string;
@@ -117,6 +118,8 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
   let n = 0;
   let k = 0;
   let quote = 0;
+  /** >= 0: the next token opens a variable span that ends at this index (see spans.ts). */
+  let pending = -1;
   const len = s.length;
   let i = from;
   // the arrays in locals (reloaded after a grow): a property load per write adds up per token
@@ -176,6 +179,28 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
     let x = -1;
     let y = 0;
     if (maskBuiltin) {
+      const c0 = s.charCodeAt(start);
+      if (pending >= 0) {
+        // the words after a kept leading word (`"GET`, `SELECT`) up to the span's end: one variable
+        x = start;
+        y = pending;
+        i = pending;
+        while (i < len && !isSpace(s.charCodeAt(i))) i++;
+        ends[n] = i;
+        pending = -1;
+      } else if ((c0 === 34 || c0 === 39 || c0 === 123) && findSpan(s, start, i, c0)) {
+        x = span.x;
+        y = span.y;
+        i = span.end;
+        ends[n] = i;
+      } else {
+        if (span.close >= 0 && (c0 === 34 || c0 === 39)) pending = span.close;
+        else if ((f & PLAN_BITS) === ALPHA && i - start >= 4 && i - start <= 6 && i < len && isSqlVerb(s, start, i)) pending = len;
+      }
+    }
+    if (x >= 0) {
+      // a span (above): variable by construction
+    } else if (maskBuiltin) {
       // plain words (the common case) cannot be masked: skip the planner
       if ((f & MASKABLE) !== 0) {
         x = planFast(s, start, i, f, digits, eqs === EQ_CLASS);
