@@ -188,14 +188,16 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
         while (i < len && !isSpace(s.charCodeAt(i))) i++;
         ends[n] = i;
         pending = -1;
-      } else if ((c0 === 34 || c0 === 39 || c0 === 123) && findSpan(s, start, i, c0)) {
-        x = span.x;
-        y = span.y;
-        i = span.end;
-        ends[n] = i;
-      } else {
-        if (span.close >= 0 && (c0 === 34 || c0 === 39)) pending = span.close;
-        else if ((f & PLAN_BITS) === ALPHA && i - start >= 4 && i - start <= 6 && i < len && isSqlVerb(s, start, i)) pending = len;
+      } else if (c0 === 34 || c0 === 39 || c0 === 123) {
+        if (findSpan(s, start, i, c0)) {
+          x = span.x;
+          y = span.y;
+          i = span.end;
+          ends[n] = i;
+        } else if (span.close >= 0) pending = span.close;
+      } else if (c0 >= 68 && c0 <= 87 && i - start >= 4 && i - start <= 6 && (f & PLAN_BITS) === ALPHA && i < len && isSqlVerb(s, start, i)) {
+        // D..W: the first letters of the SQL verbs, checked before anything else (most words are lower case)
+        pending = len;
       }
     }
     if (x >= 0) {
