@@ -42,6 +42,11 @@ describe('variable-length spans', () => {
       'LOG:  statement: UPDATE sessions SET seen = now()',
     ];
     expect(templatesOf(lines).sort()).toEqual(['LOG: statement: SELECT <*>', 'LOG: statement: UPDATE <*>']);
+    // as psql users type them, echoed after an error (PostgreSQL 15's own lines)
+    const echoed = ['select * from no_such_table', 'select 1/0', 'select name, email from users where id = 4 order by name', 'vacuum analyze orders'].map(
+      (q, i) => `[${4100 + i}] postgres@postgres STATEMENT:  ${q}`,
+    );
+    expect(templatesOf(echoed).sort()).toEqual(['[<*>] postgres@postgres STATEMENT: <*>', '[<*>] postgres@postgres STATEMENT: select <*>']);
   });
 
   it('Python exceptions quoting user input are one template', () => {

@@ -11,7 +11,9 @@
  * - a JSON object: a token opening `{"` (spaces allowed between) through its balanced `}`
  *   (strings respected).
  * - an SQL statement: an all-capitals SELECT/INSERT/UPDATE/DELETE/WITH word and the rest of the
- *   line (`statement: SELECT <*>`, the way PostgreSQL and MySQL log queries).
+ *   line (`statement: SELECT <*>`, the way PostgreSQL and MySQL log queries); after PostgreSQL's
+ *   `statement:` / `STATEMENT:` label the verb may be in any case (`select <*>`), and a
+ *   statement starting otherwise (`BEGIN`, `vacuum t`) is one variable to the line's end.
  * The tokenizer then treats the run as ONE token (rendered `"<*>"` / `<*>`) that is variable, so it
  * stays out of the signature: one template whatever the run's length, at the cost of a char
  * compare per token.
@@ -105,14 +107,20 @@ export function findSpan(s: string, start: number, end: number, c0: number): boo
   return false;
 }
 
-/** SELECT/INSERT/UPDATE/DELETE/WITH in capitals (the tokenizer checks length 4..6 and letters only). */
-export function isSqlVerb(s: string, start: number, end: number): boolean {
-  switch (end - start) {
-    case 4:
-      return s.startsWith('WITH', start);
-    case 6:
-      return s.startsWith('SELECT', start) || s.startsWith('INSERT', start) || s.startsWith('UPDATE', start) || s.startsWith('DELETE', start);
-    default:
-      return false;
-  }
+const VERBS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH'];
+
+/**
+ * SELECT/INSERT/UPDATE/DELETE/WITH in capitals, or in any case when `anyCase` (after a
+ * `statement:` label, where nothing but SQL follows). The tokenizer checks letters only.
+ */
+export function isSqlVerb(s: string, start: number, end: number, anyCase = false): boolean {
+  const n = end - start;
+  if (n !== 4 && n !== 6) return false;
+  const w = s.slice(start, end);
+  return VERBS.includes(anyCase ? w.toUpperCase() : w);
+}
+
+/** PostgreSQL's `statement:` / `STATEMENT:` label (the tokenizer checks length 10 and the colon). */
+export function isStatementLabel(s: string, start: number): boolean {
+  return s.slice(start, start + 9).toLowerCase() === 'statement';
 }

@@ -24,7 +24,7 @@ import {
   STAR_CLASS,
   WILDCARD,
 } from '../mask/token.js';
-import { findSpan, isSqlVerb, span } from './spans.js';
+import { findSpan, isSqlVerb, isStatementLabel, span } from './spans.js';
 
 export interface TokenBuffers {
   text: string;
@@ -120,6 +120,8 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
   let quote = 0;
   /** >= 0: the next token opens a variable span that ends at this index (see spans.ts). */
   let pending = -1;
+  /** The token before was PostgreSQL's `statement:` label: SQL follows. */
+  let sqlNext = false;
   const len = s.length;
   let i = from;
   // the arrays in locals (reloaded after a grow): a property load per write adds up per token
@@ -188,6 +190,15 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
         while (i < len && !isSpace(s.charCodeAt(i))) i++;
         ends[n] = i;
         pending = -1;
+      } else if (sqlNext) {
+        sqlNext = false;
+        if ((f & PLAN_BITS) === ALPHA && i < len && isSqlVerb(s, start, i, true)) pending = len;
+        else {
+          x = start;
+          y = len;
+          i = len;
+          ends[n] = i;
+        }
       } else if (c0 === 34 || c0 === 39 || c0 === 123) {
         if (findSpan(s, start, i, c0)) {
           x = span.x;
@@ -198,6 +209,8 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
       } else if (c0 >= 68 && c0 <= 87 && i - start >= 4 && i - start <= 6 && (f & PLAN_BITS) === ALPHA && i < len && isSqlVerb(s, start, i)) {
         // D..W: the first letters of the SQL verbs, checked before anything else (most words are lower case)
         pending = len;
+      } else if ((c0 === 115 || c0 === 83) && i - start === 10 && i < len && s.charCodeAt(i - 1) === 58 && isStatementLabel(s, start)) {
+        sqlNext = true;
       }
     }
     if (x >= 0) {
