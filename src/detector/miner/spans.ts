@@ -116,8 +116,9 @@ const VERBS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH'];
 export function isSqlVerb(s: string, start: number, end: number, anyCase = false): boolean {
   const n = end - start;
   if (n !== 4 && n !== 6) return false;
-  const w = s.slice(start, end);
-  return VERBS.includes(anyCase ? w.toUpperCase() : w);
+  // no string built on the hot path: capitals are compared in place
+  if (!anyCase) return n === 4 ? s.startsWith('WITH', start) : s.startsWith('SELECT', start) || s.startsWith('INSERT', start) || s.startsWith('UPDATE', start) || s.startsWith('DELETE', start);
+  return VERBS.includes(s.slice(start, end).toUpperCase());
 }
 
 /** PostgreSQL's `statement:` / `STATEMENT:` label (the tokenizer checks length 10 and the colon). */

@@ -83,6 +83,9 @@ const SCAN_CLASS = new Uint16Array(128);
 for (let c = 0; c < 128; c++) SCAN_CLASS[c] = CLASS[c] === 0 ? OTHER_BIT : CLASS[c];
 for (const c of [9, 10, 11, 12, 13, 32]) SCAN_CLASS[c] = SPACE_BIT;
 const DIGIT = DIGIT_CLASS;
+/** First chars that may open a variable span (spans.ts): quotes, `{`, D..W (SQL verbs), s/S (`statement:`). */
+const SPAN_FIRST = new Uint8Array(128);
+for (const ch of '"\'{DIUWSs') SPAN_FIRST[ch.charCodeAt(0)] = 1;
 const ALPHA = ALPHA_CLASS;
 
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff;
@@ -139,6 +142,8 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
     }
     if (i >= len) break;
     const start = i;
+    // the skip loop above left the token's first char in c
+    const c0 = c;
     let f = 0;
     let digits = 0;
     // 32 per `=` (EQ_CLASS): counted without a branch, for the key=value fast path
@@ -180,8 +185,7 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
     }
     let x = -1;
     let y = 0;
-    if (maskBuiltin) {
-      const c0 = s.charCodeAt(start);
+    if (maskBuiltin && (pending >= 0 || sqlNext || (c0 < 128 && SPAN_FIRST[c0] === 1))) {
       if (pending >= 0) {
         // the words after a kept leading word (`"GET`, `SELECT`) up to the span's end: one variable
         x = start;
