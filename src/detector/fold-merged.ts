@@ -7,7 +7,8 @@
  */
 import type { AnomalySample } from './anomalies-schema.js';
 import type { TemplateAcc } from './detect/types.js';
-import { signatureOf, type SignatureAcc } from './detect/sessions.js';
+import { parseSignature, signatureOf, type SignatureAcc } from './detect/sessions.js';
+import type { BaselineModel } from './baseline/model.js';
 
 /** Maps a template id to the id that stands for it now (itself when never merged). */
 export type ResolveId = (id: string) => string;
@@ -106,4 +107,46 @@ export function foldMergedSessions(sigs: Map<string, SignatureAcc>, resolve: Res
     }
   }
   return out;
+}
+
+/**
+ * The baseline model keyed by resolved id: when this run's miner merged templates the model knew
+ * apart, their learned rates (and session signatures) join the survivor's, so the survivor is
+ * compared with the history of every line it now stands for, and the updated model names no
+ * template the miner no longer has. Sums add; the sum of squares adds the cross term as if the two
+ * were independent (the per-bucket pairs are not kept).
+ */
+export function foldMergedBaseline(model: BaselineModel, resolve: ResolveId): void {
+  const moved = Object.keys(model.templates).filter((id) => resolve(id) !== id);
+  for (const id of moved) {
+    const from = model.templates[id]!;
+    delete model.templates[id];
+    const to = resolve(id);
+    const into = model.templates[to];
+    if (!into) {
+      model.templates[to] = { ...from };
+      continue;
+    }
+    const B = Math.max(1, model.buckets);
+    into.sumSq += from.sumSq + (2 * into.sum * from.sum) / B;
+    into.sum += from.sum;
+    into.total += from.total;
+    into.present = Math.min(B, Math.max(into.present, from.present));
+    if (from.lastSeen !== null && (into.lastSeen === null || from.lastSeen > into.lastSeen)) into.lastSeen = from.lastSeen;
+  }
+  const sessions = model.sessions;
+  if (!sessions) return;
+  const signatures: Record<string, number> = {};
+  let changed = false;
+  for (const [sig, n] of Object.entries(sessions.signatures)) {
+    const counts = new Map<string, number>();
+    for (const [id, k] of parseSignature(sig)) {
+      const to = resolve(id);
+      if (to !== id) changed = true;
+      counts.set(to, (counts.get(to) ?? 0) + k);
+    }
+    const key = signatureOf(counts);
+    signatures[key] = (signatures[key] ?? 0) + n;
+  }
+  if (changed) model.sessions = { ...sessions, signatures };
 }

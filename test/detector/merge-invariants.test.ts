@@ -103,6 +103,9 @@ describe('counters follow template merges', () => {
       // template ids are stable: the model's miner state maps each merged text to one id
       const again = await runDetector([arraySource(input)], { config: DEFAULT_DETECTION_CONFIG, model: vs.model });
       checkInvariants(again, n);
+      // the model names only templates its miner state has (merged ids folded into survivors)
+      const known = new Set((again.model.miner!.data as { templates: { id: string }[] }).templates.map((t) => t.id));
+      for (const id of Object.keys(again.model.templates)) expect(known.has(id), `model template ${id} unknown to its miner (seed ${seed})`).toBe(true);
       const idOf = (res: DetectorRunResult) => new Map(res.templates.filter((t) => t.count > 0).map((t) => [t.template, t.id]));
       for (const [text, id] of idOf(again)) {
         const before = idOf(vs).get(text);
