@@ -3,6 +3,8 @@
 // plain line reading in Node measured in the same process (the floor). Medians of BENCH_RUNS
 // repetitions (default 5), interleaved so machine load hits every stage alike.
 //   npm run build && node bench/mining-throughput.bench.mjs
+// MINER_BASELINE=/path/to/other/dist adds the same stage with that build's miner (e.g. main's
+// dist), measured interleaved in the same run, for a before/after ratio.
 import { createReadStream, writeFileSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -19,6 +21,28 @@ const SERVICES = ['api-gateway', 'auth', 'payments', 'worker'];
 const FORMAT = '<Date> <Time> <Level> <Component>: <Content>';
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+const BASELINE_DIST = process.env.MINER_BASELINE;
+const baselineMiner = BASELINE_DIST ? (await import(join(BASELINE_DIST, 'detector', 'miner', 'index.js'))).createMiner : null;
+
+const mineWith = (make) => async (files) => {
+  const parse = createLineParser({ type: 'loghub', pattern: FORMAT });
+  const miner = make();
+  let n = 0;
+  for (const f of files) {
+    for await (const b of readLineBatches(f)) {
+      for (const l of b) {
+        const p = parse(l);
+        if (p === null) continue;
+        // as the engine does: the line and where its message starts, when the parser knows
+        if (p.contentStart >= 0) miner.add(l, p.contentStart);
+        else miner.add(p.content);
+        n++;
+      }
+    }
+  }
+  return { n, templates: miner.templates().length };
+};
 
 const stages = {
   'readline (node:readline)': async (files) => {
@@ -37,24 +61,8 @@ const stages = {
     for (const f of files) for await (const b of readLineBatches(f)) for (const l of b) if (parse(l) !== null) n++;
     return { n };
   },
-  'read + parse + mask + mine': async (files) => {
-    const parse = createLineParser({ type: 'loghub', pattern: FORMAT });
-    const miner = createMiner();
-    let n = 0;
-    for (const f of files) {
-      for await (const b of readLineBatches(f)) {
-        for (const l of b) {
-          const p = parse(l);
-          if (p === null) continue;
-          // as the engine does: the line and where its message starts, when the parser knows
-          if (p.contentStart >= 0) miner.add(l, p.contentStart);
-          else miner.add(p.content);
-          n++;
-        }
-      }
-    }
-    return { n, templates: miner.templates().length };
-  },
+  'read + parse + mask + mine': mineWith(() => createMiner()),
+  ...(baselineMiner ? { [`read + parse + mask + mine (MINER_BASELINE)`]: mineWith(() => baselineMiner()) } : {}),
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -103,6 +111,10 @@ try {
   const tParse = median(cpu['read + parse']) - tRead;
   const tMine = median(cpu['read + parse + mask + mine']) - median(cpu['read + parse']);
   out.push(`CPU cost split (medians): reading ${tRead.toFixed(0)} ms, format parsing ${tParse.toFixed(0)} ms (${fmt(LINES / (tParse / 1000))} lines/s alone), mask + mine ${tMine.toFixed(0)} ms (${fmt(LINES / (tMine / 1000))} lines/s alone).`);
+  if (baselineMiner) {
+    const ratio = median(cpu['read + parse + mask + mine (MINER_BASELINE)']) / median(cpu['read + parse + mask + mine']);
+    out.push(`This build vs MINER_BASELINE (${BASELINE_DIST}), read + parse + mask + mine, CPU medians: ${ratio.toFixed(3)}x the baseline's rate (templates: ${mine.templates} vs ${info['read + parse + mask + mine (MINER_BASELINE)'].templates}).`);
+  }
   out.push('');
   out.push('Reference: Drain3 (Python) is about 45,000 lines/s on this kind of machine (issue 5).');
   out.push('');

@@ -18,6 +18,7 @@ import { detectSessions } from './detect/session-detector.js';
 import { createSessionTracker, sampleOf, toModelData, type SessionModelData, type SessionTracker } from './detect/sessions.js';
 import { buildHistogram } from './histogram.js';
 import { createVariantResolver } from './detect/variants.js';
+import { foldMergedBaseline, foldMergedSessions, foldMergedTemplates } from './fold-merged.js';
 
 export const DETECTOR_NAME = 'log-anomaly-builtin';
 export const DETECTOR_VERSION = '1.0.0';
@@ -214,6 +215,10 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
       }
     },
     finish() {
+      // counters taken under ids the miner has since merged move to the surviving id
+      const resolve = miner.resolve ? (id: string) => miner.resolve!(id) : (id: string) => id;
+      foldMergedTemplates(templates, resolve, (id) => miner.template(id));
+      if (baseline) foldMergedBaseline(baseline, resolve);
       const run: RunStats = { lines, bucketMs: B, from, to, templates, totals, streams: [...streams].sort() };
       const input: DetectorInput = { run, baseline, config };
       const enabled = (k: AnomalyKind) => opts.detect !== false && config.rules.kinds[k]?.enabled !== false;
@@ -225,7 +230,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
       if (enabled('error_rate_surge')) found.push(...detectErrorRate(input));
       let sessions: SessionModelData | null = null;
       if (tracker) {
-        const sigs = tracker.finish();
+        const sigs = foldMergedSessions(tracker.finish(), resolve);
         sessions = toModelData(sigs);
         if (enabled('session_anomaly')) {
           const text = (id: string) => templates.get(id)?.template ?? miner.template(id) ?? id;

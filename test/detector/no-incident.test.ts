@@ -78,9 +78,12 @@ if (!hasLoghub) console.log(`no-incident Loghub-2k tests skipped: ${LOGHUB} not 
 /**
  * Loghub-2k halves are not incident-free by construction: Thunderbird's second half is a node
  * reboot, Proxifier and Mac have bursts 5x larger than their first half ever shows, OpenStack a
- * warning its first half never had. The rest hold the goal; these are reported by the bench.
+ * warning its first half never had, OpenSSH an error its first half never had (`fatal: Write
+ * failed: Connection reset by peer [preauth]`, once, at ERROR; it passed before only because the
+ * engine counted a merged family's early lines as templates seen once, which made the baseline
+ * look as if it were still learning). The rest hold the goal; these are reported by the bench.
  */
-const KNOWN = new Set(['Thunderbird', 'Proxifier', 'Mac', 'OpenStack']);
+const KNOWN = new Set(['Thunderbird', 'Proxifier', 'Mac', 'OpenStack', 'OpenSSH']);
 
 describe.skipIf(!hasLoghub)('no incident: Loghub-2k, each system\'s first half against its second', () => {
   it('nothing of medium or above on the systems without a known event', async () => {

@@ -313,6 +313,10 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     },
     idAt: (i) => find(clusters[i]).id,
     templateAt: (i) => renderTemplate(find(clusters[i])),
+    resolve: (id) => {
+      const c = byId.get(id);
+      return c ? find(c).id : id;
+    },
     template: (id) => {
       const c = byId.get(id);
       return c ? renderTemplate(find(c)) : undefined;

@@ -24,6 +24,7 @@ import {
   STAR_CLASS,
   WILDCARD,
 } from '../mask/token.js';
+import { findSpan, isSqlVerb, isStatementLabel, span } from './spans.js';
 
 export interface TokenBuffers {
   text: string;
@@ -82,6 +83,9 @@ const SCAN_CLASS = new Uint16Array(128);
 for (let c = 0; c < 128; c++) SCAN_CLASS[c] = CLASS[c] === 0 ? OTHER_BIT : CLASS[c];
 for (const c of [9, 10, 11, 12, 13, 32]) SCAN_CLASS[c] = SPACE_BIT;
 const DIGIT = DIGIT_CLASS;
+/** First chars that may open a variable span (spans.ts): quotes, `{`, D..W (SQL verbs), s/S (`statement:`). */
+const SPAN_FIRST = new Uint8Array(128);
+for (const ch of '"\'{DIUWSs') SPAN_FIRST[ch.charCodeAt(0)] = 1;
 const ALPHA = ALPHA_CLASS;
 
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x2028 || c === 0x2029 || c === 0xfeff;
@@ -117,6 +121,10 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
   let n = 0;
   let k = 0;
   let quote = 0;
+  /** >= 0: the next token opens a variable span that ends at this index (see spans.ts). */
+  let pending = -1;
+  /** The token before was PostgreSQL's `statement:` label: SQL follows. */
+  let sqlNext = false;
   const len = s.length;
   let i = from;
   // the arrays in locals (reloaded after a grow): a property load per write adds up per token
@@ -134,6 +142,8 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
     }
     if (i >= len) break;
     const start = i;
+    // the skip loop above left the token's first char in c
+    const c0 = c;
     let f = 0;
     let digits = 0;
     // 32 per `=` (EQ_CLASS): counted without a branch, for the key=value fast path
@@ -175,7 +185,41 @@ export function tokenizeLine(s: string, buf: TokenBuffers, maskBuiltin: boolean,
     }
     let x = -1;
     let y = 0;
-    if (maskBuiltin) {
+    if (maskBuiltin && (pending >= 0 || sqlNext || (c0 < 128 && SPAN_FIRST[c0] === 1))) {
+      if (pending >= 0) {
+        // the words after a kept leading word (`"GET`, `SELECT`) up to the span's end: one variable
+        x = start;
+        y = pending;
+        i = pending;
+        while (i < len && !isSpace(s.charCodeAt(i))) i++;
+        ends[n] = i;
+        pending = -1;
+      } else if (sqlNext) {
+        sqlNext = false;
+        if ((f & PLAN_BITS) === ALPHA && i < len && isSqlVerb(s, start, i, true)) pending = len;
+        else {
+          x = start;
+          y = len;
+          i = len;
+          ends[n] = i;
+        }
+      } else if (c0 === 34 || c0 === 39 || c0 === 123) {
+        if (findSpan(s, start, i, c0)) {
+          x = span.x;
+          y = span.y;
+          i = span.end;
+          ends[n] = i;
+        } else if (span.close >= 0) pending = span.close;
+      } else if (c0 >= 68 && c0 <= 87 && i - start >= 4 && i - start <= 6 && (f & PLAN_BITS) === ALPHA && i < len && isSqlVerb(s, start, i)) {
+        // D..W: the first letters of the SQL verbs, checked before anything else (most words are lower case)
+        pending = len;
+      } else if ((c0 === 115 || c0 === 83) && i - start === 10 && i < len && s.charCodeAt(i - 1) === 58 && isStatementLabel(s, start)) {
+        sqlNext = true;
+      }
+    }
+    if (x >= 0) {
+      // a span (above): variable by construction
+    } else if (maskBuiltin) {
       // plain words (the common case) cannot be masked: skip the planner
       if ((f & MASKABLE) !== 0) {
         x = planFast(s, start, i, f, digits, eqs === EQ_CLASS);

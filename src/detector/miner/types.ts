@@ -35,6 +35,11 @@ export interface TemplateMiner {
   /** Like add, but never creates or changes templates (for scoring against a frozen baseline). */
   match?(content: string, from?: number): MinedLine | undefined;
   template(id: string): string | undefined;
+  /**
+   * The id a template goes by now: a merge folds a family into its oldest member, so an id handed
+   * out earlier may stand for the survivor's. Unknown ids resolve to themselves.
+   */
+  resolve?(id: string): string;
   templates(): TemplateInfo[];
   toState(): MinerState;
 }
