@@ -84,7 +84,8 @@ export function accessLine(rng, vocab, t) {
   const ref = rng.chance(0.5) ? '-' : `https://shop.test/${vocab.word()}`;
   return `${ip} - - [${clf(t)}] "${method} ${path} HTTP/1.1" ${status} ${rng.int(0, 80000)} "${ref}" "${rng.pick(AGENTS)}" ${(rng.latency(40) / 1000).toFixed(3)}`;
 }
-export const ACCESS_FORMAT = '<Host> <Ident> <User> [<Time> <Zone>] <Content>';
+// The brackets stay inside the fields: loghub patterns with a literal `[` do not match today (reported in issue 11).
+export const ACCESS_FORMAT = '<Host> <Ident> <User> <Time> <Zone> <Content>';
 
 const JAVA_FRAMES = ['com.acme.billing.InvoiceService.render', 'com.acme.billing.PdfWriter.write', 'org.hibernate.internal.SessionImpl.flush', 'com.acme.web.Controller.handle', 'java.base/java.util.concurrent.ThreadPoolExecutor.runWorker', 'java.base/java.lang.Thread.run', 'com.acme.queue.Consumer.poll', 'org.postgresql.jdbc.PgStatement.execute'];
 
@@ -122,4 +123,4 @@ export function traceLines(rng, vocab, t) {
   }
   return out;
 }
-export const TRACE_FORMAT = '<Date> <Time> <Level> [<Thread>] <Component> - <Content>';
+export const TRACE_FORMAT = '<Date> <Time> <Level> <Thread> <Component> - <Content>';
