@@ -119,10 +119,12 @@ async function main() {
       '',
       '| command | wall ms | over bare `node -e 0` |',
       '|---|---|---|',
-      ...starts.map((s) => `| ${s.name} | ${fmt(s.ms)} | ${s === starts[0] ? '' : '+' + fmt(s.ms - bare)} |`),
+      ...starts.map((s) => `| ${s.name} | ${fmt(s.ms)} | ${s === starts[0] ? '' : (s.ms >= bare ? '+' : '') + fmt(s.ms - bare)} |`),
       '',
       'Goals (issue 11): detect whole-process >= 20x Drain3 on these 300k lines; start-up within 100 ms of bare node; peak RSS <= 150 MB at 10M lines with a session key (that figure is in "Detection throughput and memory", BENCH_10M=1).',
       '',
+      "Reading it (profiles with `node --cpu-prof` on these files, 2026-12-04): the template miner takes 57-82% of `detect`'s CPU on free text and JSON lines (`similar` and `joinFamilies` in src/detector/miner/index.ts; every line whose free-text span changes length becomes a template, so the per-line scan over templates grows with the input: issue 11 point 1), garbage collection 8-19%, the engine 2-5%, the format parser under 6%; everything else (reading, run loop, detectors, JSON output) under 5% together. Drain3 has the same trouble the other way round: without masking, a JSON line's first tokens differ on every line and its mining loop slows to a few hundred lines/s. Both ratios swing with load: this machine was shared by several jobs (a bare `node -e 0` took the time shown above, about 80 ms on a quiet machine).",
+      "",
       'Command: `npm run build && node bench/unseen-content.bench.mjs` (Drain3 from `python3 -m venv bench/.venv && bench/.venv/bin/pip install drain3`; `BENCH_LINES`, `BENCH_RUNS`, `BENCH_STARTUP_RUNS`, `BENCH_PYTHON` to change).',
       '',
     ].join('\n');
