@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const order = ['detection-throughput', 'mining-throughput', 'loghub-accuracy', 'detection-incidents', 'no-incident', 'detection-hdfs', 'nats', 'tui'];
+const order = ['unseen-content', 'detection-throughput', 'mining-throughput', 'loghub-accuracy', 'detection-incidents', 'no-incident', 'detection-hdfs', 'nats', 'tui'];
 const rank = (f) => {
   const i = order.findIndex((p) => f.startsWith(p));
   return i === -1 ? order.length : i;

@@ -3,7 +3,6 @@
  * validator for the pipeline and the CLI), else a minimal reader of `thresholds` over defaults.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import type { DetectionConfig } from '../../config/detection-types.js';
 import { ConfigError, ErrorCode, UsageError } from '../../errors.js';
 import { DEFAULT_DETECTION_CONFIG } from '../../detector/defaults.js';
@@ -32,6 +31,8 @@ export async function loadDetectionConfig(path: string): Promise<DetectionConfig
   if (parser) return parser(text, path);
   let doc: Record<string, unknown>;
   try {
+    // yaml is 70-odd CommonJS files (~100 ms to load): only `detect --config` pays for it
+    const { parse: parseYaml } = await import('yaml');
     doc = (parseYaml(text) ?? {}) as Record<string, unknown>;
   } catch (err) {
     throw new ConfigError(ErrorCode.CONFIG_INVALID, { file: path }, (err as Error).message);

@@ -1,6 +1,7 @@
 /** The readable form of anomalies.json for a terminal: one row per finding and its explanation. */
 import type { AnomaliesDoc } from '../../detector/anomalies-schema.js';
 import { sanitizeForTerminal, truncate } from '../../util/sanitize.js';
+import { groupDigits } from '../../util/group-digits.js';
 
 /**
  * `width`: the terminal's columns, to fit each row on one line; Infinity (a pipe or a file) never
@@ -11,8 +12,8 @@ export function formatAnomalyTable(doc: AnomaliesDoc, width = Infinity): string 
   const clean = (s: string, max: number) => truncate(sanitizeForTerminal(s), max);
   const out: string[] = [];
   const range = doc.input.from !== null && doc.input.to !== null ? ` from ${iso(doc.input.from)} to ${iso(doc.input.to)}` : ' (no timestamps)';
-  out.push(`${doc.input.lines.toLocaleString('en-US')} lines, ${doc.input.templates} templates${range}`);
-  out.push(doc.baseline ? `baseline: ${clean(doc.baseline.source, w - 60)} (${doc.baseline.lines.toLocaleString('en-US')} lines, ${doc.baseline.templates} templates)` : 'baseline: none (only rare templates, error-rate and session findings are possible)');
+  out.push(`${groupDigits(doc.input.lines)} lines, ${doc.input.templates} templates${range}`);
+  out.push(doc.baseline ? `baseline: ${clean(doc.baseline.source, w - 60)} (${groupDigits(doc.baseline.lines)} lines, ${doc.baseline.templates} templates)` : 'baseline: none (only rare templates, error-rate and session findings are possible)');
   if (doc.anomalies.length === 0) {
     // zero lines checked is not a clean bill of health
     out.push(doc.input.lines === 0 ? 'nothing checked: the input had no lines' : 'no anomalies');

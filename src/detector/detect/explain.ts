@@ -1,11 +1,12 @@
 /** Numbers and times in the one-sentence explanations, and the kind-independent severity scale. */
 import type { Severity } from '../../config/detection-types.js';
 import { LevelClass } from './types.js';
+import { groupDigits } from '../../util/group-digits.js';
 
 export function fmtCount(x: number): string {
-  if (Number.isInteger(x)) return x.toLocaleString('en-US');
+  if (Number.isInteger(x)) return groupDigits(x);
   if (x < 10) return (Math.round(x * 10) / 10).toString();
-  return Math.round(x).toLocaleString('en-US');
+  return groupDigits(Math.round(x));
 }
 
 export function fmtDuration(seconds: number): string {
