@@ -48,6 +48,8 @@ export interface FileSource {
   readonly type: 'file';
   /** Paths or globs (`*`, `**`, `?`), relative to the settings file; `.gz` is read transparently. */
   readonly paths: readonly string[];
+  /** Lines longer than this many bytes are truncated to it and counted (default 65536). */
+  readonly maxLineBytes?: number;
 }
 
 export interface CloudWatchSource {

@@ -6,9 +6,11 @@
  */
 import { AbortedError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError } from '../../errors.js';
 import { truncate } from '../../util/sanitize.js';
+import { redactUrl } from '../../util/redact-url.js';
+import { MAX_YAML_BYTES } from '../../config/yaml-schema.js';
 
-/** Config files are small; anything this big is a misconfigured URL (a log, a binary). */
-export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+/** Config files are small (the YAML limit); reading stops at the first byte past it. */
+export const MAX_CONFIG_BYTES = MAX_YAML_BYTES;
 /** The response header that names the config's commit/revision, when the service sends one. */
 export const REVISION_HEADER = 'x-config-revision';
 
@@ -24,14 +26,7 @@ export interface FetchOptions {
 }
 
 /** The URL without credentials or query string, safe to log. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '<invalid url>';
-  }
-}
+export const safeUrl = redactUrl;
 
 function failure(err: unknown, url: string, opts: FetchOptions, timeout: AbortSignal): PipelineError {
   if (opts.signal.aborted) {
