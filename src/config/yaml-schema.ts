@@ -5,6 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { ConfigError, ErrorCode } from '../errors.js';
+import { userRegexProblem } from '../util/linear-regex.js';
 
 type Code = typeof ErrorCode.CONFIG_INVALID | typeof ErrorCode.SETTINGS_INVALID;
 
@@ -131,14 +132,11 @@ export const scalarOrMap =
   (node, at) =>
     isMap(node) ? map(node, at) : scalar(node, at);
 
-/** A string that must compile as a JavaScript regular expression. */
+/** A string that must compile as a JavaScript regular expression that runs in linear time (util/linear-regex). */
 export const regex = (): Schema<string> => (node, at) => {
   const v = str()(node, at);
-  try {
-    new RegExp(v);
-  } catch (err) {
-    fail(at, `not a valid regular expression: ${(err as Error).message}`);
-  }
+  const problem = userRegexProblem(v);
+  if (problem !== undefined) fail(at, problem);
   return v;
 };
 

@@ -16,6 +16,7 @@ import { runDetector, fileSource, mergeSources, DEFAULT_DETECTION_CONFIG } from 
 import { loadDetectionConfig } from './detect-config.js';
 import { formatAnomalyTable } from './detect-table.js';
 import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.js';
+import { userRegExp } from '../../util/linear-regex.js';
 import { DEFAULT_MAX_LINE_BYTES, type LineCounts } from '../../detector/input/read-lines.js';
 
 async function existing(io: CliIo, files: readonly string[], flag: string): Promise<string[]> {
@@ -34,7 +35,7 @@ async function existing(io: CliIo, files: readonly string[], flag: string): Prom
 
 function checkRegex(source: string, flag: string): void {
   try {
-    new RegExp(source);
+    userRegExp(source);
   } catch (err) {
     throw new UsageError(`${flag} ${JSON.stringify(source)}: invalid regular expression (${(err as Error).message})`);
   }
