@@ -190,6 +190,7 @@ export const settingsSchema = obj(
           timeoutMs: opt(num({ int: true, min: 1 })),
           onUnreachable: opt(oneOf(['use-cache', 'fail'] as const)),
           cacheDir: opt(str()),
+          allowHosts: opt(list(str())),
         },
         { forbidden: SECRETS },
       ),

@@ -85,6 +85,8 @@ export interface DetectionConfigSource {
   readonly onUnreachable?: 'use-cache' | 'fail';
   /** Directory for the ETag cache; default `<output.dir>/.cache/config`. */
   readonly cacheDir?: string;
+  /** Hosts the location may name even though they are link-local or metadata addresses. */
+  readonly allowHosts?: readonly string[];
 }
 
 export type DetectorSettings =

@@ -12,6 +12,7 @@ import { parseSettings } from '../../src/config/settings.js';
 import { parseDetectionConfig } from '../../src/config/detection-config.js';
 import { resolveNatsServers } from '../../src/bus/nats/connect.js';
 import { fetchConfig } from '../../src/services/config-source/http.js';
+import { checkConfigHost, isForbiddenAddress } from '../../src/services/config-source/host-policy.js';
 import { ConfigError, PipelineError } from '../../src/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { demoSourceYaml } from '../helpers/demo-settings.js';
@@ -152,5 +153,29 @@ describe('symlinked output folders', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`run folder ${join(dir, 'out', 'r2')} is a symbolic link`);
     expect(await readdir(join(dir, 'elsewhere'))).toEqual([]);
+  });
+});
+
+describe('config URL host policy', () => {
+  const signal = new AbortController().signal;
+  for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/c.yaml', 'http://[fd00:ec2::254]/c.yaml', 'http://metadata.google.internal/c.yaml']) {
+    it(`refuses ${url} before sending anything`, async () => {
+      await expect(fetchConfig(url, { timeoutMs: 5_000, signal })).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        retryable: false,
+        message: expect.stringMatching(/link-local|metadata.*allowHosts/),
+      });
+    });
+  }
+
+  it('an allow-listed host passes the check; loopback and ordinary hosts always do', async () => {
+    await expect(checkConfigHost('http://169.254.169.254/c.yaml', ['169.254.169.254'])).resolves.toBeUndefined();
+    await expect(checkConfigHost('http://127.0.0.1:9/c.yaml')).resolves.toBeUndefined();
+    await expect(checkConfigHost('http://localhost:9/c.yaml')).resolves.toBeUndefined();
+    expect(isForbiddenAddress('169.254.0.1')).toBe(true);
+    expect(isForbiddenAddress('::ffff:169.254.169.254')).toBe(true);
+    expect(isForbiddenAddress('febf::1')).toBe(true);
+    expect(isForbiddenAddress('fec0::1')).toBe(false);
+    expect(isForbiddenAddress('10.0.0.1')).toBe(false);
   });
 });

@@ -7,6 +7,7 @@
 import { AbortedError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError } from '../../errors.js';
 import { truncate } from '../../util/sanitize.js';
 import { redactUrl } from '../../util/redact-url.js';
+import { checkConfigHost } from './host-policy.js';
 import { MAX_YAML_BYTES } from '../../config/yaml-schema.js';
 
 /** Config files are small (the YAML limit); reading stops at the first byte past it. */
@@ -23,6 +24,8 @@ export interface FetchOptions {
   readonly etag?: string;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  /** Link-local/metadata hosts allowed anyway (host-policy.ts). */
+  readonly allowHosts?: readonly string[];
 }
 
 /** The URL without credentials or query string, safe to log. */
@@ -67,6 +70,7 @@ export async function fetchConfig(url: string, opts: FetchOptions): Promise<Fetc
   const headers: Record<string, string> = { accept: 'application/yaml, text/yaml, text/plain;q=0.9, */*;q=0.5' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.etag) headers['if-none-match'] = opts.etag;
+  await checkConfigHost(url, opts.allowHosts);
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   try {
     // Redirects are not followed: the bearer token must never travel to a host it was not meant for.
