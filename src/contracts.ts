@@ -48,6 +48,8 @@ export interface IngestOutput {
   readonly unparsed: number;
   /** The format lines were read with (given or auto-detected) and how many lines it matched. */
   readonly format?: { readonly name: string; readonly detected: boolean; readonly lines: number; readonly matched: number; readonly joined: number };
+  /** Lines longer than the line cap, truncated to it (file sources). */
+  readonly truncated?: number;
   readonly from: number | null;
   readonly to: number | null;
   /** Human description, e.g. `file:examples/logs/*.log (3 files)`. */

@@ -18,6 +18,7 @@ import { buildSummary, describeSource, writeRunRecord } from './runtime/record.j
 import { createServiceContext } from './runtime/service-context.js';
 import { defaultServices } from './services/index.js';
 import { plannedReportUri } from './services/upload/index.js';
+import { refuseSymlinkSync } from './util/no-symlink.js';
 
 export interface StartRunOptions {
   readonly settings: PipelineSettings;
@@ -59,6 +60,8 @@ export function startRun(opts: StartRunOptions): RunHandle {
   const { settings, params, bus } = opts;
   validateRunId(params.runId);
   const runDir = resolve(opts.outDir ?? settings.output.dir, params.runId);
+  refuseSymlinkSync(dirname(runDir), 'runs folder');
+  refuseSymlinkSync(runDir, 'run folder');
   let cancelRequested: string | undefined;
   let sendCancel: ((reason: string) => void) | undefined;
   const result = execute(opts, runDir, () => cancelRequested, (send) => {

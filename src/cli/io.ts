@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { quietStdout } from './quiet-stdout.js';
 
 /** What a command may touch of the outside world, so tests can run commands in-process. */
 export interface CliIo {
@@ -22,7 +23,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export function processIo(): CliIo {
   return {
-    stdout: process.stdout,
+    stdout: quietStdout(process.stdout),
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,

@@ -29,7 +29,7 @@ export interface RunsOptions { json?: boolean; limit?: number; nats?: string; co
 export interface SubmitOptions { config?: string; runId?: string; skipInstall?: boolean; dryRun?: boolean; wait?: boolean; json?: boolean; nats?: string }
 export interface WorkerOptions { concurrency?: number; nats?: string; config?: string; graceSeconds?: number; ackWaitSeconds?: number }
 export interface ParseOptions { file: string; format?: string; mask?: string[]; out?: string }
-export interface DetectOptions { files: string[]; baseline?: string[]; format?: string; json?: boolean; config?: string; sessionKey?: string; mask?: string[] }
+export interface DetectOptions { files: string[]; baseline?: string[]; format?: string; json?: boolean; config?: string; sessionKey?: string; mask?: string[]; maxLineBytes?: number }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const int = (name: string) => (v: string) => {
@@ -153,6 +153,7 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .option('-c, --config <file>', 'detection config YAML (thresholds, rules)')
     .option('--session-key <regex>', 'regex that captures a session id (request/trace/block id)')
     .addOption(new Option('--mask <regex>', 'extra masking regex (repeatable)').argParser(collect))
+    .option('--max-line-bytes <n>', 'truncate longer lines to this many bytes (default 65536)', int('--max-line-bytes'))
     .action(async (files: string[], opts: Omit<DetectOptions, 'files'>) => {
       const { detect } = await import('./commands/detect.js');
       onResult(await detect({ ...opts, files }, io));

@@ -4,6 +4,7 @@
  */
 import { RETRYABLE_STEPS, type RetryableStep } from '../dag.js';
 import type { LogFormat, LogSource, RetryPolicy, UploadSettings } from './settings-types.js';
+import { hasUserInfo, redactUrl } from '../util/redact-url.js';
 import { bool, def, fail, list, num, obj, oneOf, opt, refine, regex, req, str, tagged, type Schema } from './yaml-schema.js';
 import { PRESET_NAMES } from '../detector/format/presets.js';
 
@@ -63,9 +64,21 @@ function checkWindow(s: { since?: string; from?: string; to?: string; streamName
 const pairedEnv = (s: { userEnv?: string; passEnv?: string }): Problem =>
   s.userEnv && !s.passEnv ? { key: 'userEnv', problem: 'userEnv needs passEnv as well' } : s.passEnv && !s.userEnv ? { key: 'passEnv', problem: 'passEnv needs userEnv as well' } : undefined;
 
+/** A URL never carries a login: it would be printed (redacted, but also kept in run.json and the settings hash). */
+const noUserInfo =
+  (inner: Schema<string>): Schema<string> =>
+  (node, at) => {
+    const v = inner(node, at);
+    if (hasUserInfo(v) || /^[^/@\s:]+:[^/@\s]*@[\w.-]+:\d+$/.test(v)) {
+      fail(at, `${redactUrl(v)}: a URL must not carry user info (user:password@); put the secret in an environment variable and name it with the *Env key`);
+    }
+    return v;
+  };
+const httpUrl = () => noUserInfo(str({ pattern: /^https?:\/\//, what: 'an http(s) URL' }));
+
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const location = (): Schema<string> => (node, at) => {
-  const v = str()(node, at);
+  const v = noUserInfo(str())(node, at);
   if (URL_SCHEME.test(v) && !/^https?:\/\//i.test(v)) fail(at, `expected a local path or an http(s) URL, got ${JSON.stringify(v)}`);
   return v;
 };
@@ -93,14 +106,14 @@ const formatSchema: Schema<LogFormat> = tagged({
 }) as Schema<LogFormat>;
 
 const sourceSchema: Schema<LogSource> = tagged({
-  file: obj({ paths: req(list(str(), { min: 1, single: true })) }, { ignore: ['type'] }),
+  file: obj({ paths: req(list(str(), { min: 1, single: true })), maxLineBytes: opt(num({ int: true, min: 256, max: 16 * 1024 * 1024 })) }, { ignore: ['type'] }),
   cloudwatch: refine(
     obj(
       {
         region: req(str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, what: 'an AWS region such as eu-west-1' })),
         profile: opt(str()),
         roleArn: opt(str({ pattern: /^arn:aws[\w-]*:iam::\d{12}:role\//, what: 'an IAM role ARN' })),
-        endpoint: opt(str({ pattern: /^https?:\/\//, what: 'an http(s) URL' })),
+        endpoint: opt(httpUrl()),
         logGroups: req(list(logGroup(), { min: 1, single: true })),
         streamNames: opt(list(str(), { min: 1 })),
         streamPrefix: opt(str()),
@@ -122,7 +135,7 @@ const sourceSchema: Schema<LogSource> = tagged({
 const uploadSchema: Schema<UploadSettings> = tagged({
   local: obj({ dir: req(str()) }, { ignore: ['type'] }),
   http: obj(
-    { baseUrl: req(str({ pattern: /^https?:\/\//, what: 'an http(s) URL' })), tokenEnv: opt(envName()), timeoutMs: opt(num({ int: true, min: 1 })) },
+    { baseUrl: req(httpUrl()), tokenEnv: opt(envName()), timeoutMs: opt(num({ int: true, min: 1 })) },
     { ignore: ['type'], forbidden: SECRETS },
   ),
   s3: refine(
@@ -131,7 +144,7 @@ const uploadSchema: Schema<UploadSettings> = tagged({
         bucket: req(str()),
         prefix: opt(str({ nonEmpty: false })),
         region: req(str()),
-        endpoint: opt(str({ pattern: /^https?:\/\//, what: 'an http(s) URL' })),
+        endpoint: opt(httpUrl()),
         forcePathStyle: opt(bool()),
         profile: opt(str()),
         sse: opt(oneOf(['AES256', 'aws:kms'] as const)),
@@ -177,6 +190,7 @@ export const settingsSchema = obj(
           timeoutMs: opt(num({ int: true, min: 1 })),
           onUnreachable: opt(oneOf(['use-cache', 'fail'] as const)),
           cacheDir: opt(str()),
+          allowHosts: opt(list(str())),
         },
         { forbidden: SECRETS },
       ),
@@ -229,7 +243,7 @@ export const settingsSchema = obj(
       refine(
         obj(
           {
-            servers: def(list(str({ pattern: /^(nats|tls|wss?):\/\/|^[\w.-]+:\d+$/, what: 'a NATS URL such as nats://127.0.0.1:4222' }), { single: true }), []),
+            servers: def(list(noUserInfo(str({ pattern: /^(nats|tls|wss?):\/\/|^[\w.-]+:\d+$/, what: 'a NATS URL such as nats://127.0.0.1:4222' })), { single: true }), []),
             tokenEnv: opt(envName()),
             userEnv: opt(envName()),
             passEnv: opt(envName()),

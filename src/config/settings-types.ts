@@ -48,6 +48,8 @@ export interface FileSource {
   readonly type: 'file';
   /** Paths or globs (`*`, `**`, `?`), relative to the settings file; `.gz` is read transparently. */
   readonly paths: readonly string[];
+  /** Lines longer than this many bytes are truncated to it and counted (default 65536). */
+  readonly maxLineBytes?: number;
 }
 
 export interface CloudWatchSource {
@@ -83,6 +85,8 @@ export interface DetectionConfigSource {
   readonly onUnreachable?: 'use-cache' | 'fail';
   /** Directory for the ETag cache; default `<output.dir>/.cache/config`. */
   readonly cacheDir?: string;
+  /** Hosts the location may name even though they are link-local or metadata addresses. */
+  readonly allowHosts?: readonly string[];
 }
 
 export type DetectorSettings =

@@ -3,8 +3,9 @@
  * reads `settings.yaml:12:5 thresholds.spikeFactor: expected a number > 1, got "high"`.
  * Schemas are plain functions from a YAML node to a typed value; they throw ConfigError.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { ConfigError, ErrorCode } from '../errors.js';
+import { userRegexProblem } from '../util/linear-regex.js';
 
 type Code = typeof ErrorCode.CONFIG_INVALID | typeof ErrorCode.SETTINGS_INVALID;
 
@@ -22,6 +23,27 @@ export interface At {
 }
 
 export const MAX_ALIASES = 1000;
+/** Settings and detection configs are hand-written: anything larger is a mistake or an attack. */
+export const MAX_YAML_BYTES = 1024 * 1024;
+
+/**
+ * Refuses what would be slow to even parse, before parsing: a body over MAX_YAML_BYTES, or more
+ * than MAX_ALIASES alias tokens (the lexer finds them in milliseconds; composing 200k aliases
+ * takes seconds, expanding them far longer).
+ */
+function checkSize(text: string, file: string, code: Code): void {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_YAML_BYTES) {
+    throw new ConfigError(code, { file, line: 1, column: 1 }, `the document is ${bytes} bytes; at most ${MAX_YAML_BYTES} (1 MiB) are accepted`);
+  }
+  let aliases = 0;
+  for (const token of new Lexer().lex(text)) {
+    // an alias token starts with `*`; quoted and block scalars start with their own indicator
+    if (token.charCodeAt(0) === 42 && ++aliases > MAX_ALIASES) {
+      throw new ConfigError(code, { file, line: 1, column: 1 }, `too many alias references (more than ${MAX_ALIASES})`);
+    }
+  }
+}
 
 /** `*name` stands for the node anchored as `&name`; everything else is itself. */
 function deref(node: Node | null, at: At): Node | null {
@@ -110,14 +132,11 @@ export const scalarOrMap =
   (node, at) =>
     isMap(node) ? map(node, at) : scalar(node, at);
 
-/** A string that must compile as a JavaScript regular expression. */
+/** A string that must compile as a JavaScript regular expression that runs in linear time (util/linear-regex). */
 export const regex = (): Schema<string> => (node, at) => {
   const v = str()(node, at);
-  try {
-    new RegExp(v);
-  } catch (err) {
-    fail(at, `not a valid regular expression: ${(err as Error).message}`);
-  }
+  const problem = userRegexProblem(v);
+  if (problem !== undefined) fail(at, problem);
   return v;
 };
 
@@ -257,6 +276,7 @@ export const tagged =
 
 /** Parse YAML text and validate it; syntax errors also carry file:line:col. */
 export function parseYaml<T>(text: string, file: string, code: Code, schema: Schema<T>): T {
+  checkSize(text, file, code);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const at: At = { file, code, lc, path: '', node: null, doc, budget: { aliases: MAX_ALIASES } };

@@ -60,6 +60,8 @@ export interface AnomaliesDoc {
     readonly from: number | null;
     readonly to: number | null;
     readonly templates: number;
+    /** Lines longer than the line cap, truncated to it (absent when none were). */
+    readonly truncatedLines?: number;
   };
   readonly baseline: { readonly lines: number; readonly templates: number; readonly source: string } | null;
   readonly bucketSeconds: number;

@@ -5,6 +5,7 @@
  */
 import type { DetectionConfig } from '../config/detection-types.js';
 import { ConfigError, ErrorCode, AbortedError } from '../errors.js';
+import { userRegExp } from '../util/linear-regex.js';
 import type { TemplateMiner } from './miner/types.js';
 import { createMiner } from './miner/index.js';
 import type { Anomaly } from './anomalies-schema.js';
@@ -48,7 +49,7 @@ export interface DetectorRunResult extends EngineResult {
 /** `where` is `{ file, field }` of the setting, so a bad regex names its place. */
 export function compileRegex(source: string, where: { file: string; field: string }, flags = ''): RegExp {
   try {
-    return new RegExp(source, flags);
+    return userRegExp(source, flags);
   } catch (err) {
     throw new ConfigError(ErrorCode.CONFIG_INVALID, where, `invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message}`);
   }

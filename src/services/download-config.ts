@@ -64,7 +64,7 @@ async function loadHttp(url: string, input: DownloadConfigInput, ctx: ServiceCon
     ...(stale ? { stale } : {}),
   });
   try {
-    const res = await fetchConfig(url, { token, etag: cached?.etag, timeoutMs: input.source.timeoutMs ?? DEFAULT_CONFIG_TIMEOUT_MS, signal: ctx.signal });
+    const res = await fetchConfig(url, { token, etag: cached?.etag, timeoutMs: input.source.timeoutMs ?? DEFAULT_CONFIG_TIMEOUT_MS, signal: ctx.signal, allowHosts: input.source.allowHosts });
     if (res.kind === 'not-modified') {
       if (!cached) throw new HttpError(304, origin, `config service answered 304 Not Modified for ${origin} but there is no cached copy`, { retryable: false });
       ctx.log.info('config unchanged since the last download (304): using the cached copy', { origin, etag: cached.etag });

@@ -23,6 +23,7 @@ import { SmtpError, toSmtpError } from './email/errors.js';
 import { BEFORE_DATA } from './email/gate.js';
 import { deliveryOf, openLedger, type DeliveryMode, type Ledger } from './email/ledger.js';
 import { createPreviewMailer, createSmtpMailer, PREVIEW_FROM } from './email/transport.js';
+import { refuseSymlink } from '../util/no-symlink.js';
 
 interface Outbound {
   readonly recipient: string;
@@ -184,6 +185,7 @@ async function sendSmtp(input: EmailInput, mailFor: (recipient: string) => Compo
 }
 
 async function writePreviews(input: EmailInput, mailFor: (recipient: string) => ComposedEmail, pending: readonly Outbound[], ledger: Ledger, ctx: ServiceContext): Promise<Result[]> {
+  await refuseSymlink(join(input.runDir, 'emails'), 'email folder');
   const mailer = createPreviewMailer();
   const deliver: Deliver = async ({ recipient, n }) => {
     const mail = mailFor(recipient);

@@ -53,7 +53,7 @@ describe('file ingestion', () => {
     expect(await readdir(join(dir, 'run'))).toEqual(['events.ndjson']);
   });
 
-  it('streams a large file and a 1 MB single line', async () => {
+  it('streams a large file and a 1 MB single line, truncated to the line cap and counted', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 120_000; i++) lines.push(`2024-01-01 10:${String(i % 60).padStart(2, '0')}:00 INFO svc: request ${i} served`);
     lines.push(`2024-01-01 11:00:00 INFO svc: ${'x'.repeat(1 << 20)}`);
@@ -62,8 +62,17 @@ describe('file ingestion', () => {
     const out = await ingestLogs({ runDir: join(dir, 'run'), baseDir: dir, format: FORMAT, source: { type: 'file', paths: ['big.log'] } }, ctx);
     expect(out.lines).toBe(120_001);
     expect(out.unparsed).toBe(0);
+    expect(out.truncated).toBe(1);
     const last = (await readFile(out.eventsFile, 'utf8')).trimEnd().split('\n').pop()!;
-    expect((JSON.parse(last) as { message: string }).message).toHaveLength(1 << 20);
+    // the default cap is 64 KiB of the raw line, header included
+    expect((JSON.parse(last) as { message: string }).message).toBe('x'.repeat(65536 - '2024-01-01 11:00:00 INFO svc: '.length));
+    const raised = await ingestLogs(
+      { runDir: join(dir, 'run2'), baseDir: dir, format: FORMAT, source: { type: 'file', paths: ['big.log'], maxLineBytes: 2 << 20 } },
+      createStandaloneContext(),
+    );
+    expect(raised.truncated).toBe(0);
+    const whole = (await readFile(raised.eventsFile, 'utf8')).trimEnd().split('\n').pop()!;
+    expect((JSON.parse(whole) as { message: string }).message).toHaveLength(1 << 20);
     expect(ctx.progressUpdates.filter((p) => p.unit === 'lines').length).toBeGreaterThan(1);
   });
 

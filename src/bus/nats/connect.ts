@@ -6,19 +6,30 @@
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { NatsSettings } from '../../config/settings-types.js';
-import { ConfigError, ErrorCode, NetworkError } from '../../errors.js';
+import { ConfigError, ErrorCode, NetworkError, PipelineError } from '../../errors.js';
+import { redactUrl } from '../../util/redact-url.js';
 
 /** Where to connect: the --nats flag, then NATS_URL, then the settings file. Comma-separated lists allowed. */
 export function resolveNatsServers(flag: string | undefined, env: NodeJS.ProcessEnv, settings?: Pick<NatsSettings, 'servers'>): string[] | undefined {
   const raw = flag ?? env.NATS_URL;
-  if (raw !== undefined && raw.trim() !== '') return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (raw !== undefined && raw.trim() !== '') {
+    const servers = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const withLogin = servers.find((s) => redactUrl(s) !== s && /@/.test(s));
+    if (withLogin !== undefined) {
+      throw new PipelineError(
+        ErrorCode.SETTINGS_INVALID,
+        `${flag !== undefined ? '--nats' : 'NATS_URL'}: ${redactUrl(withLogin)}: a NATS URL must not carry user info; name env vars with nats.userEnv/passEnv or nats.tokenEnv in the settings`,
+      );
+    }
+    return servers;
+  }
   if (settings?.servers && settings.servers.length > 0) return [...settings.servers];
   return undefined;
 }
 
-/** `nats://user:secret@host:4222` -> `nats://***@host:4222`. */
+/** `nats://user:secret@host:4222` -> `nats://***@host:4222` (the one redaction: util/redact-url). */
 export function redactServer(url: string): string {
-  return url.replace(/^([a-z]+:\/\/)?[^@/]*@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}***@`);
+  return redactUrl(url);
 }
 
 export function redactServers(servers: readonly string[]): string {

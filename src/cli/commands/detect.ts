@@ -16,6 +16,8 @@ import { runDetector, fileSource, mergeSources, DEFAULT_DETECTION_CONFIG } from 
 import { loadDetectionConfig } from './detect-config.js';
 import { formatAnomalyTable } from './detect-table.js';
 import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.js';
+import { userRegExp } from '../../util/linear-regex.js';
+import { DEFAULT_MAX_LINE_BYTES, type LineCounts } from '../../detector/input/read-lines.js';
 
 async function existing(io: CliIo, files: readonly string[], flag: string): Promise<string[]> {
   const out: string[] = [];
@@ -33,7 +35,7 @@ async function existing(io: CliIo, files: readonly string[], flag: string): Prom
 
 function checkRegex(source: string, flag: string): void {
   try {
-    new RegExp(source);
+    userRegExp(source);
   } catch (err) {
     throw new UsageError(`${flag} ${JSON.stringify(source)}: invalid regular expression (${(err as Error).message})`);
   }
@@ -58,12 +60,13 @@ export async function detect(options: DetectOptions, io: CliIo): Promise<number>
   const parser = createLineParser(chosen.format);
   const rawFormat = chosen.format.type === 'raw';
   const stats = newFormatStats();
+  const counts: LineCounts = { truncated: 0, offset: 0 };
 
   const abort = new AbortController();
   const off = io.onSignal((sig) => abort.abort(new Error(`received ${sig}`)));
   try {
     const result = await runDetector(
-      [mergeSources(files.map((f) => fileSource(f, parser, undefined, { rawFormat, stats })))],
+      [mergeSources(files.map((f) => fileSource(f, parser, undefined, { rawFormat, stats, maxLineBytes: options.maxLineBytes, counts })))],
       {
         config,
         masks: options.mask,
@@ -76,7 +79,10 @@ export async function detect(options: DetectOptions, io: CliIo): Promise<number>
     );
     const report = formatReport(chosen, stats);
     writeFormatSummary('detect', report, io);
-    const doc = { ...result.doc, input: { ...result.doc.input, format: report } };
+    const doc = { ...result.doc, input: { ...result.doc.input, format: report, ...(counts.truncated > 0 ? { truncatedLines: counts.truncated } : {}) } };
+    if (counts.truncated > 0) {
+      io.stderr.write(`log-anomaly detect: ${counts.truncated} line(s) longer than ${options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES} bytes were truncated (--max-line-bytes)\n`);
+    }
     if (options.json) io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     else io.stdout.write(formatAnomalyTable(result.doc, io.stdout.isTTY ? (io.stdout.columns ?? 80) : Infinity));
     for (const n of result.doc.notices ?? []) io.stderr.write(`log-anomaly detect: ${n.message}\n`);

@@ -15,7 +15,7 @@ import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.
 import { compileMasks } from '../../detector/mask/index.js';
 import { createMiner } from '../../detector/miner/index.js';
 import { csvField } from '../../detector/eval/csv.js';
-import { readLineBatches } from '../../services/ingest/lines.js';
+import { readLineBatches } from '../../detector/input/read-lines.js';
 import { createAtomicStream } from '../../util/atomic-write.js';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';

@@ -5,11 +5,11 @@
  */
 import { PipelineError, ErrorCode } from '../../errors.js';
 import type { EngineLine } from '../engine.js';
-import { readLineBatches } from './read-lines.js';
+import { OWN_NDJSON_MAX_LINE_BYTES, readLineBatches } from './read-lines.js';
 
 export async function* readEvents(path: string, signal?: AbortSignal): AsyncGenerator<EngineLine[]> {
   let lineNo = 0;
-  for await (const batch of readLineBatches(path, signal)) {
+  for await (const batch of readLineBatches(path, { signal, maxLineBytes: OWN_NDJSON_MAX_LINE_BYTES })) {
     const out: EngineLine[] = [];
     for (const text of batch) {
       lineNo++;

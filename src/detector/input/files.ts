@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { ParsedLine } from '../miner/types.js';
 import type { EngineLine } from '../engine.js';
 import type { LineSource } from '../run.js';
-import { readLineBatches } from './read-lines.js';
+import { readLineBatches, type LineCounts } from './read-lines.js';
 import { createEventJoiner, newFormatStats, type FormatStats } from '../format/multiline.js';
 
 export type LineParser = (line: string) => ParsedLine | null;
@@ -22,6 +22,9 @@ export interface FileSourceOptions {
   readonly rawFormat?: boolean;
   /** Filled while reading: lines, lines matched, lines joined into the event before them. */
   readonly stats?: FormatStats;
+  readonly maxLineBytes?: number;
+  /** May be shared by the files of one input: `truncated` adds up across them (`offset` is per file). */
+  readonly counts?: LineCounts;
 }
 
 /**
@@ -38,7 +41,7 @@ export function fileSource(path: string, parser: LineParser, stream = streamName
       else out.push({ content: p.content, raw: text, contentStart: lines === 1 ? p.contentStart ?? -1 : -1, timestamp: p.timestamp, stream: p.stream ?? stream, level: p.level, lineNo });
     });
     let lineNo = 0;
-    for await (const batch of readLineBatches(path, signal)) {
+    for await (const batch of readLineBatches(path, { signal, maxLineBytes: options.maxLineBytes, counts: options.counts })) {
       for (const raw of batch) {
         lineNo++;
         if (raw.length === 0) continue;

@@ -1,7 +1,13 @@
 /**
- * Lines of a plain or gzipped file, in batches: one await per 64 KB instead of one per line is
- * what lets the engine run at millions of lines a second. Invalid UTF-8 becomes U+FFFD (Node's
- * decoder), CRLF loses its CR, and a last line without a newline still counts.
+ * The one line reader (ingestion, detection, baselines, `parse`): lines of a plain or gzipped file,
+ * in batches. One await per 64 KB instead of one per line is what lets the engine run at millions
+ * of lines a second. Invalid UTF-8 becomes U+FFFD (Node's decoder), CRLF loses its CR, and a last
+ * line without a newline still counts.
+ *
+ * Bounded by any input: a line longer than `maxLineBytes` keeps its first `maxLineBytes` bytes
+ * (cut back to a UTF-8 character boundary) and the rest is skipped as it streams past, counted in
+ * `counts.truncated`. Memory stays at one chunk plus one capped line, whatever the file holds
+ * (a 1 GB file without a newline reads in constant memory).
  */
 import { createReadStream, openSync, statSync, readSync, closeSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -14,11 +20,41 @@ const CHUNK = 1 << 16;
 
 const TURN_EVERY = 16;
 
-const isGzip = (path: string): boolean => /\.gz$/i.test(path);
+/** Default line cap: settings `limits.maxLineBytes`, `detect --max-line-bytes`. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 
-export function openMaybeGzip(path: string, signal?: AbortSignal): Readable {
+/**
+ * The cap for NDJSON this tool wrote itself (events.ndjson, CloudWatch parts): a message capped
+ * at the line cap can grow up to 6x when JSON-escaped, so these only guard against a corrupt file.
+ */
+export const OWN_NDJSON_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** What a read saw, filled in as it goes (so a caller can report it even after an abort). */
+export interface LineCounts {
+  /** Lines longer than the cap, cut to it. */
+  truncated: number;
+  /**
+   * Bytes of the (decompressed) file up to the end of the last line handed out: the offset to
+   * start from to read the remaining lines.
+   */
+  offset: number;
+}
+
+export interface ReadLinesOptions {
+  readonly signal?: AbortSignal;
+  /** Longer lines are truncated to this many bytes (default DEFAULT_MAX_LINE_BYTES). */
+  readonly maxLineBytes?: number;
+  /** Bytes read from disk (compressed bytes for .gz) after each chunk: progress against the file size. */
+  readonly onBytes?: (bytes: number) => void;
+  readonly counts?: LineCounts;
+}
+
+export const isGzipPath = (path: string): boolean => /\.gz$/i.test(path);
+
+export function openMaybeGzip(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): Readable {
   const file = createReadStream(path, { highWaterMark: CHUNK, signal });
-  if (!isGzip(path)) return file;
+  if (onBytes) file.on('data', (c: string | Buffer) => onBytes(c.length));
+  if (!isGzipPath(path)) return file;
   const gunzip = createGunzip({ chunkSize: CHUNK });
   file.on('error', (err) => gunzip.destroy(err));
   return file.pipe(gunzip);
@@ -31,13 +67,14 @@ export function openMaybeGzip(path: string, signal?: AbortSignal): Readable {
  * readLineBatches gives the event loop a turn every TURN_EVERY chunks, so timers, aborts and the
  * UI still run during a long file. Each chunk is consumed before the next read overwrites it.
  */
-function* fileChunks(fd: number, signal?: AbortSignal): Generator<Buffer> {
+function* fileChunks(fd: number, signal?: AbortSignal, onBytes?: (n: number) => void): Generator<Buffer> {
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
       if (signal?.aborted) return;
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0) return;
+      onBytes?.(n);
       yield buf.subarray(0, n);
     }
   } finally {
@@ -45,16 +82,16 @@ function* fileChunks(fd: number, signal?: AbortSignal): Generator<Buffer> {
   }
 }
 
-async function* streamChunks(path: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
-  for await (const chunk of openMaybeGzip(path, signal)) yield chunk as Buffer;
+async function* streamChunks(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of openMaybeGzip(path, signal, onBytes)) yield chunk as Buffer;
 }
 
 /** Gzip, and anything that is not a regular file (a FIFO would block a synchronous read), streams. */
-function chunksOf(path: string, signal?: AbortSignal): Iterable<Buffer> | AsyncIterable<Buffer> {
+function chunksOf(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): Iterable<Buffer> | AsyncIterable<Buffer> {
   // stat, not open, decides: opening a FIFO waits for its writer (on the event loop, if done
   // synchronously), and a second open after the first would wait for a second writer
-  if (isGzip(path) || !statSync(path).isFile()) return streamChunks(path, signal);
-  return fileChunks(openSync(path, 'r'), signal);
+  if (isGzipPath(path) || !statSync(path).isFile()) return streamChunks(path, signal, onBytes);
+  return fileChunks(openSync(path, 'r'), signal, onBytes);
 }
 
 /**
@@ -67,43 +104,86 @@ function decodeLine(b: Buffer, from: number, to: number): string {
   return b.toString(undefined, from, to > from && b[to - 1] === 13 ? to - 1 : to);
 }
 
-export async function* readLineBatches(path: string, signal?: AbortSignal): AsyncGenerator<string[]> {
-  // bytes of a line that runs past the chunk (copies: the chunk's buffer is reused)
+/** `from + max`, moved back off UTF-8 continuation bytes so the cut never splits a character. */
+function cutAt(b: Buffer, from: number, max: number): number {
+  let end = from + max;
+  while (end > from && (b[end]! & 0xc0) === 0x80) end--;
+  return end;
+}
+
+function readError(path: string, err: unknown, signal?: AbortSignal): PipelineError {
+  if (err instanceof PipelineError) return err;
+  if (signal?.aborted) return new AbortedError(`reading ${path} aborted`, { cause: signal.reason });
+  const e = err as NodeJS.ErrnoException;
+  const code = e.code === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO;
+  return new PipelineError(code, `cannot read ${path}: ${e.message}`, { cause: err });
+}
+
+/** `readLineBatches(path, signal)` is the short form of `readLineBatches(path, { signal })`. */
+export async function* readLineBatches(path: string, options?: AbortSignal | ReadLinesOptions): AsyncGenerator<string[]> {
+  const opts: ReadLinesOptions = options instanceof AbortSignal ? { signal: options } : (options ?? {});
+  const { signal } = opts;
+  const max = Math.max(1, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const counts: LineCounts = opts.counts ?? { truncated: 0, offset: 0 };
+  // bytes of a line that runs past the chunk (copies: the chunk's buffer is reused), at most `max`
   let carry: Buffer[] = [];
+  let carried = 0;
+  // the line in progress has passed the cap: its remaining bytes are skipped
+  let overflow = false;
   let chunks = 0;
+  let base = 0;
   try {
-    for await (const chunk of chunksOf(path, signal)) {
+    for await (const chunk of chunksOf(path, signal, opts.onBytes)) {
       if (++chunks % TURN_EVERY === 0) await nextTurn();
       if (signal?.aborted) throw new AbortedError(`reading ${path} aborted`, { cause: signal.reason });
       const out: string[] = [];
       let p = 0;
       let q = chunk.indexOf(10);
-      if (q >= 0 && carry.length > 0) {
-        carry.push(chunk.subarray(0, q));
-        const joined = Buffer.concat(carry);
+      if (q >= 0 && (carried > 0 || overflow)) {
+        let joined = Buffer.concat(carry, carried);
+        if (!overflow && carried + q > max) {
+          joined = Buffer.concat([joined, chunk.subarray(0, q)]);
+          joined = joined.subarray(0, cutAt(joined, 0, max));
+          overflow = true;
+        } else if (!overflow) joined = Buffer.concat([joined, chunk.subarray(0, q)]);
         out.push(decodeLine(joined, 0, joined.length));
+        if (overflow) counts.truncated++;
         carry = [];
+        carried = 0;
+        overflow = false;
         p = q + 1;
         q = chunk.indexOf(10, p);
       }
       while (q >= 0) {
-        out.push(decodeLine(chunk, p, q));
+        if (q - p > max) {
+          out.push(decodeLine(chunk, p, cutAt(chunk, p, max)));
+          counts.truncated++;
+        } else out.push(decodeLine(chunk, p, q));
         p = q + 1;
         q = chunk.indexOf(10, p);
       }
-      if (p < chunk.length) carry.push(Buffer.from(chunk.subarray(p)));
+      if (out.length > 0) counts.offset = base + p;
+      base += chunk.length;
+      if (p < chunk.length && !overflow) {
+        const room = max - carried;
+        const take = Math.min(room, chunk.length - p);
+        const end = take < chunk.length - p ? cutAt(chunk, p, take) : chunk.length;
+        if (end > p) {
+          carry.push(Buffer.from(chunk.subarray(p, end)));
+          carried += end - p;
+        }
+        if (take < chunk.length - p) overflow = true;
+      }
       if (out.length > 0) yield out;
     }
     if (signal?.aborted) throw new AbortedError(`reading ${path} aborted`, { cause: signal.reason });
   } catch (err) {
-    if (err instanceof PipelineError) throw err;
-    if (signal?.aborted) throw new AbortedError(`reading ${path} aborted`, { cause: signal.reason });
-    const e = err as NodeJS.ErrnoException;
-    const code = e.code === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO;
-    throw new PipelineError(code, `cannot read ${path}: ${e.message}`, { cause: err });
+    throw readError(path, err, signal);
   }
-  if (carry.length > 0) {
-    const last = Buffer.concat(carry);
+  if (carried > 0 || overflow) {
+    const last = Buffer.concat(carry, carried);
+    if (overflow) counts.truncated++;
+    counts.offset = base;
     yield [decodeLine(last, 0, last.length)];
   }
 }

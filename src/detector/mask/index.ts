@@ -3,6 +3,7 @@
  * preprocessing does), then the built-in per-token maskers (./token.ts).
  */
 import { ConfigError, ErrorCode } from '../../errors.js';
+import { userRegExp } from '../../util/linear-regex.js';
 
 export { maskToken, isVariableToken, WILDCARD } from './token.js';
 
@@ -10,7 +11,7 @@ export { maskToken, isVariableToken, WILDCARD } from './token.js';
 export function compileMasks(patterns: readonly string[], where = 'masks'): RegExp[] {
   return patterns.map((p, i) => {
     try {
-      return new RegExp(p, 'g');
+      return userRegExp(p, 'g');
     } catch (err) {
       throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: where, field: `${where}[${i}]` }, `invalid regex ${JSON.stringify(p)}: ${(err as Error).message}`);
     }

@@ -6,9 +6,12 @@
  */
 import { AbortedError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError } from '../../errors.js';
 import { truncate } from '../../util/sanitize.js';
+import { redactUrl } from '../../util/redact-url.js';
+import { checkConfigHost } from './host-policy.js';
+import { MAX_YAML_BYTES } from '../../config/yaml-schema.js';
 
-/** Config files are small; anything this big is a misconfigured URL (a log, a binary). */
-export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+/** Config files are small (the YAML limit); reading stops at the first byte past it. */
+export const MAX_CONFIG_BYTES = MAX_YAML_BYTES;
 /** The response header that names the config's commit/revision, when the service sends one. */
 export const REVISION_HEADER = 'x-config-revision';
 
@@ -21,17 +24,12 @@ export interface FetchOptions {
   readonly etag?: string;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  /** Link-local/metadata hosts allowed anyway (host-policy.ts). */
+  readonly allowHosts?: readonly string[];
 }
 
 /** The URL without credentials or query string, safe to log. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '<invalid url>';
-  }
-}
+export const safeUrl = redactUrl;
 
 function failure(err: unknown, url: string, opts: FetchOptions, timeout: AbortSignal): PipelineError {
   if (opts.signal.aborted) {
@@ -72,6 +70,7 @@ export async function fetchConfig(url: string, opts: FetchOptions): Promise<Fetc
   const headers: Record<string, string> = { accept: 'application/yaml, text/yaml, text/plain;q=0.9, */*;q=0.5' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.etag) headers['if-none-match'] = opts.etag;
+  await checkConfigHost(url, opts.allowHosts);
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   try {
     // Redirects are not followed: the bearer token must never travel to a host it was not meant for.

@@ -12,7 +12,7 @@ import type { ServiceContext } from '../context.js';
 import { ErrorCode, PipelineError, throwIfAborted } from '../../errors.js';
 import { createEventJoiner, createLineParser, describeMisses, newFormatStats, resolveFormat, sharePercent, verdict, WARN_SHARE, type ResolvedFormat } from '../../detector/format/index.js';
 import { expandGlob } from './glob.js';
-import { readLineBatches } from './lines.js';
+import { DEFAULT_MAX_LINE_BYTES, readLineBatches, type LineCounts } from '../../detector/input/read-lines.js';
 import { createEventsWriter } from './events-writer.js';
 
 export const EVENTS_FILE = 'events.ndjson';
@@ -92,6 +92,8 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
     progress({ unit: 'lines', current: lines, label: streamNameFor(file) });
     progress({ unit: 'bytes', current: bytes, total: totalBytes, label: streamNameFor(file) });
   };
+  const maxLineBytes = input.source.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  let truncated = 0;
   log.info('ingesting log files', { files: files.length, bytes: totalBytes });
   try {
     for (const file of files) {
@@ -115,7 +117,8 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
         writer.write({ timestamp: ts, stream, message: parsed.content, level: parsed.level, text: joined > 1 ? text : undefined });
       });
       let lineNo = 0;
-      for await (const batch of readLineBatches(file, { signal, onBytes: (n) => (bytes += n) })) {
+      const counts: LineCounts = { truncated: 0, offset: 0 };
+      for await (const batch of readLineBatches(file, { signal, maxLineBytes, counts, onBytes: (n) => (bytes += n) })) {
         for (const raw of batch) {
           lineNo++;
           if (raw.length === 0 || raw.trim().length === 0) continue;
@@ -126,6 +129,8 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
       }
       joiner.end();
       report(file, true);
+      if (counts.truncated > 0) log.warn('lines longer than the line cap were truncated', { file: streamNameFor(file), truncated: counts.truncated, maxLineBytes });
+      truncated += counts.truncated;
     }
     throwIfAborted(signal, 'ingest');
     await writer.commit();
@@ -140,7 +145,7 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
   log.info(`log format ${chosen.name} matched ${sharePercent(stats.matched, stats.lines)} of lines`, format);
   const eventsBytes = (await stat(target)).size;
   ctx.artifact({ name: EVENTS_FILE, uri: pathToFileURL(target).href, bytes: eventsBytes });
-  log.info('ingested', { lines, unparsed, streams: streams.size });
+  log.info('ingested', { lines, unparsed, truncated, streams: streams.size });
   return {
     eventsFile: target,
     lines,
@@ -148,6 +153,7 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
     streams: [...streams].sort(),
     unparsed,
     format,
+    truncated,
     from,
     to,
     source: `file:${input.source.paths.join(',')} (${files.length} file${files.length === 1 ? '' : 's'})`,

@@ -8,6 +8,7 @@ import { SEVERITY_ORDER, type DetectionConfig, type RouteRule, type Severity } f
 import type { Incident } from '../../detector/incidents.js';
 import { ConfigError, ErrorCode } from '../../errors.js';
 import { matchMute, type MuteEntry } from '../../detector/mutes.js';
+import { userRegExp } from '../../util/linear-regex.js';
 
 export const SuppressReason = {
   kindDisabled: 'kind_disabled',
@@ -49,7 +50,7 @@ export function severityRank(s: Severity): number {
 export function compileIgnorePatterns(patterns: readonly string[], configName: string): RegExp[] {
   return patterns.map((p, i) => {
     try {
-      return new RegExp(p);
+      return userRegExp(p);
     } catch (err) {
       throw new ConfigError(ErrorCode.CONFIG_INVALID, { file: configName, field: `ignore[${i}]` }, `invalid regular expression ${JSON.stringify(p)}: ${(err as Error).message}`);
     }

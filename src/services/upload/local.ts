@@ -12,6 +12,7 @@ import type { UploadSettings } from '../../config/settings-types.js';
 import { ErrorCode, PipelineError, throwIfAborted } from '../../errors.js';
 import { REPORT_NAME, reportUriOf, resolveArtifacts } from './artifacts.js';
 import type { Uploader } from './types.js';
+import { refuseSymlink } from '../../util/no-symlink.js';
 
 type LocalSettings = Extract<UploadSettings, { type: 'local' }>;
 
@@ -37,6 +38,8 @@ export function localUploader(settings: LocalSettings): Uploader {
     async upload(input, ctx) {
       const files = await resolveArtifacts(input.runDir, input.artifacts);
       const dir = targetDir(input.runId, input.baseDir);
+      await refuseSymlink(resolve(input.baseDir, settings.dir), 'upload folder');
+      await refuseSymlink(dir, 'upload folder');
       const out: { name: string; uri: string; bytes: number }[] = [];
       for (const [i, f] of files.entries()) {
         throwIfAborted(ctx.signal, 'upload_report');

@@ -10,7 +10,7 @@
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfAborted } from '../../../errors.js';
-import { readLineBatches } from '../lines.js';
+import { OWN_NDJSON_MAX_LINE_BYTES, readLineBatches } from '../../../detector/input/read-lines.js';
 import { createEventsWriter } from '../events-writer.js';
 import type { PartRecord } from './fetch-group.js';
 
@@ -56,7 +56,7 @@ function siftUp(h: Head[], i: number): void {
 }
 
 function recordReader(path: string, signal: AbortSignal): () => Promise<PartRecord | undefined> {
-  const batches = readLineBatches(path, { signal });
+  const batches = readLineBatches(path, { signal, maxLineBytes: OWN_NDJSON_MAX_LINE_BYTES });
   let batch: string[] = [];
   let i = 0;
   return async () => {
@@ -99,7 +99,7 @@ export async function mergeParts(
     chunk = [];
   };
   for (const part of parts) {
-    for await (const batch of readLineBatches(part, { signal })) {
+    for await (const batch of readLineBatches(part, { signal, maxLineBytes: OWN_NDJSON_MAX_LINE_BYTES })) {
       for (const line of batch) if (line.length > 0) chunk.push(JSON.parse(line) as PartRecord);
       if (chunk.length >= chunkEvents) await spill();
     }
