@@ -22,7 +22,10 @@ describe('report_postProcess machine (model-based)', () => {
       else if (crashed) expect(replay.snapshot.output.failure.step, why).toBe('report_postProcess/analyze_report');
       else expect(replay.snapshot.output.outputs, why).toEqual(flowOutcomes.analyzeReportFlow!.ok.outputs);
     }
-    const u = uncovered(postProcessMachine, runs);
+    // Resumed: upload_report finished in an earlier execution, so only the analysis flow starts.
+    const resumed = await runModel(postProcessMachine, { ...input, resumed: { upload_report: taskOutputs.uploadReport } }, 'simple');
+    for (const { replay } of resumed) expect(replay.log).not.toContain('start:uploadReport');
+    const u = uncovered(postProcessMachine, [...runs, ...resumed]);
     expect(u.states).toEqual([]);
     expect(u.transitions).toEqual([]);
   });
