@@ -14,9 +14,10 @@ import type { RunParamsInput, RunResult, Services } from './contracts.js';
 import { StepId } from './dag.js';
 import { toErrorInfo, UsageError } from './errors.js';
 import { analyzeMachine, pipelineMachine, postProcessMachine, prepareMachine, type PipelineOutput, type TaskInput } from './machines/index.js';
-import { buildSummary, describeSource, writeRunRecord } from './runtime/record.js';
+import { buildSummary, describeSource, writeCrashedRecord, writeRunRecord } from './runtime/record.js';
 import { createServiceContext } from './runtime/service-context.js';
 import { defaultServices } from './services/index.js';
+import type { DurableRun } from './durable/index.js';
 import { plannedReportUri } from './services/upload/index.js';
 
 export interface StartRunOptions {
@@ -29,6 +30,12 @@ export interface StartRunOptions {
   readonly outDir?: string;
   /** Jitter source for retry backoff; default Math.random. */
   readonly random?: () => number;
+  /**
+   * The run's lease and saved state (openDurableRun): finished steps are skipped, each step's
+   * output is saved as it finishes, and the lease is released when the run ends. Absent: nothing
+   * is saved (embedding, unit tests).
+   */
+  readonly durable?: DurableRun;
 }
 
 export interface RunHandle {
@@ -55,10 +62,16 @@ export function validateRunId(id: string): string {
   return id;
 }
 
+/** Where a run keeps everything: <output.dir>/<run_id>. */
+export function runDirFor(settings: PipelineSettings, runId: string, outDir?: string): string {
+  return resolve(outDir ?? settings.output.dir, validateRunId(runId));
+}
+
+export { openDurableRun, settingsHash, leaseIntervalFrom, LeaseHeldError, type DurableRun } from './durable/index.js';
+
 export function startRun(opts: StartRunOptions): RunHandle {
   const { settings, params, bus } = opts;
-  validateRunId(params.runId);
-  const runDir = resolve(opts.outDir ?? settings.output.dir, params.runId);
+  const runDir = runDirFor(settings, params.runId, opts.outDir);
   let cancelRequested: string | undefined;
   let sendCancel: ((reason: string) => void) | undefined;
   const result = execute(opts, runDir, () => cancelRequested, (send) => {
@@ -87,7 +100,18 @@ async function execute(
   const services: Services = { ...defaultServices, ...opts.services };
   const runParams: RunParams = { skipInstall: params.skipInstall, dryRun: params.dryRun, source: describeSource(settings.source), configFile: settings.file };
   const startedAt = new Date();
+  const durable = opts.durable;
+  // An execution found dead when this one took its lease: say so in run.json until this one ends.
+  for (const dead of durable?.takenOver ?? []) {
+    await writeCrashedRecord(runDir, params.runId, runParams, dead).catch(() => undefined);
+  }
   bus.emit({ type: 'run', status: 'started', params: runParams });
+  for (const dead of durable?.takenOver ?? []) {
+    bus.emit({ type: 'log', level: 'warn', msg: `took over run ${params.runId} from pid ${dead.pid} on ${dead.host} (last heartbeat ${dead.heartbeatAt}); that execution crashed` });
+  }
+  const resumedSteps = Object.keys(durable?.resumed ?? {});
+  if (resumedSteps.length > 0) bus.emit({ type: 'log', level: 'info', msg: `resuming run ${params.runId}: ${resumedSteps.length} step(s) already done`, fields: { steps: resumedSteps.join(',') } });
+  if ((durable?.removedTemps.length ?? 0) > 0) bus.emit({ type: 'log', level: 'info', msg: `removed ${durable!.removedTemps.length} orphan temp file(s) left by a dead execution` });
 
   const finish = async (status: Exclude<RunStatus, 'started'>, out?: PipelineOutput, err?: unknown): Promise<RunResult> => {
     const failedStep = status === 'failed' ? (out?.failure?.step ?? undefined) : undefined;
@@ -102,6 +126,7 @@ async function execute(
     } catch (e) {
       bus.emit({ type: 'log', level: 'error', msg: `could not write run.json: ${(e as Error).message}` });
     }
+    await durable?.close().catch((e) => bus.emit({ type: 'log', level: 'warn', msg: `could not release the run lease: ${(e as Error).message}` }));
     bus.emit({ type: 'run', status, params: runParams, exitCode, ...(res.failedStep ? { failedStep: res.failedStep } : {}), ...(res.error ? { error: res.error } : {}), ...(summary ? { summary } : {}) });
     return res;
   };
@@ -117,8 +142,13 @@ async function execute(
   }
 
   // Each step's actor: the service with a context whose log/progress/artifact calls become events.
+  // A step's output is saved before the machine hears it is done: a kill after that never redoes it.
   const fromService = <I, O>(path: string, fn: (input: I, ctx: import('./services/context.js').ServiceContext) => Promise<O>) =>
-    fromPromise<O, TaskInput<I>>(({ input, signal }) => fn(input.input, createServiceContext({ bus, step: path, signal, attempt: input.attempt })));
+    fromPromise<O, TaskInput<I>>(async ({ input, signal }) => {
+      const out = await fn(input.input, createServiceContext({ bus, step: path, signal, attempt: input.attempt }));
+      if (durable && !signal.aborted) await durable.saveStep(path.split('/').at(-1)!, out);
+      return out;
+    });
 
   const analyze = analyzeMachine.provide({
     actors: {
@@ -167,8 +197,10 @@ async function execute(
       smtp: settings.smtp,
       upload: settings.upload,
       plannedReportUri: planned,
+      resumed: durable?.resumed,
     },
   });
+  if (durable) actor.subscribe({ next: () => durable.saveSnapshot(actor.getPersistedSnapshot()), error: () => undefined });
   const done = new Promise<{ out?: PipelineOutput; err?: unknown }>((res) => {
     actor.subscribe({
       complete: () => res({ out: actor.getSnapshot().output }),

@@ -63,3 +63,24 @@ export async function writeRunRecord(runDir: string, r: RunRecord): Promise<void
     ...(result.summary ? { summary: result.summary } : {}),
   });
 }
+
+/** Holder of a run's lease that was found dead (see src/durable/lease.ts). */
+export interface DeadExecution {
+  readonly pid: number;
+  readonly host: string;
+  readonly startedAt: string;
+  readonly heartbeatAt: string;
+}
+
+/** run.json of an execution found dead on takeover; the execution taking over rewrites it when it ends. */
+export async function writeCrashedRecord(runDir: string, runId: string, params: RunParams, dead: DeadExecution): Promise<void> {
+  await writeJsonAtomic(join(runDir, RUN_RECORD_FILE), {
+    v: 1,
+    runId,
+    status: 'crashed',
+    exitCode: 1,
+    params,
+    startedAt: dead.startedAt,
+    crashed: { pid: dead.pid, host: dead.host, lastHeartbeatAt: dead.heartbeatAt, foundAt: new Date().toISOString() },
+  });
+}
