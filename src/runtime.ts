@@ -122,7 +122,7 @@ async function execute(
     const summary = out ? buildSummary(out.outputs, params.dryRun) : undefined;
     const res: RunResult = { runId: params.runId, runDir, status, exitCode, ...(failedStep ? { failedStep } : {}), ...(error && status !== 'completed' ? { error } : {}), ...(summary ? { summary } : {}) };
     try {
-      await writeRunRecord(runDir, { result: res, params: runParams, startedAt, finishedAt: new Date(), cancelReason: out?.cancelReason });
+      await writeRunRecord(runDir, { result: res, params: runParams, startedAt, finishedAt: new Date(), cancelReason: out?.cancelReason, crashed: durable?.takenOver });
     } catch (e) {
       bus.emit({ type: 'log', level: 'error', msg: `could not write run.json: ${(e as Error).message}` });
     }

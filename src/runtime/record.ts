@@ -44,6 +44,8 @@ export interface RunRecord {
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly cancelReason?: string;
+  /** Earlier executions of this run id found dead when this one took the lease over. */
+  readonly crashed?: readonly DeadExecution[];
 }
 
 export async function writeRunRecord(runDir: string, r: RunRecord): Promise<void> {
@@ -61,6 +63,7 @@ export async function writeRunRecord(runDir: string, r: RunRecord): Promise<void
     ...(result.error ? { error: result.error } : {}),
     ...(r.cancelReason ? { cancelReason: r.cancelReason } : {}),
     ...(result.summary ? { summary: result.summary } : {}),
+    ...(r.crashed && r.crashed.length > 0 ? { crashedExecutions: r.crashed.map((d) => ({ status: 'crashed', pid: d.pid, host: d.host, startedAt: d.startedAt, lastHeartbeatAt: d.heartbeatAt })) } : {}),
   });
 }
 
