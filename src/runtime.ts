@@ -105,15 +105,18 @@ async function execute(
   for (const dead of durable?.takenOver ?? []) {
     await writeCrashedRecord(runDir, params.runId, runParams, dead).catch(() => undefined);
   }
-  bus.emit({ type: 'run', status: 'started', params: runParams });
+  // The dead execution's end, published for it: `runs` shows it crashed and `watch` of it stops waiting.
   for (const dead of durable?.takenOver ?? []) {
-    bus.emit({ type: 'log', level: 'warn', msg: `took over run ${params.runId} from pid ${dead.pid} on ${dead.host} (last heartbeat ${dead.heartbeatAt}); that execution crashed` });
+    const message = `took over run ${params.runId} from pid ${dead.pid} on ${dead.host} (last heartbeat ${dead.heartbeatAt}); that execution crashed`;
+    bus.emit({ type: 'log', level: 'warn', msg: message });
+    bus.emit({ type: 'run', status: 'crashed', params: runParams, exitCode: 1, error: { name: 'CrashedError', code: 'CRASHED', message, retryable: false } });
   }
+  bus.emit({ type: 'run', status: 'started', params: runParams });
   const resumedSteps = Object.keys(durable?.resumed ?? {});
   if (resumedSteps.length > 0) bus.emit({ type: 'log', level: 'info', msg: `resuming run ${params.runId}: ${resumedSteps.length} step(s) already done`, fields: { steps: resumedSteps.join(',') } });
   if ((durable?.removedTemps.length ?? 0) > 0) bus.emit({ type: 'log', level: 'info', msg: `removed ${durable!.removedTemps.length} orphan temp file(s) left by a dead execution` });
 
-  const finish = async (status: Exclude<RunStatus, 'started'>, out?: PipelineOutput, err?: unknown): Promise<RunResult> => {
+  const finish = async (status: Exclude<RunStatus, 'started' | 'crashed'>, out?: PipelineOutput, err?: unknown): Promise<RunResult> => {
     const failedStep = status === 'failed' ? (out?.failure?.step ?? undefined) : undefined;
     // A cancelled run says why (SIGINT, the TUI, a worker draining) in the same place a failure would.
     const cancelInfo = status === 'cancelled' && out?.cancelReason ? { name: 'AbortedError', code: 'ABORTED', message: out.cancelReason, retryable: false } : undefined;

@@ -77,7 +77,8 @@ function durable(o: DurableRunOptions, leases: Lease[], resumed: StepOutputs, re
   };
   return {
     resumed,
-    takenOver: leases.flatMap((l) => (l.takenOver ? [l.takenOver] : [])),
+    // The local and the NATS lease may both name the same dead execution: report it once.
+    takenOver: [...new Map(leases.flatMap((l) => (l.takenOver ? [[`${l.takenOver.host}/${l.takenOver.pid}/${l.takenOver.startedAt}`, l.takenOver] as const] : []))).values()],
     leases,
     removedTemps,
     executions,

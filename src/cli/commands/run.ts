@@ -179,5 +179,12 @@ async function connectNats(
     if (opts.requireNats) throw new UsageError('--require-nats needs --nats URL, NATS_URL or nats.servers in the settings');
     return null;
   }
-  return attachNatsPublisher(bus, { servers, settings: settings.nats, require: !!opts.requireNats, log, env: io.env });
+  const handle = await attachNatsPublisher(bus, { servers, settings: settings.nats, require: !!opts.requireNats, log, env: io.env });
+  if (!handle) return null;
+  const { acquireNatsLease, openLeaseKv } = await import('../../durable/lease-nats.js');
+  const intervalMs = leaseIntervalFrom(io.env);
+  return {
+    close: () => handle.close(),
+    lease: async (runId) => acquireNatsLease(await openLeaseKv(handle.connection, handle.names.prefix), { runId, intervalMs, onWarn: (m) => log('warn', m) }),
+  };
 }
