@@ -89,9 +89,10 @@ const cases: Case[] = [
   { name: 'detection started', when: stepIs(DETECT, 'running'), resumedSteps: [INGEST, CONFIG] },
   { name: 'mid-detection', when: midway(DETECT), resumedSteps: [INGEST, CONFIG] },
   { name: 'detection done', when: stepIs(DETECT, 'done'), resumedSteps: [INGEST, CONFIG, DETECT] },
-  { name: 'email started', when: stepIs(EMAIL, 'running'), resumedSteps: [INGEST, CONFIG, DETECT, 'report_postProcess/analyze_report'] },
-  { name: 'email done', when: stepIs(EMAIL, 'done'), resumedSteps: [DETECT, 'report_postProcess/analyze_report', EMAIL] },
-  { name: 'upload done', when: stepIs(UPLOAD, 'done'), resumedSteps: [DETECT, EMAIL, UPLOAD] },
+  { name: 'upload started', when: stepIs(UPLOAD, 'running'), resumedSteps: [INGEST, CONFIG, DETECT, 'report_postProcess/analyze_report'] },
+  { name: 'upload done', when: stepIs(UPLOAD, 'done'), resumedSteps: [DETECT, 'report_postProcess/analyze_report', UPLOAD] },
+  { name: 'email started', when: stepIs(EMAIL, 'running'), resumedSteps: [DETECT, 'report_postProcess/analyze_report', UPLOAD] },
+  { name: 'email done', when: stepIs(EMAIL, 'done'), resumedSteps: [DETECT, UPLOAD, EMAIL] },
 ];
 
 describe('SIGKILL at each step boundary, then run --resume', () => {
