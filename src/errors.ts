@@ -20,6 +20,8 @@ export const ErrorCode = {
   UPLOAD: 'UPLOAD',
   AWS: 'AWS',
   INTERNAL: 'INTERNAL',
+  /** Another execution of the same run id holds its lease (exit 1, not bad input). */
+  LEASE_HELD: 'LEASE_HELD',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

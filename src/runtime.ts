@@ -14,9 +14,10 @@ import type { RunParamsInput, RunResult, Services } from './contracts.js';
 import { StepId } from './dag.js';
 import { toErrorInfo, UsageError } from './errors.js';
 import { analyzeMachine, pipelineMachine, postProcessMachine, prepareMachine, type PipelineOutput, type TaskInput } from './machines/index.js';
-import { buildSummary, describeSource, writeRunRecord } from './runtime/record.js';
+import { buildSummary, describeSource, writeCrashedRecord, writeRunRecord } from './runtime/record.js';
 import { createServiceContext } from './runtime/service-context.js';
 import { defaultServices } from './services/index.js';
+import type { DurableRun } from './durable/index.js';
 import { plannedReportUri } from './services/upload/index.js';
 import { refuseSymlinkSync } from './util/no-symlink.js';
 
@@ -30,6 +31,12 @@ export interface StartRunOptions {
   readonly outDir?: string;
   /** Jitter source for retry backoff; default Math.random. */
   readonly random?: () => number;
+  /**
+   * The run's lease and saved state (openDurableRun): finished steps are skipped, each step's
+   * output is saved as it finishes, and the lease is released when the run ends. Absent: nothing
+   * is saved (embedding, unit tests).
+   */
+  readonly durable?: DurableRun;
 }
 
 export interface RunHandle {
@@ -56,10 +63,16 @@ export function validateRunId(id: string): string {
   return id;
 }
 
+/** Where a run keeps everything: <output.dir>/<run_id>. */
+export function runDirFor(settings: PipelineSettings, runId: string, outDir?: string): string {
+  return resolve(outDir ?? settings.output.dir, validateRunId(runId));
+}
+
+export { openDurableRun, settingsHash, leaseIntervalFrom, LeaseHeldError, type DurableRun } from './durable/index.js';
+
 export function startRun(opts: StartRunOptions): RunHandle {
   const { settings, params, bus } = opts;
-  validateRunId(params.runId);
-  const runDir = resolve(opts.outDir ?? settings.output.dir, params.runId);
+  const runDir = runDirFor(settings, params.runId, opts.outDir);
   refuseSymlinkSync(dirname(runDir), 'runs folder');
   refuseSymlinkSync(runDir, 'run folder');
   let cancelRequested: string | undefined;
@@ -90,9 +103,23 @@ async function execute(
   const services: Services = { ...defaultServices, ...opts.services };
   const runParams: RunParams = { skipInstall: params.skipInstall, dryRun: params.dryRun, source: describeSource(settings.source), configFile: settings.file };
   const startedAt = new Date();
+  const durable = opts.durable;
+  // An execution found dead when this one took its lease: say so in run.json until this one ends.
+  for (const dead of durable?.takenOver ?? []) {
+    await writeCrashedRecord(runDir, params.runId, runParams, dead).catch(() => undefined);
+  }
+  // The dead execution's end, published for it: `runs` shows it crashed and `watch` of it stops waiting.
+  for (const dead of durable?.takenOver ?? []) {
+    const message = `took over run ${params.runId} from pid ${dead.pid} on ${dead.host} (last heartbeat ${dead.heartbeatAt}); that execution crashed`;
+    bus.emit({ type: 'log', level: 'warn', msg: message });
+    bus.emit({ type: 'run', status: 'crashed', params: runParams, exitCode: 1, error: { name: 'CrashedError', code: 'CRASHED', message, retryable: false } });
+  }
   bus.emit({ type: 'run', status: 'started', params: runParams });
+  const resumedSteps = Object.keys(durable?.resumed ?? {});
+  if (resumedSteps.length > 0) bus.emit({ type: 'log', level: 'info', msg: `resuming run ${params.runId}: ${resumedSteps.length} step(s) already done`, fields: { steps: resumedSteps.join(',') } });
+  if ((durable?.removedTemps.length ?? 0) > 0) bus.emit({ type: 'log', level: 'info', msg: `removed ${durable!.removedTemps.length} orphan temp file(s) left by a dead execution` });
 
-  const finish = async (status: Exclude<RunStatus, 'started'>, out?: PipelineOutput, err?: unknown): Promise<RunResult> => {
+  const finish = async (status: Exclude<RunStatus, 'started' | 'crashed'>, out?: PipelineOutput, err?: unknown): Promise<RunResult> => {
     const failedStep = status === 'failed' ? (out?.failure?.step ?? undefined) : undefined;
     // A cancelled run says why (SIGINT, the TUI, a worker draining) in the same place a failure would.
     const cancelInfo = status === 'cancelled' && out?.cancelReason ? { name: 'AbortedError', code: 'ABORTED', message: out.cancelReason, retryable: false } : undefined;
@@ -101,10 +128,11 @@ async function execute(
     const summary = out ? buildSummary(out.outputs, params.dryRun) : undefined;
     const res: RunResult = { runId: params.runId, runDir, status, exitCode, ...(failedStep ? { failedStep } : {}), ...(error && status !== 'completed' ? { error } : {}), ...(summary ? { summary } : {}) };
     try {
-      await writeRunRecord(runDir, { result: res, params: runParams, startedAt, finishedAt: new Date(), cancelReason: out?.cancelReason });
+      await writeRunRecord(runDir, { result: res, params: runParams, startedAt, finishedAt: new Date(), cancelReason: out?.cancelReason, crashed: durable?.takenOver });
     } catch (e) {
       bus.emit({ type: 'log', level: 'error', msg: `could not write run.json: ${(e as Error).message}` });
     }
+    await durable?.close().catch((e) => bus.emit({ type: 'log', level: 'warn', msg: `could not release the run lease: ${(e as Error).message}` }));
     bus.emit({ type: 'run', status, params: runParams, exitCode, ...(res.failedStep ? { failedStep: res.failedStep } : {}), ...(res.error ? { error: res.error } : {}), ...(summary ? { summary } : {}) });
     return res;
   };
@@ -120,8 +148,13 @@ async function execute(
   }
 
   // Each step's actor: the service with a context whose log/progress/artifact calls become events.
+  // A step's output is saved before the machine hears it is done: a kill after that never redoes it.
   const fromService = <I, O>(path: string, fn: (input: I, ctx: import('./services/context.js').ServiceContext) => Promise<O>) =>
-    fromPromise<O, TaskInput<I>>(({ input, signal }) => fn(input.input, createServiceContext({ bus, step: path, signal, attempt: input.attempt })));
+    fromPromise<O, TaskInput<I>>(async ({ input, signal }) => {
+      const out = await fn(input.input, createServiceContext({ bus, step: path, signal, attempt: input.attempt }));
+      if (durable && !signal.aborted) await durable.saveStep(path.split('/').at(-1)!, out);
+      return out;
+    });
 
   const analyze = analyzeMachine.provide({
     actors: {
@@ -170,8 +203,10 @@ async function execute(
       smtp: settings.smtp,
       upload: settings.upload,
       plannedReportUri: planned,
+      resumed: durable?.resumed,
     },
   });
+  if (durable) actor.subscribe({ next: () => durable.saveSnapshot(actor.getPersistedSnapshot()), error: () => undefined });
   const done = new Promise<{ out?: PipelineOutput; err?: unknown }>((res) => {
     actor.subscribe({
       complete: () => res({ out: actor.getSnapshot().output }),

@@ -24,6 +24,8 @@ export const RunStatus = {
   completed: 'completed',
   failed: 'failed',
   cancelled: 'cancelled',
+  /** An execution found dead (lease expired, pid gone) by the one taking its run id over. */
+  crashed: 'crashed',
 } as const;
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 

@@ -23,6 +23,8 @@ export interface RunOptions {
   to?: string;
   /** true/false from --pace/--no-pace; undefined: on for the bundled demo only. */
   pace?: boolean;
+  resume?: string;
+  force?: boolean;
 }
 export interface WatchOptions { runId?: string; wait?: boolean; all?: boolean; json?: boolean; tui?: boolean; nats?: string; config?: string }
 export interface RunsOptions { json?: boolean; limit?: number; nats?: string; config?: string }
@@ -67,6 +69,8 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .option('--to <iso>', 'CloudWatch window end (ISO-8601)')
     .option('--pace', 'TUI: show each step for at least 1.5 s and keep the final screen until q (default for the demo)')
     .option('--no-pace', 'TUI: show the run at its own speed and leave when it ends (default for other settings)')
+    .option('--resume <runId>', 'continue run RUN_ID from its last finished step (same settings)')
+    .option('--force', 'with --resume: resume even though the settings changed')
     .action(async (opts: RunOptions) => {
       const { run } = await import('./commands/run.js');
       onResult(await run(opts, io));

@@ -62,6 +62,7 @@ function postProcessInput(c: PipelineContext): PostProcessInput {
   return {
     policies: c.policies,
     random: c.random,
+    resumed: c.outputs,
     analysis: {
       dryRun,
       analyze: {
@@ -114,7 +115,7 @@ export const pipelineMachine = setup({
 }).createMachine({
   id: 'log-anomaly-pipeline',
   context: ({ input }) => {
-    const { policies: _p, random: _r, ...job } = input;
+    const { policies: _p, random: _r, resumed: _s, ...job } = input;
     return { ...initialRetryContext(input), job };
   },
   initial: 'install',
@@ -136,6 +137,7 @@ export const pipelineMachine = setup({
       input: (c): PrepareInput => ({
         policies: c.policies,
         random: c.random,
+        resumed: c.outputs,
         runDir: c.job.runDir,
         baseDir: c.job.baseDir,
         source: c.job.source,

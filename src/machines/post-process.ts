@@ -38,7 +38,7 @@ export const postProcessMachine = setup({
       step: StepId.analyzeReport,
       path: ANALYZE_PATH,
       src: 'analyzeReportFlow',
-      input: (c): AnalyzeFlowInput => ({ ...c.analysis, upload: c.upload, policies: c.policies, random: c.random }),
+      input: (c): AnalyzeFlowInput => ({ ...c.analysis, upload: c.upload, policies: c.policies, random: c.random, resumed: c.outputs }),
       next: '#report_postProcess.done',
       fail: '#report_postProcess.failed',
     }),

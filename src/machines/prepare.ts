@@ -36,7 +36,7 @@ export const prepareMachine = setup({
 }).createMachine({
   id: 'prepare_prerequisite',
   context: ({ input }) => {
-    const { policies: _p, random: _r, ...job } = input;
+    const { policies: _p, random: _r, resumed: _s, ...job } = input;
     return { ...initialRetryContext(input), job };
   },
   initial: 'working',

@@ -22,6 +22,9 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
   return retryBackoff(policy, attempt, random);
 }
 
+/** The skip reason of a step an earlier execution of the same run finished. */
+export const RESUMED = 'resumed';
+
 export const timeoutDelay = (step: RetryableStep) => `timeout_${step}` as const;
 export const backoffDelay = (step: RetryableStep) => `backoff_${step}` as const;
 
@@ -77,6 +80,9 @@ export function retryGuards<C extends RetryContext>() {
     canRetry: ({ context, event }: Args<C>, p: StepParams) => shouldRetry(context.policies[p.step], context.attempts[p.step] ?? 1, event.error),
     canRetryTimeout: ({ context }: Args<C>, p: StepParams) =>
       shouldRetry(context.policies[p.step], context.attempts[p.step] ?? 1, new TimeoutError(`${p.step} timed out`)),
+    // A resumed run starts with the outputs of the steps an earlier execution finished (no I/O here:
+    // the runtime read them from disk and passed them in as input).
+    isAlreadyDone: ({ context }: Args<C>, p: StepParams) => (context.outputs as Record<string, unknown>)[p.step] !== undefined,
   };
 }
 
@@ -116,14 +122,17 @@ export function taskNode<C extends RetryContext>(o: TaskNodeOptions<C>): any {
   const leave = o.next === null ? { type: 'final' as const } : { always: { target: o.next } };
   return {
     id: o.id ?? o.step,
-    initial: o.skip ? 'deciding' : 'running',
+    initial: 'deciding',
     states: {
-      ...(o.skip
-        ? {
-            deciding: { always: [{ guard: o.skip.guard, target: 'skipped' }, { target: 'running' }] },
-            skipped: { meta: meta('skipped', o.skip.reason), ...leave },
-          }
-        : {}),
+      deciding: {
+        always: [
+          { guard: { type: 'isAlreadyDone', params: p }, target: 'resumed' },
+          ...(o.skip ? [{ guard: o.skip.guard, target: 'skipped' }] : []),
+          { target: 'running' },
+        ],
+      },
+      resumed: { meta: meta('skipped', RESUMED), ...leave },
+      ...(o.skip ? { skipped: { meta: meta('skipped', o.skip.reason), ...leave } } : {}),
       running: {
         meta: meta('running'),
         entry: { type: 'countAttempt', params: p },

@@ -39,6 +39,8 @@ export interface RetryInput {
   readonly policies: RetryPolicies;
   /** Jitter source in [0, 1); injectable so tests are deterministic. Default Math.random. */
   readonly random?: () => number;
+  /** Outputs of steps an earlier execution of this run finished: those steps are skipped (`resumed`). */
+  readonly resumed?: StepOutputs;
 }
 
 export interface RetryContext {
@@ -79,5 +81,5 @@ export interface StepMeta {
 }
 
 export function initialRetryContext(input: RetryInput): RetryContext {
-  return { policies: input.policies, random: input.random ?? Math.random, attempts: {}, retryInMs: {}, errors: {}, outputs: {} };
+  return { policies: input.policies, random: input.random ?? Math.random, attempts: {}, retryInMs: {}, errors: {}, outputs: input.resumed ?? {} };
 }

@@ -44,6 +44,8 @@ export interface RunRecord {
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly cancelReason?: string;
+  /** Earlier executions of this run id found dead when this one took the lease over. */
+  readonly crashed?: readonly DeadExecution[];
 }
 
 export async function writeRunRecord(runDir: string, r: RunRecord): Promise<void> {
@@ -61,5 +63,27 @@ export async function writeRunRecord(runDir: string, r: RunRecord): Promise<void
     ...(result.error ? { error: result.error } : {}),
     ...(r.cancelReason ? { cancelReason: r.cancelReason } : {}),
     ...(result.summary ? { summary: result.summary } : {}),
+    ...(r.crashed && r.crashed.length > 0 ? { crashedExecutions: r.crashed.map((d) => ({ status: 'crashed', pid: d.pid, host: d.host, startedAt: d.startedAt, lastHeartbeatAt: d.heartbeatAt })) } : {}),
+  });
+}
+
+/** Holder of a run's lease that was found dead (see src/durable/lease.ts). */
+export interface DeadExecution {
+  readonly pid: number;
+  readonly host: string;
+  readonly startedAt: string;
+  readonly heartbeatAt: string;
+}
+
+/** run.json of an execution found dead on takeover; the execution taking over rewrites it when it ends. */
+export async function writeCrashedRecord(runDir: string, runId: string, params: RunParams, dead: DeadExecution): Promise<void> {
+  await writeJsonAtomic(join(runDir, RUN_RECORD_FILE), {
+    v: 1,
+    runId,
+    status: 'crashed',
+    exitCode: 1,
+    params,
+    startedAt: dead.startedAt,
+    crashed: { pid: dead.pid, host: dead.host, lastHeartbeatAt: dead.heartbeatAt, foundAt: new Date().toISOString() },
   });
 }

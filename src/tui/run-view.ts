@@ -140,7 +140,7 @@ function appendLog(logs: RunView['logs'], e: LogEvent): RunView['logs'] {
   return next;
 }
 
-const ROOT_STATUS = { started: 'running', completed: 'done', failed: 'failed', cancelled: 'cancelled' } as const;
+const ROOT_STATUS = { started: 'running', completed: 'done', failed: 'failed', cancelled: 'cancelled', crashed: 'failed' } as const;
 
 function reduceRun(view: RunView, e: RunEvent): RunView {
   const at = ms(e.at);

@@ -47,7 +47,7 @@ export const STATUS_GLYPH: Record<StepStatus, string> = {
 };
 
 export function runStatusRole(s: RunViewStatus): ColorRole {
-  return s === 'started' ? 'running' : s === 'completed' ? 'done' : s === 'waiting' ? 'pending' : s;
+  return s === 'started' ? 'running' : s === 'completed' ? 'done' : s === 'waiting' ? 'pending' : s === 'crashed' ? 'failed' : s;
 }
 
 export const levelRole = (l: LogLevel): ColorRole => l;

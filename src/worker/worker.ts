@@ -10,7 +10,7 @@ import { createBus, type Bus } from '../bus/bus.js';
 import type { BusEvent } from '../bus/events.js';
 import type { NatsSettings } from '../config/settings-types.js';
 import type { RunResult, Services } from '../contracts.js';
-import { toErrorInfo } from '../errors.js';
+import { ErrorCode, PipelineError, toErrorInfo } from '../errors.js';
 import type { NatsNames } from '../bus/nats/names.js';
 import { attachNatsPublisher } from '../bus/nats/publish.js';
 import { parseRunRequest, type RunRequest } from '../bus/nats/requests.js';
@@ -126,6 +126,14 @@ export async function startWorker(cfg: WorkerConfig): Promise<Worker> {
         slot.run = await cfg.start(req, bus, services);
         result = await slot.run.result;
       } catch (err) {
+        if (err instanceof PipelineError && err.code === ErrorCode.LEASE_HELD) {
+          // Another execution holds the run id: not this worker's to finish or to fail. Back to the queue.
+          cfg.log('info', `run ${req.runId}: ${err.message}; leaving it to that execution`);
+          bus.complete();
+          await publisher?.close();
+          m.nak(cfg.ackWaitMs);
+          return;
+        }
         // The run could not start (bad settings on this worker): a final event, so waiters exit.
         const error = toErrorInfo(err);
         bus.emit({ type: 'run', status: 'failed', params: { skipInstall: req.skipInstall, dryRun: req.dryRun, configFile: req.config }, exitCode: 2, error });

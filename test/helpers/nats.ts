@@ -34,7 +34,7 @@ export async function cleanupPrefix(prefix: string, url = NATS_URL): Promise<voi
   try {
     const jsm = await jetstreamManager(nc);
     const n = natsNames(prefix);
-    for (const s of [n.eventStream, n.requestStream, `KV_${n.runsBucket}`, `KV_${n.notifiedBucket}`]) {
+    for (const s of [n.eventStream, n.requestStream, `KV_${n.runsBucket}`, `KV_${n.notifiedBucket}`, `KV_${prefix}_leases`]) {
       await jsm.streams.delete(s).catch(() => false);
     }
   } finally {

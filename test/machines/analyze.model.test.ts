@@ -76,6 +76,20 @@ describe('analyze_report machine (model-based)', () => {
     });
   }
 
+  it('a resumed run skips what an earlier execution finished and starts only the rest', async () => {
+    const analysisOnly = await runModel(analyzeMachine, { ...input(false), resumed: { analyze_report: taskOutputs.analyzeReport } });
+    const both = await runModel(analyzeMachine, { ...input(false), resumed: { analyze_report: taskOutputs.analyzeReport, upload_report: taskOutputs.uploadReport, send_notification_emails: taskOutputs.sendNotificationEmails } });
+    all.push(...analysisOnly, ...both);
+    for (const { path, replay } of analysisOnly) {
+      expect(replay.log, eventTypes(path).join(' > ')).not.toContain('start:analyzeReport');
+      if (path.state.value === 'done' && replay.snapshot.output.failure === undefined) expect(replay.log).toContain('done:sendNotificationEmails');
+    }
+    expect(both.map((r) => r.path.state.value)).toEqual(['done']);
+    // Nothing runs again: in particular the email is not sent a second time.
+    expect(both[0]!.replay.log).toEqual([]);
+    expect(both[0]!.replay.snapshot.output.outputs.send_notification_emails).toEqual(taskOutputs.sendNotificationEmails);
+  });
+
   it('covers every state and every transition', () => {
     const u = uncovered(analyzeMachine, all);
     expect(u.states).toEqual([]);

@@ -85,6 +85,20 @@ describe('log-anomaly-pipeline root machine (model-based)', () => {
     }
   }
 
+  it('a resumed run skips install and detection when an earlier execution finished them', async () => {
+    const runs = await runModel(pipelineMachine, { ...input(false, false), resumed: { install_packages: taskOutputs.installPackages, execute_logAnomaly: taskOutputs.executeLogAnomaly } }, 'shortest');
+    all.push(...runs);
+    for (const { path, replay } of runs) {
+      const why = eventTypes(path).join(' > ');
+      expect(replay.log, why).not.toContain('start:installPackages');
+      expect(replay.log, why).not.toContain('start:executeLogAnomaly');
+      // The child flows get the finished outputs too, so their own finished steps are skipped.
+      const prep = replay.inputs.preparePrerequisite?.[0] as any;
+      if (prep) expect(prep.resumed.install_packages, why).toEqual(taskOutputs.installPackages);
+    }
+    expect(runs.some((r) => r.path.state.value === 'completed')).toBe(true);
+  });
+
   it('covers every state and every transition of the root', () => {
     const u = uncovered(pipelineMachine, all);
     expect(u.states).toEqual([]);

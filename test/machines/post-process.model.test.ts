@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { postProcessMachine } from '../../src/machines/index.js';
-import { eventTypes, flowOutcomes, policies, random, runModel, uncovered } from './model.js';
+import { eventTypes, flowOutcomes, policies, random, runModel, taskOutputs, uncovered } from './model.js';
 
 const upload = { runDir: '/run', runId: 'r1', upload: { type: 'local', dir: '/up' }, baseDir: '/b', artifacts: ['report.html'] };
 const input = { policies, random, analysis: { dryRun: false, analyze: {}, email: {} }, upload };
@@ -22,7 +22,10 @@ describe('report_postProcess machine (model-based)', () => {
       else if (crashed) expect(replay.snapshot.output.failure.step, why).toBe('report_postProcess/analyze_report');
       else expect(replay.snapshot.output.outputs, why).toEqual(flowOutcomes.analyzeReportFlow!.ok.outputs);
     }
-    const u = uncovered(postProcessMachine, runs);
+    // Resumed: what an earlier execution finished is handed down, so the child skips those steps.
+    const resumed = await runModel(postProcessMachine, { ...input, resumed: { upload_report: taskOutputs.uploadReport } }, 'simple');
+    for (const { replay } of resumed) expect((replay.inputs.analyzeReportFlow![0] as any).resumed.upload_report).toEqual(taskOutputs.uploadReport);
+    const u = uncovered(postProcessMachine, [...runs, ...resumed]);
     expect(u.states).toEqual([]);
     expect(u.transitions).toEqual([]);
   });

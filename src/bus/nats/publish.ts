@@ -42,6 +42,9 @@ export interface NatsPublisherHandle {
   /** Flushes everything buffered (bounded by flushTimeoutMs), then closes the connection. */
   close(): Promise<void>;
   stats(): ReturnType<EventPublisher['stats']>;
+  /** The connection and names in use (the run's NATS lease lives beside its events). */
+  readonly connection: NatsConnection;
+  readonly names: NatsNames;
 }
 
 export async function attachNatsPublisher(bus: Bus, opts: AttachNatsOptions): Promise<NatsPublisherHandle | null> {
@@ -87,5 +90,7 @@ export async function attachNatsPublisher(bus: Bus, opts: AttachNatsOptions): Pr
       if (!opts.connection) await conn.drain().catch(() => conn.close());
     },
     stats: () => publisher.stats(),
+    connection: conn,
+    names,
   };
 }

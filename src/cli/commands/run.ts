@@ -8,10 +8,11 @@ import type { BusEvent } from '../../bus/events.js';
 import { defaultSettingsFile, loadSettings } from '../../config/settings.js';
 import type { PipelineSettings } from '../../config/settings-types.js';
 import { UsageError } from '../../errors.js';
-import { generateRunId, startRun, validateRunId } from '../../runtime.js';
+import { generateRunId, leaseIntervalFrom, openDurableRun, runDirFor, settingsHash, startRun, validateRunId, type DurableRun } from '../../runtime.js';
 import { formatEventLine } from '../format-event.js';
 import type { CliIo } from '../io.js';
 import type { RunOptions } from '../program.js';
+import type { Lease } from '../../durable/lease.js';
 
 export type OutputMode = 'tui' | 'lines' | 'json';
 
@@ -83,15 +84,35 @@ function attachPrinter(bus: Bus, mode: 'lines' | 'json', io: CliIo): void {
 }
 
 export async function run(opts: RunOptions, io: CliIo): Promise<number> {
-  const runId = opts.runId ?? generateRunId();
+  if (opts.resume && opts.runId && opts.resume !== opts.runId) throw new UsageError(`--resume ${opts.resume} and --run-id ${opts.runId} name different runs`);
+  if (opts.force && !opts.resume) throw new UsageError('--force only applies to --resume');
+  const runId = opts.resume ?? opts.runId ?? generateRunId();
   validateRunId(runId);
   const settings = applyOverrides(await loadSettings(opts.config, { cwd: io.cwd, env: io.env }), opts);
   await checkWindowFlags(settings, opts);
   const mode = outputModeFor(opts, io);
   const bus = createBus({ runId });
+  const flags = { skipInstall: !!opts.skipInstall, dryRun: !!opts.dryRun };
 
   const log = (level: string, msg: string) => io.stderr.write(`log-anomaly: ${level}: ${msg}\n`);
   const nats = await connectNats(bus, opts, settings, io, log);
+  // The lease first (a second execution stops here, exit 1), then what a resume needs (exit 2 if refused).
+  let durable: DurableRun;
+  try {
+    durable = await openDurableRun({
+      runDir: runDirFor(settings, runId),
+      runId,
+      hash: settingsHash(settings, flags),
+      resume: !!opts.resume,
+      force: !!opts.force,
+      leaseIntervalMs: leaseIntervalFrom(io.env),
+      extraLeases: nats?.lease ? [nats.lease] : [],
+      onWarn: (msg) => log('warn', msg),
+    });
+  } catch (err) {
+    await nats?.close();
+    throw err;
+  }
 
   let ui: Promise<void> | undefined;
   let cancel: (reason: string) => void = () => {};
@@ -112,8 +133,9 @@ export async function run(opts: RunOptions, io: CliIo): Promise<number> {
 
   const handle = startRun({
     settings,
-    params: { runId, skipInstall: !!opts.skipInstall, dryRun: !!opts.dryRun, ...(opts.resendUnknown ? { resendUnknown: true } : {}) },
+    params: { runId, ...flags, ...(opts.resendUnknown ? { resendUnknown: true } : {}) },
     bus,
+    durable,
   });
   cancel = (reason) => handle.cancel(reason);
 
@@ -145,7 +167,7 @@ async function connectNats(
   settings: PipelineSettings,
   io: CliIo,
   log: (level: string, msg: string) => void,
-): Promise<{ close(): Promise<void> } | null> {
+): Promise<{ close(): Promise<void>; lease?: (runId: string) => Promise<Lease> } | null> {
   // Only load the NATS client when NATS is asked for: a plain local run never pays for it.
   if (!opts.nats && !io.env.NATS_URL && !settings.nats) {
     if (opts.requireNats) throw new UsageError('--require-nats needs --nats URL, NATS_URL or nats.servers in the settings');
@@ -157,5 +179,12 @@ async function connectNats(
     if (opts.requireNats) throw new UsageError('--require-nats needs --nats URL, NATS_URL or nats.servers in the settings');
     return null;
   }
-  return attachNatsPublisher(bus, { servers, settings: settings.nats, require: !!opts.requireNats, log, env: io.env });
+  const handle = await attachNatsPublisher(bus, { servers, settings: settings.nats, require: !!opts.requireNats, log, env: io.env });
+  if (!handle) return null;
+  const { acquireNatsLease, openLeaseKv } = await import('../../durable/lease-nats.js');
+  const intervalMs = leaseIntervalFrom(io.env);
+  return {
+    close: () => handle.close(),
+    lease: async (runId) => acquireNatsLease(await openLeaseKv(handle.connection, handle.names.prefix), { runId, intervalMs, onWarn: (m) => log('warn', m) }),
+  };
 }

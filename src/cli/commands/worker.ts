@@ -29,7 +29,9 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
   const ctx = await openNatsForCli({ nats: opts.nats, settings, name: 'log-anomaly worker' }, io);
   const name = `${hostname()}:${process.pid}`;
   const log = (level: string, msg: string) => io.stderr.write(`log-anomaly worker: ${level}: ${msg}\n`);
-  const { startRun } = await import('../../runtime.js');
+  const { startRun, openDurableRun, runDirFor, settingsHash, leaseIntervalFrom } = await import('../../runtime.js');
+  const { acquireNatsLease, openLeaseKv } = await import('../../durable/lease-nats.js');
+  const { readRunState } = await import('../../durable/run-state.js');
   const { sendNotificationEmails } = await import('../../services/send-emails.js');
   const concurrency = opts.concurrency ?? 1;
   try {
@@ -51,7 +53,23 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
       },
       async start(req, bus, services) {
         const s = req.config ? await loadSettings(req.config, { cwd: io.cwd, env: io.env }) : settings;
-        return startRun({ settings: s, params: { runId: req.runId, skipInstall: req.skipInstall, dryRun: req.dryRun }, bus, services });
+        const params = { runId: req.runId, skipInstall: req.skipInstall, dryRun: req.dryRun };
+        const runDir = runDirFor(s, req.runId);
+        const hash = settingsHash(s, params);
+        // A run an earlier worker left with saved state (redelivered after it died) is resumed the
+        // way `run --resume` does it; its leases make sure the earlier worker is really gone.
+        const resume = (await readRunState(runDir).catch(() => undefined))?.settingsHash === hash;
+        const intervalMs = leaseIntervalFrom(io.env);
+        const durable = await openDurableRun({
+          runDir,
+          runId: req.runId,
+          hash,
+          resume,
+          leaseIntervalMs: intervalMs,
+          extraLeases: [async (runId) => acquireNatsLease(await openLeaseKv(ctx.nc, ctx.names.prefix), { runId, intervalMs, onWarn: (m) => log('warn', m) })],
+          onWarn: (m) => log('warn', m),
+        });
+        return startRun({ settings: s, params, bus, services, durable });
       },
     });
     log('info', `${name} taking run requests from ${ctx.names.requestStream} on ${ctx.where} (concurrency ${concurrency})`);

@@ -12,7 +12,7 @@ export interface HeaderProps {
   readonly mode: 'local' | 'remote';
 }
 
-const STATUS_WORD = { waiting: 'waiting for run', started: 'running', completed: 'completed', failed: 'failed', cancelled: 'cancelled' } as const;
+const STATUS_WORD = { waiting: 'waiting for run', started: 'running', completed: 'completed', failed: 'failed', cancelled: 'cancelled', crashed: 'crashed' } as const;
 
 export function Header({ view, now, width, mode }: HeaderProps) {
   const theme = useTheme();
