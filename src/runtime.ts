@@ -65,7 +65,11 @@ export function validateRunId(id: string): string {
 
 /** Where a run keeps everything: <output.dir>/<run_id>. */
 export function runDirFor(settings: PipelineSettings, runId: string, outDir?: string): string {
-  return resolve(outDir ?? settings.output.dir, validateRunId(runId));
+  const runDir = resolve(outDir ?? settings.output.dir, validateRunId(runId));
+  // Before anything (lease, state) is written: a symlinked folder would write elsewhere.
+  refuseSymlinkSync(dirname(runDir), 'runs folder');
+  refuseSymlinkSync(runDir, 'run folder');
+  return runDir;
 }
 
 export { openDurableRun, settingsHash, leaseIntervalFrom, LeaseHeldError, type DurableRun } from './durable/index.js';
@@ -73,8 +77,6 @@ export { openDurableRun, settingsHash, leaseIntervalFrom, LeaseHeldError, type D
 export function startRun(opts: StartRunOptions): RunHandle {
   const { settings, params, bus } = opts;
   const runDir = runDirFor(settings, params.runId, opts.outDir);
-  refuseSymlinkSync(dirname(runDir), 'runs folder');
-  refuseSymlinkSync(runDir, 'run folder');
   let cancelRequested: string | undefined;
   let sendCancel: ((reason: string) => void) | undefined;
   const result = execute(opts, runDir, () => cancelRequested, (send) => {
