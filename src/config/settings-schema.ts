@@ -106,7 +106,10 @@ const formatSchema: Schema<LogFormat> = tagged({
 }) as Schema<LogFormat>;
 
 const sourceSchema: Schema<LogSource> = tagged({
-  file: obj({ paths: req(list(str(), { min: 1, single: true })), maxLineBytes: opt(num({ int: true, min: 256, max: 16 * 1024 * 1024 })) }, { ignore: ['type'] }),
+  file: obj(
+    { paths: req(list(str(), { min: 1, single: true })), maxLineBytes: opt(num({ int: true, min: 256, max: 16 * 1024 * 1024 })), allowEmpty: opt(bool()) },
+    { ignore: ['type'] },
+  ),
   cloudwatch: refine(
     obj(
       {
@@ -125,6 +128,7 @@ const sourceSchema: Schema<LogSource> = tagged({
         maxAttempts: opt(num({ int: true, min: 1, max: 20 })),
         retryMode: opt(oneOf(['standard', 'adaptive'] as const)),
         retryBaseDelayMs: opt(num({ int: true, min: 1, max: 60_000 })),
+        allowEmpty: opt(bool()),
       },
       { ignore: ['type'], forbidden: SECRETS },
     ),

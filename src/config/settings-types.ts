@@ -50,6 +50,8 @@ export interface FileSource {
   readonly paths: readonly string[];
   /** Lines longer than this many bytes are truncated to it and counted (default 65536). */
   readonly maxLineBytes?: number;
+  /** A window with no events is a normal outcome here (default false: the run fails, as broken log shipping would). */
+  readonly allowEmpty?: boolean;
 }
 
 export interface CloudWatchSource {
@@ -71,6 +73,8 @@ export interface CloudWatchSource {
   readonly retryMode?: 'standard' | 'adaptive';
   /** Standard mode only: base of the SDK retry backoff (full jitter, doubling); SDK default when absent. */
   readonly retryBaseDelayMs?: number;
+  /** A window with no events is a normal outcome here (default false: the run fails). */
+  readonly allowEmpty?: boolean;
 }
 
 export type LogSource = FileSource | CloudWatchSource;

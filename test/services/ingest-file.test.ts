@@ -144,3 +144,17 @@ describe('glob expansion', () => {
   });
 
 });
+
+describe('an empty window', () => {
+  it('fails the step, naming the source, unless source.allowEmpty says it is normal', async () => {
+    await writeFile(join(dir, 'quiet.log'), '\n\n');
+    const err = await ingestLogs({ runDir: join(dir, 'run'), baseDir: dir, format: FORMAT, source: { type: 'file', paths: ['quiet.log'] } }, createStandaloneContext()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PipelineError);
+    expect(err).toMatchObject({ code: 'NOT_FOUND', retryable: false });
+    expect((err as Error).message).toBe('no log events in the window (file:quiet.log (1 file)); if an empty window is normal here, set source.allowEmpty: true');
+    const ctx = createStandaloneContext();
+    const out = await ingestLogs({ runDir: join(dir, 'run2'), baseDir: dir, format: FORMAT, source: { type: 'file', paths: ['quiet.log'], allowEmpty: true } }, ctx);
+    expect(out.lines).toBe(0);
+    expect(ctx.logs.some((l) => l.level === 'warn' && /no log events in the window/.test(l.msg))).toBe(true);
+  });
+});
