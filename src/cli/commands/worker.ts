@@ -10,6 +10,7 @@ import { openNatsForCli } from '../../bus/nats/cli-support.js';
 import { loadSettings } from '../../config/settings.js';
 import { DEFAULT_ACK_WAIT_MS } from '../../worker/consumer.js';
 import { startWorker } from '../../worker/worker.js';
+import { settingsForWindow } from '../../schedule/tick.js';
 import { formatEventLine } from '../format-event.js';
 import type { CliIo } from '../io.js';
 import type { WorkerOptions } from '../program.js';
@@ -52,8 +53,11 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
         if (line !== undefined) io.stdout.write(`[${e.runId}] ${line}\n`);
       },
       async start(req, bus, services) {
-        const s = req.config ? await loadSettings(req.config, { cwd: io.cwd, env: io.env }) : settings;
-        const params = { runId: req.runId, skipInstall: req.skipInstall, dryRun: req.dryRun };
+        const loaded = req.config ? await loadSettings(req.config, { cwd: io.cwd, env: io.env }) : settings;
+        // A scheduled request carries its tick's window: a CloudWatch source reads exactly that.
+        const s = req.window ? settingsForWindow(loaded, req.window) : loaded;
+        const sched = { ...(req.window ? { window: req.window } : {}), ...(req.schedule ? { schedule: req.schedule } : {}) };
+        const params = { runId: req.runId, skipInstall: req.skipInstall, dryRun: req.dryRun, ...sched };
         const runDir = runDirFor(s, req.runId);
         const hash = settingsHash(s, params);
         // A run an earlier worker left with saved state (redelivered after it died) is resumed the
