@@ -28,7 +28,6 @@ export const systemClock: Clock = {
 
 export type TickOutcome =
   | { readonly kind: 'ran'; readonly status: string }
-  | { readonly kind: 'submitted'; readonly duplicate: boolean }
   /** The run directory says this tick already ran (or runs elsewhere). */
   | { readonly kind: 'exists'; readonly status: string };
 

@@ -35,6 +35,10 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
   const { readRunState } = await import('../../durable/run-state.js');
   const { sendNotificationEmails } = await import('../../services/send-emails.js');
   const concurrency = opts.concurrency ?? 1;
+  // /metrics is fed from the same bus events the worker prints; only loaded when asked for.
+  const metrics = opts.metricsPort !== undefined ? (await import('../../metrics/run-metrics.js')).createRunMetrics() : undefined;
+  const server = metrics ? await (await import('../../metrics/server.js')).startMetricsServer(metrics.registry, { port: opts.metricsPort!, host: opts.metricsHost }) : undefined;
+  if (server) log('info', `metrics on ${server.url}`);
   try {
     const w = await startWorker({
       nc: ctx.nc,
@@ -49,6 +53,7 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
       sendNotificationEmails,
       log,
       onEvent: (e: BusEvent) => {
+        metrics?.observe(e);
         const line = formatEventLine(e);
         if (line !== undefined) io.stdout.write(`[${e.runId}] ${line}\n`);
       },
@@ -95,6 +100,7 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
+    await server?.close();
     await ctx.nc.drain().catch(() => ctx.nc.close());
   }
 }
