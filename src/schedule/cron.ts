@@ -1,8 +1,10 @@
 /**
- * Cron rules, read by croner: five fields (minute precision) or six (seconds first), in an IANA
- * time zone. Across DST, croner follows wall-clock time: a time that does not exist (02:30 on a
- * spring-forward day) fires at the first instant after the gap, and a wall-clock time that happens
- * twice (02:00 on a fall-back day) fires once. Run ids are named in UTC, so no two ticks share one.
+ * Cron rules, read by croner (v11: v10 stepped backwards across a spring-forward gap and skipped
+ * the repeated hour on fall-back): five fields (minute precision) or six (seconds first), in an
+ * IANA time zone. Across DST: a wall-clock time that does not exist (02:30 on a spring-forward day)
+ * fires at the first instant after the gap (03:00); on a fall-back day a rule every 30 minutes fires in both
+ * copies of the repeated hour (every UTC instant is covered once), while a rule naming the hour
+ * (`30 2 * * *`) fires once. Run ids are named in UTC, so no two ticks share one.
  */
 import { Cron } from 'croner';
 
@@ -21,7 +23,11 @@ export function compileCron(expression: string, timezone = 'UTC'): CronRule {
   const cron = new Cron(expression, { timezone, paused: true, mode: '5-or-6-parts' });
   // An unknown zone only fails when a date is computed: do it now so a typo is bad input.
   cron.nextRun(new Date(0));
-  const next = (after: Date) => cron.nextRun(after);
+  // Ticks must move forward whatever the library does around a DST edge: never repeat or go back.
+  const next = (after: Date): Date | null => {
+    const t = cron.nextRun(after);
+    return t && t.getTime() <= after.getTime() ? cron.nextRun(new Date(after.getTime() + 1000)) : t;
+  };
   return {
     expression,
     timezone,
