@@ -44,7 +44,8 @@ export function createRunMetrics(opts: { defaultMetrics?: boolean } = {}): RunMe
         }
         return;
       }
-      if (e.type !== 'step' || e.kind === 'flow') return;
+      // Flows too (prepare_prerequisite, report_postProcess...): their time is the sum the operator sees.
+      if (e.type !== 'step') return;
       if (e.status === 'running') attempts.inc({ step: e.name });
       if ((e.status === 'done' || e.status === 'failed') && e.durationMs !== undefined) stepSeconds.observe({ step: e.name, status: e.status }, e.durationMs / 1000);
       if (e.status === 'done' && e.name === 'execute_cloudwatchLog_injetion' && typeof e.facts?.lines === 'number') ingested.inc(e.facts.lines);
