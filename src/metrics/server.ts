@@ -2,7 +2,7 @@
  * `/metrics` over HTTP, bound to 127.0.0.1 unless told otherwise (metrics name hosts and steps;
  * they are not for the open network). Anything else is 404.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
@@ -11,8 +11,12 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-export async function startMetricsServer(registry: Registry, opts: { port: number; host?: string }): Promise<MetricsServer> {
+export async function startMetricsServer(
+  registry: Registry,
+  opts: { port: number; host?: string; extra?: (req: IncomingMessage, res: ServerResponse) => boolean },
+): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
+    if (opts.extra?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' || path !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');
@@ -31,6 +35,11 @@ export async function startMetricsServer(registry: Registry, opts: { port: numbe
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        // Server-sent event streams never end on their own.
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

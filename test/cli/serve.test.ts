@@ -114,6 +114,55 @@ describe('log-anomaly serve', () => {
     expect(scraped).toMatch(/^log_anomaly_step_duration_seconds_count\{step="execute_logAnomaly",status="done"\} 1$/m);
   }, 90_000);
 
+  it('serves the run data as JSON and the live bus events as server-sent events', async () => {
+    const { file } = await settingsWith(`  - { name: api, cron: "*/2 * * * * *", window: 2s }\n`);
+    const seen: Record<string, any>[] = [];
+    let runs: Record<string, any>[] = [];
+    let detail: Record<string, any> = {};
+    let traversal = 0;
+    let failure: unknown;
+    const res = await runCli(['serve', '--config', file, '--dry-run', '--metrics-port', '0'], {
+      onSpawn: (kill, stdout) => {
+        const poll = setInterval(() => {
+          const base = /metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(stdout())?.[1];
+          if (!base) return;
+          clearInterval(poll);
+          (async () => {
+            const sse = await fetch(`${base}/api/events`);
+            expect(sse.headers.get('content-type')).toBe('text/event-stream');
+            const reader = sse.body!.pipeThrough(new TextDecoderStream()).getReader();
+            let buf = '';
+            // Read until one run's final event arrives.
+            while (!seen.some((e) => e.type === 'run' && e.status !== 'started')) {
+              const { value, done } = await reader.read();
+              if (done) break;
+              buf += value;
+              for (const m of buf.matchAll(/^data: (.*)$/gm)) seen.push(JSON.parse(m[1]!));
+              buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
+            }
+            await reader.cancel();
+            const final = seen.find((e) => e.type === 'run' && e.status !== 'started')!;
+            runs = await (await fetch(`${base}/api/runs`)).json();
+            detail = await (await fetch(`${base}/api/runs/${final.runId}`)).json();
+            traversal = (await fetch(`${base}/api/runs/..%2F..%2Fetc`)).status;
+          })()
+            .catch((e: unknown) => (failure = e))
+            .finally(() => kill('SIGTERM'));
+        }, 100);
+      },
+    });
+    expect(res.code, res.stderr).toBe(0);
+    expect(failure).toBeUndefined();
+    const final = seen.find((e) => e.type === 'run' && e.status !== 'started')!;
+    expect(final).toMatchObject({ status: 'completed', params: { schedule: 'api' } });
+    // Events arrive in order, as the bus numbered them.
+    const mine = seen.filter((e) => e.runId === final.runId).map((e) => e.seq as number);
+    expect(mine).toEqual([...mine].sort((a, b) => a - b));
+    expect(runs.find((r) => r.runId === final.runId)).toMatchObject({ status: 'completed', anomalies: expect.any(Number) });
+    expect(detail).toMatchObject({ runId: final.runId, status: 'completed', summary: { anomalies: { total: expect.any(Number) } } });
+    expect(traversal).toBe(400);
+  }, 90_000);
+
   it('a settings file without schedules is bad input (exit 2)', async () => {
     const res = await runCli(['serve']);
     expect(res.code).toBe(2);

@@ -5,6 +5,7 @@
  * flight finish for --grace-seconds, then cancel it; a second signal cancels at once. Exit 0.
  */
 import { resolve } from 'node:path';
+import { Subject } from 'rxjs';
 import type { BusEvent } from '../../bus/events.js';
 import { loadSettings } from '../../config/settings.js';
 import { UsageError } from '../../errors.js';
@@ -42,8 +43,10 @@ export async function serve(opts: ServeOptions, io: CliIo): Promise<number> {
   if (schedules.length === 0) throw new UsageError(`${opts.config ?? settings.file}: no schedules: add a \`schedules:\` list (see docs/configuration.md)`);
   const say = (line: string) => io.stdout.write(line + '\n');
   const metrics = createRunMetrics();
+  const all = new Subject<BusEvent>();
   const onEvent = (e: BusEvent) => {
     metrics.observe(e);
+    all.next(e);
     const line = formatEventLine(e);
     if (line !== undefined) say(`[${e.runId}] ${line}`);
   };
@@ -76,8 +79,10 @@ export async function serve(opts: ServeOptions, io: CliIo): Promise<number> {
 
   let server: MetricsServer | undefined;
   if (opts.metricsPort !== undefined) {
-    server = await startMetricsServer(metrics.registry, { port: opts.metricsPort, host: opts.metricsHost });
-    say(`log-anomaly serve: metrics on ${server.url}`);
+    const { createRunsApi } = await import('../../api/runs-api.js');
+    const extra = createRunsApi({ runsDir: settings.output.dir, events$: all.asObservable() });
+    server = await startMetricsServer(metrics.registry, { port: opts.metricsPort, host: opts.metricsHost, extra });
+    say(`log-anomaly serve: metrics on ${server.url} (run data under /api/runs, live events at /api/events)`);
   }
 
   const state = await loadScheduleState(stateFile(settings.output.dir));
