@@ -3,8 +3,8 @@
  * so a tick submitted twice within the dedup window is queued once), and the executor follows the
  * run's events until it ends, so overlap policies hold for remote runs too.
  */
-import { lastValueFrom } from 'rxjs';
-import { tap } from 'rxjs/operators';
+import { lastValueFrom, Subject } from 'rxjs';
+import { takeUntil, tap } from 'rxjs/operators';
 import type { BusEvent } from '../bus/events.js';
 import type { NatsCliContext } from '../bus/nats/cli-support.js';
 import { followRunEvents } from '../bus/nats/replay.js';
@@ -22,9 +22,16 @@ export interface NatsExecutorOptions {
   readonly onWarning?: (msg: string) => void;
 }
 
-export function createNatsExecutor(opts: NatsExecutorOptions): (tick: Tick) => Promise<TickOutcome> {
+export interface NatsExecutor {
+  readonly execute: (tick: Tick) => Promise<TickOutcome>;
+  /** Stop following the runs in flight (serve stopping): they go on on their workers. */
+  stopFollowing(): void;
+}
+
+export function createNatsExecutor(opts: NatsExecutorOptions): NatsExecutor {
   const { ctx } = opts;
-  return async (tick) => {
+  const leave$ = new Subject<void>();
+  const execute = async (tick: Tick): Promise<TickOutcome> => {
     const res = await submitRunRequest(
       ctx.nc,
       ctx.names,
@@ -34,6 +41,7 @@ export function createNatsExecutor(opts: NatsExecutorOptions): (tick: Tick) => P
     let status = 'unknown';
     await lastValueFrom(
       followRunEvents(ctx.nc, { names: ctx.names, runId: tick.runId, limits: ctx.limits, onWarning: opts.onWarning }).pipe(
+        takeUntil(leave$),
         tap((e) => {
           opts.onEvent?.(e);
           if (e.type === 'run' && e.status !== 'started') status = e.status;
@@ -41,6 +49,8 @@ export function createNatsExecutor(opts: NatsExecutorOptions): (tick: Tick) => P
       ),
       { defaultValue: undefined },
     );
+    if (status === 'unknown') status = 'left to its worker';
     return res.duplicate ? { kind: 'exists', status } : { kind: 'ran', status };
   };
+  return { execute, stopFollowing: () => leave$.next() };
 }

@@ -142,8 +142,8 @@ describe('log-anomaly serve', () => {
             }
             await reader.cancel();
             const final = seen.find((e) => e.type === 'run' && e.status !== 'started')!;
-            runs = await (await fetch(`${base}/api/runs`)).json();
-            detail = await (await fetch(`${base}/api/runs/${final.runId}`)).json();
+            runs = (await (await fetch(`${base}/api/runs`)).json()) as Record<string, any>[];
+            detail = (await (await fetch(`${base}/api/runs/${final.runId}`)).json()) as Record<string, any>;
             traversal = (await fetch(`${base}/api/runs/..%2F..%2Fetc`)).status;
           })()
             .catch((e: unknown) => (failure = e))

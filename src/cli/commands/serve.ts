@@ -2,7 +2,8 @@
  * `log-anomaly serve [--config F] [--nats URL] [--metrics-port N]`: runs the settings' schedules.
  * Without NATS each tick runs in this process (the same startRun as `run`); with --nats it is
  * queued for workers and followed until it ends. SIGINT/SIGTERM stop firing ticks, let the run in
- * flight finish for --grace-seconds, then cancel it; a second signal cancels at once. Exit 0.
+ * flight finish for --grace-seconds, then cancel it (with --nats: stop following it; its worker
+ * goes on); a second signal does that at once. Exit 0.
  */
 import { resolve } from 'node:path';
 import { Subject } from 'rxjs';
@@ -11,7 +12,7 @@ import { loadSettings } from '../../config/settings.js';
 import { UsageError } from '../../errors.js';
 import { createRunMetrics } from '../../metrics/run-metrics.js';
 import { startMetricsServer, type MetricsServer } from '../../metrics/server.js';
-import { createScheduler, type SchedulerEvent } from '../../schedule/scheduler.js';
+import { createScheduler, type SchedulerEvent, type TickOutcome } from '../../schedule/scheduler.js';
 import { loadScheduleState, stateFile } from '../../schedule/state.js';
 import type { Tick } from '../../schedule/tick.js';
 import { sanitizeForTerminal as clean } from '../../util/sanitize.js';
@@ -52,14 +53,14 @@ export async function serve(opts: ServeOptions, io: CliIo): Promise<number> {
   };
 
   const useNats = !!(opts.nats || io.env.NATS_URL || settings.nats);
-  let execute: (t: Tick) => Promise<import('../../schedule/scheduler.js').TickOutcome>;
+  let execute: (t: Tick) => Promise<TickOutcome>;
   let cancelAll: (reason: string) => void = () => {};
   let close: () => Promise<void> = async () => {};
   if (useNats) {
     const { openNatsForCli } = await import('../../bus/nats/cli-support.js');
     const { createNatsExecutor } = await import('../../schedule/nats-executor.js');
     const ctx = await openNatsForCli({ nats: opts.nats, settings, name: 'log-anomaly serve' }, io);
-    execute = createNatsExecutor({
+    const ex = createNatsExecutor({
       ctx,
       config: resolve(settings.file),
       dryRun: !!opts.dryRun,
@@ -67,7 +68,9 @@ export async function serve(opts: ServeOptions, io: CliIo): Promise<number> {
       onEvent,
       onWarning: (m) => io.stderr.write(`log-anomaly serve: warn: ${m}\n`),
     });
-    // Remote runs belong to their workers: stopping serve stops following them, never cancels them.
+    execute = ex.execute;
+    // Remote runs belong to their workers: after the grace period serve stops following them, never cancels them.
+    cancelAll = () => ex.stopFollowing();
     close = () => ctx.nc.close().catch(() => undefined);
     say(`log-anomaly serve: submitting scheduled runs to workers on ${ctx.where}`);
   } else {
@@ -81,7 +84,12 @@ export async function serve(opts: ServeOptions, io: CliIo): Promise<number> {
   if (opts.metricsPort !== undefined) {
     const { createRunsApi } = await import('../../api/runs-api.js');
     const extra = createRunsApi({ runsDir: settings.output.dir, events$: all.asObservable() });
-    server = await startMetricsServer(metrics.registry, { port: opts.metricsPort, host: opts.metricsHost, extra });
+    try {
+      server = await startMetricsServer(metrics.registry, { port: opts.metricsPort, host: opts.metricsHost, extra });
+    } catch (err) {
+      await close();
+      throw new UsageError(`--metrics-port ${opts.metricsPort}: cannot listen on ${opts.metricsHost ?? '127.0.0.1'}: ${(err as Error).message}`, { cause: err });
+    }
     say(`log-anomaly serve: metrics on ${server.url} (run data under /api/runs, live events at /api/events)`);
   }
 
