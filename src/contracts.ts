@@ -19,6 +19,10 @@ export interface RunParamsInput {
   readonly dryRun: boolean;
   /** Send again (same Message-ID) to recipients whose delivery an earlier process left unknown. */
   readonly resendUnknown?: boolean;
+  /** The time window a scheduled run covers (ISO); carried into the run's params and run.json. */
+  readonly window?: { readonly from: string; readonly to: string };
+  /** The schedule that started the run (`serve`). */
+  readonly schedule?: string;
 }
 
 // install_packages
@@ -126,6 +130,8 @@ export interface AnalyzeOutput {
   readonly reported: number;
   readonly total: number;
   readonly bySeverity: Record<string, number>;
+  /** Reported findings per kind, then severity. */
+  readonly byKind?: Record<string, Record<string, number>>;
   readonly top: readonly AnomalyBrief[];
   /** The reported findings grouped into incidents, most severe first. */
   readonly incidents: readonly IncidentBrief[];

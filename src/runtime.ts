@@ -103,7 +103,7 @@ async function execute(
 ): Promise<RunResult> {
   const { settings, params, bus } = opts;
   const services: Services = { ...defaultServices, ...opts.services };
-  const runParams: RunParams = { skipInstall: params.skipInstall, dryRun: params.dryRun, source: describeSource(settings.source), configFile: settings.file };
+  const runParams: RunParams = { skipInstall: params.skipInstall, dryRun: params.dryRun, source: describeSource(settings.source), configFile: settings.file, ...(params.window ? { window: params.window } : {}), ...(params.schedule ? { schedule: params.schedule } : {}) };
   const startedAt = new Date();
   const durable = opts.durable;
   // An execution found dead when this one took its lease: say so in run.json until this one ends.

@@ -49,6 +49,9 @@ export interface RunParams {
   /** Short description of the log source, e.g. `file:examples/logs/*.log`. */
   readonly source?: string;
   readonly configFile?: string;
+  /** A scheduled run's own window (ISO), whatever the source type reads. */
+  readonly window?: { readonly from: string; readonly to: string };
+  readonly schedule?: string;
 }
 
 export interface AnomalyBrief {
@@ -82,6 +85,8 @@ export interface RunSummary {
     readonly total: number;
     readonly reported: number;
     readonly bySeverity: Record<string, number>;
+    /** Reported findings per kind, then severity (absent from runs before it existed). */
+    readonly byKind?: Record<string, Record<string, number>>;
     readonly top: readonly AnomalyBrief[];
     /** Most severe first, then earliest onset (absent from runs before incidents existed). */
     readonly incidents?: readonly IncidentBrief[];

@@ -21,14 +21,23 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly (readonly [string, 
     ['every run, as NDJSON', 'log-anomaly watch --all --json'],
   ],
   runs: [
-    ['the 20 newest runs', 'log-anomaly runs'],
+    ['the 20 newest runs in the local runs folder', 'log-anomaly runs'],
+    ['failed or crashed runs of the last day', 'log-anomaly runs --config pipeline.yaml --status failed --status crashed --since 1d'],
     ['as JSON, for scripts', 'log-anomaly runs --json --limit 100'],
+  ],
+  serve: [
+    ['run the schedules in pipeline.yaml here, /metrics on 9464', 'log-anomaly serve --config pipeline.yaml --metrics-port 9464'],
+    ['queue the scheduled runs for workers instead', 'log-anomaly serve --config pipeline.yaml --nats nats://127.0.0.1:4222'],
+  ],
+  schedules: [
+    ['next ticks and last run of each schedule', 'log-anomaly schedules --config pipeline.yaml'],
   ],
   submit: [
     ['queue a run and wait for its result', 'log-anomaly submit --config pipeline.yaml --wait'],
   ],
   worker: [
     ['take queued runs, two at a time', 'log-anomaly worker --config pipeline.yaml --concurrency 2'],
+    ['with Prometheus /metrics on 127.0.0.1:9465', 'log-anomaly worker --config pipeline.yaml --metrics-port 9465'],
   ],
   parse: [
     ['templates of a Loghub-style file', 'log-anomaly parse HDFS_2k.log --format "<Date> <Time> <Pid> <Level> <Component>: <Content>"'],

@@ -27,13 +27,20 @@ export interface RunOptions {
   force?: boolean;
 }
 export interface WatchOptions { runId?: string; wait?: boolean; all?: boolean; json?: boolean; tui?: boolean; nats?: string; config?: string }
-export interface RunsOptions { json?: boolean; limit?: number; nats?: string; config?: string }
+export interface RunsOptions { json?: boolean; limit?: number; nats?: string; config?: string; status?: string[]; since?: string; outDir?: string }
 export interface SubmitOptions { config?: string; runId?: string; skipInstall?: boolean; dryRun?: boolean; wait?: boolean; json?: boolean; nats?: string }
-export interface WorkerOptions { concurrency?: number; nats?: string; config?: string; graceSeconds?: number; ackWaitSeconds?: number }
+export interface WorkerOptions { concurrency?: number; nats?: string; config?: string; graceSeconds?: number; ackWaitSeconds?: number; metricsPort?: number; metricsHost?: string }
+export interface ServeOptions { config?: string; nats?: string; dryRun?: boolean; skipInstall?: boolean; outDir?: string; metricsPort?: number; metricsHost?: string; graceSeconds?: number }
+export interface SchedulesOptions { config?: string; json?: boolean; count?: number }
 export interface ParseOptions { file: string; format?: string; mask?: string[]; out?: string }
 export interface DetectOptions { files: string[]; baseline?: string[]; format?: string; json?: boolean; config?: string; sessionKey?: string; mask?: string[]; maxLineBytes?: number }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--metrics-port must be 0-65535 (0: any free port), got "${v}"`);
+  return n;
+};
 const int = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
@@ -93,14 +100,44 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
 
   program
     .command('runs')
-    .description('recent runs and their status (from the NATS KV bucket)')
+    .description('recent runs, newest first: the local runs folder, merged with the NATS KV registry when NATS is configured')
     .option('--json', 'JSON output')
     .option('-n, --limit <n>', 'how many', int('--limit'), 20)
-    .option('--nats <url>', 'NATS server(s) (also NATS_URL)')
-    .option('-c, --config <file>', 'pipeline settings (for nats settings)')
+    .addOption(new Option('--status <status>', 'only runs with this status (repeatable): completed, failed, cancelled, running, running?, crashed, unreadable').argParser(collect))
+    .option('--since <when>', 'only runs started since: a duration (2h, 7d) or an ISO time')
+    .option('--out-dir <dir>', 'the runs folder (default: output.dir of the settings)')
+    .option('--nats <url>', 'also list the NATS KV registry (also NATS_URL)')
+    .option('-c, --config <file>', 'pipeline settings (output.dir, nats settings; default: the bundled demo)')
     .action(async (opts: RunsOptions) => {
       const { runs } = await import('./commands/runs.js');
       onResult(await runs(opts, io));
+    });
+
+  program
+    .command('serve')
+    .description('run the settings\' schedules (in this process; with --nats, queued for workers); SIGTERM stops')
+    .option('-c, --config <file>', 'pipeline settings YAML with a schedules: list')
+    .option('--dry-run', 'analyze and report, but send no email')
+    .option('--skip-install', 'skip install_packages')
+    .option('--out-dir <dir>', 'where runs/<run_id>/ goes (overrides output.dir)')
+    .option('--nats <url>', 'submit scheduled runs to workers on NATS (also NATS_URL or nats: in the settings)')
+    .option('--metrics-port <port>', 'serve Prometheus /metrics on this port (0: any free port)', port)
+    .option('--metrics-host <addr>', 'address for /metrics', '127.0.0.1')
+    .option('--grace-seconds <n>', 'on SIGTERM, wait this long for the run in flight before cancelling it', int('--grace-seconds'), 30)
+    .action(async (opts: ServeOptions) => {
+      const { serve } = await import('./commands/serve.js');
+      onResult(await serve(opts, io));
+    });
+
+  program
+    .command('schedules')
+    .description('each schedule\'s next ticks and its last run')
+    .option('-c, --config <file>', 'pipeline settings YAML with a schedules: list')
+    .option('-n, --count <n>', 'how many next ticks', int('--count'), 3)
+    .option('--json', 'JSON output')
+    .action(async (opts: SchedulesOptions) => {
+      const { schedules } = await import('./commands/schedules.js');
+      onResult(await schedules(opts, io));
     });
 
   program
@@ -126,6 +163,8 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .option('--ack-wait-seconds <n>', 'a request not acknowledged for this long goes to another worker (default 30, or LOG_ANOMALY_ACK_WAIT_SECONDS)', int('--ack-wait-seconds'))
     .option('--nats <url>', 'NATS server(s) (also NATS_URL)')
     .option('-c, --config <file>', 'pipeline settings (for nats settings)')
+    .option('--metrics-port <port>', 'serve Prometheus /metrics on this port (0: any free port)', port)
+    .option('--metrics-host <addr>', 'address for /metrics', '127.0.0.1')
     .action(async (opts: WorkerOptions) => {
       const { worker } = await import('./commands/worker.js');
       onResult(await worker(opts, io));

@@ -5,6 +5,7 @@
 import { RETRYABLE_STEPS, type RetryableStep } from '../dag.js';
 import type { LogFormat, LogSource, RetryPolicy, UploadSettings } from './settings-types.js';
 import { hasUserInfo, redactUrl } from '../util/redact-url.js';
+import { schedulesSchema } from './schedules-schema.js';
 import { bool, def, fail, list, num, obj, oneOf, opt, refine, regex, req, str, tagged, type Schema } from './yaml-schema.js';
 import { PRESET_NAMES } from '../detector/format/presets.js';
 
@@ -268,6 +269,7 @@ export const settingsSchema = obj(
         pairedEnv,
       ),
     ),
+    schedules: def(schedulesSchema(), []),
   },
   { forbidden: SECRETS },
 );

@@ -162,6 +162,23 @@ export interface NatsSettings {
   readonly stream: { readonly maxAgeSeconds: number; readonly maxBytes: number; readonly maxMsgs: number };
 }
 
+/** One entry of `schedules:` (run by `log-anomaly serve`; see docs/configuration.md). */
+export interface ScheduleSettings {
+  /** Names the runs: `<name>-YYYYMMDD-HHMMSS` (the tick's UTC time). */
+  readonly name: string;
+  /** Five fields (minute precision) or six (seconds first). */
+  readonly cron: string;
+  /** IANA zone the cron fields are read in; default UTC. */
+  readonly timezone: string;
+  /** Each tick covers [tick - window, tick), e.g. 15m. */
+  readonly window: string;
+  readonly windowMs: number;
+  /** A tick while the previous run still goes: dropped (skip) or run after it (queue). */
+  readonly overlap: 'skip' | 'queue';
+  /** After downtime, run at most this many of the missed ticks (the latest ones); 0 = none. */
+  readonly catchup: number;
+}
+
 export interface PipelineSettings {
   /** Absolute path of the settings file (relative paths inside it resolve from its directory). */
   readonly file: string;
@@ -178,4 +195,6 @@ export interface PipelineSettings {
   /** The mutes file: `mutes.file`, else `mutes.json` beside detector.modelPath, else in output.dir. */
   readonly mutes: { readonly file: string };
   readonly nats?: NatsSettings;
+  /** Absent or empty: `serve` has nothing to do. */
+  readonly schedules?: readonly ScheduleSettings[];
 }

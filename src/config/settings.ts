@@ -63,6 +63,7 @@ export function parseSettings(text: string, file: string, displayName = file): P
     output: { dir: outputDir },
     mutes: { file: raw.mutes.file ? at(raw.mutes.file) : join(detector.type === 'builtin' && detector.modelPath ? dirname(at(detector.modelPath)) : outputDir, 'mutes.json') },
     nats: nats as PipelineSettings['nats'],
+    schedules: raw.schedules,
   };
 }
 

@@ -30,7 +30,7 @@ export function buildSummary(outputs: StepOutputs, dryRun: boolean): RunSummary 
         }
       : { status: 'skipped', recipients: 0, reason: 'not reached' };
   return {
-    anomalies: { total: a.total, reported: a.reported, bySeverity: a.bySeverity, top: a.top, incidents: a.incidents },
+    anomalies: { total: a.total, reported: a.reported, bySeverity: a.bySeverity, ...(a.byKind ? { byKind: a.byKind } : {}), top: a.top, incidents: a.incidents },
     ...(outputs.upload_report ? { reportUri: outputs.upload_report.uri } : {}),
     notification,
     ...(a.histogram ? { histogram: a.histogram } : {}),

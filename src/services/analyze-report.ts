@@ -50,6 +50,16 @@ export const TOP_INCIDENTS = 10;
  * A finding as the summary, TUI and email show it. The sample shown is one that is an instance of
  * the template shown (a session finding's samples are the session's first lines, which may not be).
  */
+/** kind -> severity -> count, for the run summary (metrics label anomalies by both). */
+function countByKind(findings: readonly { kind: string; severity: string }[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const f of findings) {
+    const bySev = (out[f.kind] ??= {});
+    bySev[f.severity] = (bySev[f.severity] ?? 0) + 1;
+  }
+  return out;
+}
+
 export function toBrief(f: ReportedFinding, borrow: readonly ReportedFinding[] = []): AnomalyBrief {
   const sample = sampleFor(f.template, f.samples) ?? sampleFor(f.template, borrow.filter((o) => o.template === f.template).flatMap((o) => o.samples));
   return {
@@ -143,6 +153,7 @@ export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): P
     reported: outcome.reported.length,
     total: doc.anomalies.length,
     bySeverity,
+    byKind: countByKind(outcome.reported),
     top: outcome.reported.slice(0, TOP_FINDINGS).map((f) => toBrief(f, outcome.reported)),
     incidents: incidents.slice(0, TOP_INCIDENTS).map((inc) => toIncidentBrief(inc, byId, outcome.reported)),
     source: input.ingest.source,

@@ -89,12 +89,13 @@ it('runs lists the KV bucket, newest first', async () => {
   const io = memoryIo();
   expect(await runs({ nats: NATS_URL, config, limit: 50 }, io)).toBe(0);
   const rows = io.out().trimEnd().split('\n');
-  expect(rows[0]).toMatch(/^RUN ID\s+STATUS\s+STARTED\s+DURATION\s+ANOMALIES\s+REPORT$/);
+  expect(rows[0]).toMatch(/^RUN ID\s+STATUS\s+STARTED\s+DURATION\s+ANOMALIES\s+INCIDENTS\s+REPORT$/);
   const two = rows.findIndex((r) => r.startsWith('cmd-list-2'));
   const one = rows.findIndex((r) => r.startsWith('cmd-list-1'));
   expect(two).toBeGreaterThan(0);
   expect(two).toBeLessThan(one);
-  expect(rows[two]).toMatch(/completed .* 7 \(4 reported\)\s+file:\/\/\/tmp\/runs\/uploads\/run-20261126\/report\.html$/);
+  // The KV record carries no incident count: `-`.
+  expect(rows[two]).toMatch(/completed .* 7 \(4 reported\)\s+-\s+file:\/\/\/tmp\/runs\/uploads\/run-20261126\/report\.html$/);
   const json = memoryIo();
   await runs({ nats: NATS_URL, config, json: true }, json);
   expect(JSON.parse(json.out()).find((r: { runId: string }) => r.runId === 'cmd-list-1')).toMatchObject({ status: 'failed', exitCode: 1 });

@@ -17,6 +17,9 @@ export interface RunRequest {
   readonly dryRun: boolean;
   /** Absolute path of the settings file, as the worker's machine sees it; absent: the worker's own. */
   readonly config?: string;
+  /** A scheduled run's window and schedule name (`serve --nats`). */
+  readonly window?: { readonly from: string; readonly to: string };
+  readonly schedule?: string;
   readonly submittedAt: string;
   readonly submittedBy: string;
 }
@@ -25,6 +28,11 @@ export interface RunRequest {
 export function generateRequestRunId(now: Date = new Date()): string {
   const iso = now.toISOString();
   return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${randomBytes(2).toString('hex')}`;
+}
+
+function isWindow(w: unknown): w is { from: string; to: string } {
+  const o = w as { from?: unknown; to?: unknown } | undefined;
+  return typeof o?.from === 'string' && typeof o.to === 'string' && !Number.isNaN(Date.parse(o.from)) && !Number.isNaN(Date.parse(o.to));
 }
 
 export function parseRunRequest(data: Uint8Array): RunRequest {
@@ -39,6 +47,8 @@ export function parseRunRequest(data: Uint8Array): RunRequest {
     skipInstall: r.skipInstall === true,
     dryRun: r.dryRun === true,
     config: r.config,
+    ...(isWindow(r.window) ? { window: { from: r.window.from, to: r.window.to } } : {}),
+    ...(typeof r.schedule === 'string' ? { schedule: r.schedule } : {}),
     submittedAt: typeof r.submittedAt === 'string' ? r.submittedAt : new Date().toISOString(),
     submittedBy: typeof r.submittedBy === 'string' ? r.submittedBy : 'unknown',
   };

@@ -1,8 +1,13 @@
 /**
- * `log-anomaly runs [--json] [-n N]`: recent runs from the runs KV bucket, newest first:
- * id, status, started, duration, anomalies found, report URI.
+ * `log-anomaly runs [--status S] [--since 2h] [-n N] [--json]`: recent runs, newest first: the local
+ * runs folder (works without NATS), merged by run id with the runs KV bucket when NATS is set up.
+ * id, status, started, duration, anomalies, incidents, report URI.
  */
-import { loadOptionalSettings, openNatsForCli } from '../../bus/nats/cli-support.js';
+import { resolve } from 'node:path';
+import { openNatsForCli } from '../../bus/nats/cli-support.js';
+import { loadSettings } from '../../config/settings.js';
+import { UsageError } from '../../errors.js';
+import { filterRuns, listLocalRuns, sortNewestFirst, type LocalRun } from '../../runs/local-runs.js';
 import type { RunRecord } from '../../bus/nats/run-record.js';
 import { openRunsKv } from '../../bus/nats/setup.js';
 import { sanitizeForTerminal as clean } from '../../util/sanitize.js';
@@ -46,17 +51,86 @@ export async function readRunRecords(kv: import('@nats-io/kv').KV): Promise<RunR
   return out.sort((a, b) => (b.startedAt ?? b.updatedAt).localeCompare(a.startedAt ?? a.updatedAt));
 }
 
-export async function runs(opts: RunsOptions, io: CliIo): Promise<number> {
-  const settings = await loadOptionalSettings(opts.config, io);
-  const ctx = await openNatsForCli({ nats: opts.nats, settings, name: 'log-anomaly runs' }, io);
-  try {
-    const kv = await openRunsKv(ctx.nc, ctx.names, ctx.limits);
-    const records = (await readRunRecords(kv)).slice(0, opts.limit ?? 20);
-    if (opts.json) io.stdout.write(JSON.stringify(records, null, 2) + '\n');
-    else if (records.length === 0) io.stdout.write(`no runs recorded on ${ctx.where} (bucket ${ctx.names.runsBucket})\n`);
-    else io.stdout.write(formatRunsTable(records));
-    return 0;
-  } finally {
-    await ctx.nc.close().catch(() => undefined);
+/** A row of `runs`: the local folder's view, the KV registry's, or both merged by run id. */
+export interface RunRow extends Partial<Omit<RunRecord, 'status'>> {
+  readonly runId: string;
+  readonly status: string;
+  readonly incidents?: number;
+  readonly path?: string;
+  readonly problem?: string;
+  /** Where the row came from. */
+  readonly from: readonly ('local' | 'nats')[];
+}
+
+/** The KV knows remote runs; the folder knows local files. A finished local record wins the status. */
+export function mergeRuns(local: readonly LocalRun[], remote: readonly RunRecord[]): RunRow[] {
+  const rows = new Map<string, RunRow>();
+  for (const r of remote) rows.set(r.runId, { ...r, status: r.status === 'started' ? 'running' : r.status, from: ['nats'] });
+  for (const l of local) {
+    const k = rows.get(l.runId);
+    if (!k) {
+      rows.set(l.runId, { ...l, from: ['local'] });
+      continue;
+    }
+    // Only the folder can tell crashed/unreadable; but a run the KV sees going on another host is not crashed here.
+    const localFinal = ['completed', 'failed', 'cancelled', 'unreadable'].includes(l.status);
+    const status = localFinal ? l.status : k.status;
+    rows.set(l.runId, { ...k, ...l, status, from: ['local', 'nats'] });
   }
+  return sortNewestFirst([...rows.values()]);
+}
+
+const UNIT: Readonly<Record<string, number>> = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+
+/** `--since 2h` / `7d` / an ISO time -> epoch ms. */
+export function parseSince(text: string, now = Date.now()): number {
+  const m = /^(\d{1,6})([smhdw])$/.exec(text.trim());
+  if (m) return now - Number(m[1]) * UNIT[m[2]!]!;
+  const t = Date.parse(text);
+  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(t)) return t;
+  throw new UsageError(`--since: expected a duration such as 2h or 7d, or an ISO time such as 2026-12-01T00:00:00Z, got ${JSON.stringify(text)}`);
+}
+
+const STATUSES = ['completed', 'failed', 'cancelled', 'running', 'running?', 'crashed', 'unreadable'];
+
+export function formatRunRows(rows: readonly RunRow[]): string {
+  const table = [
+    ['RUN ID', 'STATUS', 'STARTED', 'DURATION', 'ANOMALIES', 'INCIDENTS', 'REPORT'],
+    ...rows.map((r) => [
+      r.runId,
+      r.status === 'running' && r.currentStep ? `running:${r.currentStep.split('/').pop()}` : r.status,
+      r.startedAt ? r.startedAt.replace('T', ' ').slice(0, 19) : '-',
+      duration(r.durationMs),
+      r.anomalies === undefined ? '-' : `${r.anomalies}${r.reported !== undefined ? ` (${r.reported} reported)` : ''}`,
+      r.incidents === undefined ? '-' : String(r.incidents),
+      r.reportUri ?? (r.status === 'unreadable' || r.status === 'crashed' ? (r.problem ?? r.path ?? '-') : '-'),
+    ]),
+  ].map((cells) => cells.map((c) => clean(String(c))));
+  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  return table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+}
+
+export async function runs(opts: RunsOptions, io: CliIo): Promise<number> {
+  const bad = (opts.status ?? []).filter((s) => !STATUSES.includes(s));
+  if (bad.length) throw new UsageError(`--status: unknown status ${bad.map((b) => JSON.stringify(b)).join(', ')}; use ${STATUSES.join(', ')}`);
+  const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
+  const settings = await loadSettings(opts.config, { cwd: io.cwd, env: io.env });
+  const dir = opts.outDir ? resolve(io.cwd, opts.outDir) : settings.output.dir;
+  const local = await listLocalRuns(dir);
+  let remote: RunRecord[] = [];
+  let where = dir;
+  if (opts.nats || io.env.NATS_URL || settings.nats) {
+    const ctx = await openNatsForCli({ nats: opts.nats, settings, name: 'log-anomaly runs' }, io);
+    try {
+      remote = await readRunRecords(await openRunsKv(ctx.nc, ctx.names, ctx.limits));
+      where = `${dir} and ${ctx.where} (bucket ${ctx.names.runsBucket})`;
+    } finally {
+      await ctx.nc.close().catch(() => undefined);
+    }
+  }
+  const rows = filterRuns(mergeRuns(local, remote), { status: opts.status, since, limit: opts.limit ?? 20 });
+  if (opts.json) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+  else if (rows.length === 0) io.stdout.write(`no runs${opts.status?.length || since !== undefined ? ' match' : ''} in ${where}\n`);
+  else io.stdout.write(formatRunRows(rows));
+  return 0;
 }

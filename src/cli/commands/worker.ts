@@ -10,6 +10,7 @@ import { openNatsForCli } from '../../bus/nats/cli-support.js';
 import { loadSettings } from '../../config/settings.js';
 import { DEFAULT_ACK_WAIT_MS } from '../../worker/consumer.js';
 import { startWorker } from '../../worker/worker.js';
+import { settingsForWindow } from '../../schedule/tick.js';
 import { formatEventLine } from '../format-event.js';
 import type { CliIo } from '../io.js';
 import type { WorkerOptions } from '../program.js';
@@ -34,6 +35,10 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
   const { readRunState } = await import('../../durable/run-state.js');
   const { sendNotificationEmails } = await import('../../services/send-emails.js');
   const concurrency = opts.concurrency ?? 1;
+  // /metrics is fed from the same bus events the worker prints; only loaded when asked for.
+  const metrics = opts.metricsPort !== undefined ? (await import('../../metrics/run-metrics.js')).createRunMetrics() : undefined;
+  const server = metrics ? await (await import('../../metrics/server.js')).startMetricsServer(metrics.registry, { port: opts.metricsPort!, host: opts.metricsHost }) : undefined;
+  if (server) log('info', `metrics on ${server.url}`);
   try {
     const w = await startWorker({
       nc: ctx.nc,
@@ -48,12 +53,16 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
       sendNotificationEmails,
       log,
       onEvent: (e: BusEvent) => {
+        metrics?.observe(e);
         const line = formatEventLine(e);
         if (line !== undefined) io.stdout.write(`[${e.runId}] ${line}\n`);
       },
       async start(req, bus, services) {
-        const s = req.config ? await loadSettings(req.config, { cwd: io.cwd, env: io.env }) : settings;
-        const params = { runId: req.runId, skipInstall: req.skipInstall, dryRun: req.dryRun };
+        const loaded = req.config ? await loadSettings(req.config, { cwd: io.cwd, env: io.env }) : settings;
+        // A scheduled request carries its tick's window: a CloudWatch source reads exactly that.
+        const s = req.window ? settingsForWindow(loaded, req.window) : loaded;
+        const sched = { ...(req.window ? { window: req.window } : {}), ...(req.schedule ? { schedule: req.schedule } : {}) };
+        const params = { runId: req.runId, skipInstall: req.skipInstall, dryRun: req.dryRun, ...sched };
         const runDir = runDirFor(s, req.runId);
         const hash = settingsHash(s, params);
         // A run an earlier worker left with saved state (redelivered after it died) is resumed the
@@ -91,6 +100,7 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
+    await server?.close();
     await ctx.nc.drain().catch(() => ctx.nc.close());
   }
 }
