@@ -4,9 +4,10 @@
  * inspection into bus events, and writes run.json. It never completes the bus: the caller does.
  */
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createActor, fromPromise } from 'xstate';
 import type { Bus } from './bus/bus.js';
+import { attachJournal, JOURNAL_FILE } from './bus/journal.js';
 import { createInspectionAdapter } from './bus/from-inspection.js';
 import { exitCodeFor, type RunParams, type RunStatus } from './bus/events.js';
 import type { PipelineSettings } from './config/settings-types.js';
@@ -105,6 +106,11 @@ async function execute(
   const services: Services = { ...defaultServices, ...opts.services };
   const runParams: RunParams = { skipInstall: params.skipInstall, dryRun: params.dryRun, source: describeSource(settings.source), configFile: settings.file, ...(params.window ? { window: params.window } : {}), ...(params.schedule ? { schedule: params.schedule } : {}) };
   const startedAt = new Date();
+  // The run's own event journal (the dashboard reads it); from the first event, so the folder first.
+  const journal = await mkdir(runDir, { recursive: true }).then(
+    () => attachJournal(bus.events$, join(runDir, JOURNAL_FILE)),
+    () => undefined,
+  );
   const durable = opts.durable;
   // An execution found dead when this one took its lease: say so in run.json until this one ends.
   for (const dead of durable?.takenOver ?? []) {
@@ -136,6 +142,7 @@ async function execute(
     }
     await durable?.close().catch((e) => bus.emit({ type: 'log', level: 'warn', msg: `could not release the run lease: ${(e as Error).message}` }));
     bus.emit({ type: 'run', status, params: runParams, exitCode, ...(res.failedStep ? { failedStep: res.failedStep } : {}), ...(res.error ? { error: res.error } : {}), ...(summary ? { summary } : {}) });
+    await journal?.close();
     return res;
   };
 

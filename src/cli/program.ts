@@ -99,6 +99,19 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     });
 
   program
+    .command('ui')
+    .description('a web dashboard of the local runs: list, live run pages, findings, reports (bound to 127.0.0.1)')
+    .option('--port <n>', 'port (0 picks a free one)', (v: string) => { const n = Number(v); if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be 0-65535, got "${v}"`); return n; }, 4300)
+    .option('--host <addr>', 'address to bind (default 127.0.0.1; another one needs --token-env)')
+    .option('--token-env <name>', 'environment variable holding a token every request must carry')
+    .option('--out-dir <dir>', 'the runs folder (default: output.dir of the settings)')
+    .option('-c, --config <file>', 'pipeline settings (for output.dir)')
+    .action(async (opts: { port?: number; host?: string; tokenEnv?: string; outDir?: string; config?: string }) => {
+      const { ui } = await import('./commands/ui.js');
+      onResult(await ui(opts, io));
+    });
+
+  program
     .command('runs')
     .description('recent runs, newest first: the local runs folder, merged with the NATS KV registry when NATS is configured')
     .option('--json', 'JSON output')
