@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The web dashboard in a real headless Chromium (Debian's package; .ci/run installs it): the runs
  * list shows a demo run, its page shows the DAG and the incident, a live run's page follows the
