@@ -61,6 +61,11 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly (readonly [string, 
     ['mutes and accepts in force', 'log-anomaly mutes'],
     ['expired ones too, as JSON', 'log-anomaly mutes --all --json'],
   ],
+  ui: [
+    ['the dashboard of the local runs on http://127.0.0.1:4300/', 'log-anomaly ui'],
+    ['another port, the runs of one settings file', 'log-anomaly ui --port 8088 --config settings.yaml'],
+    ['on the LAN, every request carrying the token in $LAP_UI_TOKEN', 'log-anomaly ui --host 0.0.0.0 --token-env LAP_UI_TOKEN'],
+  ],
   completion: [
     ['bash, for this shell', 'source <(log-anomaly completion bash)'],
     ['zsh, installed', 'log-anomaly completion zsh > "${fpath[1]}/_log-anomaly"'],
