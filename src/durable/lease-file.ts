@@ -5,6 +5,7 @@
  */
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { startHeartbeat } from './heartbeat.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { DEFAULT_LEASE_INTERVAL_MS, LeaseHeldError, MISSED_BEATS, newLeaseInfo, staleReason, type Lease, type LeaseInfo, type LeaseOptions } from './lease.js';
 
@@ -68,29 +69,26 @@ export async function acquireFileLease(runDir: string, o: LeaseOptions): Promise
 
   let current = info;
   let released = false;
-  let beating: Promise<void> = Promise.resolve();
+  let lost = false;
   const beat = async () => {
+    if (lost) return;
     const on = await readLease(file);
     if (on?.token !== info.token) {
+      lost = true;
       o.onWarn?.(`lease of run ${o.runId} was taken by pid ${on?.pid ?? '?'} on ${on?.host ?? '?'}; this execution no longer holds it`);
-      clearInterval(timer);
       return;
     }
     current = { ...current, heartbeatAt: new Date(now()).toISOString() };
     await writeJsonAtomic(file, current);
   };
-  const timer = setInterval(() => {
-    beating = beating.then(beat).catch((err) => o.onWarn?.(`lease heartbeat failed: ${(err as Error).message}`));
-  }, intervalMs);
-  timer.unref();
+  const heartbeat = startHeartbeat(intervalMs, beat, (err) => o.onWarn?.(`lease heartbeat failed: ${(err as Error).message}`));
   return {
     info,
     ...(takenOver ? { takenOver } : {}),
     async release() {
       if (released) return;
       released = true;
-      clearInterval(timer);
-      await beating;
+      await heartbeat.stop();
       const on = await readLease(file).catch(() => undefined);
       if (on?.token === info.token) await rm(file, { force: true });
     },

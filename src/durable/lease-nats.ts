@@ -7,6 +7,7 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DEFAULT_LEASE_INTERVAL_MS, LeaseHeldError, newLeaseInfo, staleReason, type Lease, type LeaseInfo, type LeaseOptions } from './lease.js';
+import { startHeartbeat } from './heartbeat.js';
 
 export function leaseBucketName(prefix: string): string {
   return `${prefix}_leases`;
@@ -48,7 +49,6 @@ export async function acquireNatsLease(kv: KV, o: LeaseOptions): Promise<Lease> 
   let current = info;
   let released = false;
   let lost = false;
-  let beating: Promise<void> = Promise.resolve();
   const beat = async () => {
     if (lost) return;
     current = { ...current, heartbeatAt: new Date(now()).toISOString() };
@@ -62,18 +62,15 @@ export async function acquireNatsLease(kv: KV, o: LeaseOptions): Promise<Lease> 
       } else o.onWarn?.(`NATS lease heartbeat failed: ${(err as Error).message}`);
     }
   };
-  const timer = setInterval(() => {
-    beating = beating.then(beat);
-  }, intervalMs);
-  timer.unref();
+  // beat() reports its own failures; the handler is for anything it did not foresee.
+  const heartbeat = startHeartbeat(intervalMs, beat, (err) => o.onWarn?.(`NATS lease heartbeat failed: ${(err as Error).message}`));
   return {
     info,
     ...(takenOver ? { takenOver } : {}),
     async release() {
       if (released) return;
       released = true;
-      clearInterval(timer);
-      await beating;
+      await heartbeat.stop();
       if (!lost) await kv.delete(key, { previousSeq: revision }).catch(() => undefined);
     },
   };
