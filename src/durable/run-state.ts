@@ -10,7 +10,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PipelineError, UsageError } from '../errors.js';
 import type { StepOutputs } from '../machines/index.js';
-import { writeJsonAtomic } from '../util/atomic-write.js';
+import { isAtomicTempName, writeJsonAtomic } from '../util/atomic-write.js';
 
 export const STATE_DIR = 'state';
 const STATE_FILE = 'run-state.json';
@@ -104,7 +104,7 @@ export async function removeOrphanTemps(runDir: string): Promise<string[]> {
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && e.name.startsWith('.') && e.name.endsWith('.tmp')) {
+      else if (e.isFile() && isAtomicTempName(e.name)) {
         await rm(p, { force: true });
         removed.push(p);
       }

@@ -9,6 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 
+/** Whether a file name is one of this module's temp files (`.<name>.<pid>.<hex>.tmp`): an orphan if its writer died. */
+export function isAtomicTempName(name: string): boolean {
+  return /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/.test(name);
+}
+
 function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
