@@ -14,6 +14,7 @@ export const AnomalyKind = {
   errorRateSurge: 'error_rate_surge',
   rareTemplate: 'rare_template',
   sessionAnomaly: 'session_anomaly',
+  streamSilence: 'stream_silence',
 } as const;
 export type AnomalyKind = (typeof AnomalyKind)[keyof typeof AnomalyKind];
 

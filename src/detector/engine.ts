@@ -9,11 +9,12 @@ import { groupIncidents } from './incidents.js';
 import type { AnomalyKind, DetectionConfig } from '../config/detection-types.js';
 import type { TemplateInfo, TemplateMiner } from './miner/types.js';
 import type { BaselineModel } from './baseline/model.js';
-import { LevelClass, type BucketCell, type RunStats, type TemplateAcc, type TotalsCell, type DetectorInput } from './detect/types.js';
+import { LevelClass, type BucketCell, type RunStats, type StreamCell, type TemplateAcc, type TotalsCell, type DetectorInput } from './detect/types.js';
 import { levelClassOf, levelClassOfText } from './detect/explain.js';
 import { detectFrequency } from './detect/frequency.js';
 import { detectNewTemplates, detectRareTemplates } from './detect/templates.js';
 import { detectErrorRate } from './detect/error-rate.js';
+import { detectStreamSilence } from './detect/stream-silence.js';
 import { detectSessions } from './detect/session-detector.js';
 import { createSessionTracker, sampleOf, toModelData, type SessionModelData, type SessionTracker } from './detect/sessions.js';
 import { buildHistogram } from './histogram.js';
@@ -80,6 +81,11 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
   const templates = new Map<string, TemplateAcc>();
   const totals = new Map<number, TotalsCell>();
   const streams = new Set<string>();
+  const streamCells = new Map<string, Map<number, StreamCell>>();
+  // The current stream's cells and last cell: input comes in runs of one stream.
+  let curStreamCells: Map<number, StreamCell> | null = null;
+  let lastStreamBucket = NaN;
+  let lastStreamCell: StreamCell | null = null;
   const levelCache = new Map<string, LevelClass | null>();
   const sessionRe = opts.sessionKey ?? null;
   const tracker: SessionTracker | null = sessionRe ? createSessionTracker({ orderedInput: opts.orderedInput ?? false }) : null;
@@ -148,9 +154,12 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
     },
     push(line) {
       lines++;
-      if (line.stream !== lastStream) {
+      if (line.stream !== lastStream || curStreamCells === null) {
         streams.add(line.stream);
         lastStream = line.stream;
+        curStreamCells = streamCells.get(line.stream) ?? null;
+        if (curStreamCells === null) streamCells.set(line.stream, (curStreamCells = new Map()));
+        lastStreamBucket = NaN;
       }
       // A line without a timestamp (a stack-trace continuation, say) belongs with the line before it.
       const ts = line.timestamp ?? lastTs;
@@ -208,6 +217,16 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         t.errors += problem;
         if (ts > t.last) t.last = ts;
         else if (ts < t.first) t.first = ts;
+        let sc = lastStreamBucket === b ? lastStreamCell : curStreamCells.get(b);
+        if (!sc) {
+          sc = { n: 0, first: ts, last: ts };
+          curStreamCells.set(b, sc);
+        }
+        lastStreamBucket = b;
+        lastStreamCell = sc;
+        sc.n++;
+        if (ts > sc.last) sc.last = ts;
+        else if (ts < sc.first) sc.first = ts;
       }
       if (tracker) {
         const m = sessionRe!.exec(line.content);
@@ -219,7 +238,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
       const resolve = miner.resolve ? (id: string) => miner.resolve!(id) : (id: string) => id;
       foldMergedTemplates(templates, resolve, (id) => miner.template(id));
       if (baseline) foldMergedBaseline(baseline, resolve);
-      const run: RunStats = { lines, bucketMs: B, from, to, templates, totals, streams: [...streams].sort() };
+      const run: RunStats = { lines, bucketMs: B, from, to, templates, totals, streams: [...streams].sort(), streamCells };
       const input: DetectorInput = { run, baseline, config };
       const enabled = (k: AnomalyKind) => opts.detect !== false && config.rules.kinds[k]?.enabled !== false;
       const found: Anomaly[] = [];
@@ -228,6 +247,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
       const freq = detectFrequency(input).filter((a) => enabled(a.kind));
       found.push(...freq);
       if (enabled('error_rate_surge')) found.push(...detectErrorRate(input));
+      if (enabled('stream_silence')) found.push(...detectStreamSilence(input));
       let sessions: SessionModelData | null = null;
       if (tracker) {
         const sigs = foldMergedSessions(tracker.finish(), resolve);
@@ -262,7 +282,7 @@ export function flaggedCells(doc: AnomaliesDoc): Set<string> {
   const out = new Set<string>();
   for (const a of doc.anomalies) {
     if (a.bucket === undefined || a.lastSeen === null) continue;
-    if (a.kind !== 'frequency_spike' && a.kind !== 'frequency_drop' && a.kind !== 'silence') continue;
+    if (a.kind !== 'frequency_spike' && a.kind !== 'frequency_drop' && a.kind !== 'silence' && a.kind !== 'stream_silence') continue;
     const B = doc.bucketSeconds * 1000;
     for (let b = a.bucket; b <= a.lastSeen; b += B) out.add(`${a.templateId}:${b}`);
   }

@@ -49,6 +49,8 @@ const KIND_CAUSALITY: Readonly<Record<AnomalyKind, number>> = {
   silence: 4,
   error_rate_surge: 5,
   session_anomaly: 6,
+  // A stream that stopped says where, not what: the message before the silence says more.
+  stream_silence: 4,
 };
 
 const rank = (s: Severity) => SEVERITY_ORDER.indexOf(s);

@@ -6,10 +6,10 @@
  */
 import type { MinerState } from '../miner/types.js';
 import type { RunStats } from '../detect/types.js';
-import { emptyModel, type BaselineModel, type TemplateRate } from './model.js';
+import { emptyModel, type BaselineModel, type StreamRate, type TemplateRate } from './model.js';
 import { mergeSessions, type SessionModelData } from '../detect/sessions.js';
 import { runBuckets } from '../detect/buckets.js';
-import { dayOf, emptyRhythm, foldRhythm, forget, hourOf, templateCells, totalCells, type Rhythm } from './rhythm.js';
+import { dayOf, emptyRhythm, foldRhythm, forget, hourOf, streamCellsOf, templateCells, totalCells, type Rhythm } from './rhythm.js';
 
 export interface FoldOptions {
   readonly bucketSeconds: number;
@@ -25,6 +25,8 @@ export interface FoldOptions {
 }
 
 export const DEFAULT_MAX_TEMPLATES = 5000;
+/** Streams kept: sources with churning stream names (one per task or pod) must not grow the model forever. */
+export const MAX_STREAMS = 1000;
 /** A bucket counts as whole when the input covers this much of it. */
 const WHOLE = 0.9;
 
@@ -71,6 +73,7 @@ export function foldRun(prev: BaselineModel | null, run: RunStats, opts: FoldOpt
       if (n > 0) r.present++;
     }
   }
+  foldStreams(model, run, buckets, fresh, isFresh, exclude, !prev);
   for (const b of buckets) {
     const t = run.totals.get(b);
     if (!t) continue; // an empty bucket adds zeros
@@ -103,6 +106,42 @@ export function foldRun(prev: BaselineModel | null, run: RunStats, opts: FoldOpt
   return model;
 }
 
+/**
+ * Each stream's rates and rhythm, like a template's: whole fresh buckets only, the empty ones
+ * included (a stream absent from a bucket learns a zero), and never a bucket flagged as that
+ * stream's silence (an outage must not become its normal).
+ */
+function foldStreams(model: BaselineModel, run: RunStats, buckets: readonly number[], fresh: ReadonlySet<number>, isFresh: (b: number) => boolean, exclude: ReadonlySet<string>, first: boolean): void {
+  const streams = (model.streams ??= {});
+  const cells = run.streamCells;
+  if (!cells) return;
+  for (const [name, byBucket] of cells) {
+    let r: StreamRate | undefined = streams[name];
+    if (!r) streams[name] = r = { total: 0, sum: 0, sumSq: 0, present: 0, lastSeen: null, rhythm: emptyRhythm() };
+    const key = `stream:${name}`;
+    foldRhythm(r.rhythm, streamCellsOf(byBucket), isFresh, fresh, (b) => exclude.has(`${key}:${b}`), r.lastSeen);
+    let n = 0;
+    let last: number | null = null;
+    for (const c of byBucket.values()) {
+      n += c.n;
+      if (last === null || c.last > last) last = c.last;
+    }
+    if (fresh.size > 0 || first) r.total += n;
+    if (last !== null && (r.lastSeen === null || last > r.lastSeen)) r.lastSeen = last;
+  }
+  // Every known stream learns every fresh bucket, a zero where it sent nothing.
+  for (const [name, r] of Object.entries(streams)) {
+    const byBucket = cells.get(name);
+    const key = `stream:${name}`;
+    for (const b of buckets) {
+      const n = exclude.has(`${key}:${b}`) ? (model.buckets > 0 ? r.sum / model.buckets : 0) : (byBucket?.get(b)?.n ?? 0);
+      r.sum += n;
+      r.sumSq += n * n;
+      if (n > 0) r.present++;
+    }
+  }
+}
+
 function decay(model: BaselineModel, maxBuckets: number): void {
   if (model.buckets <= maxBuckets) return;
   const f = maxBuckets / model.buckets;
@@ -113,7 +152,12 @@ function decay(model: BaselineModel, maxBuckets: number): void {
   }
   const e = model.errors;
   for (const k of ['e', 't', 'ee', 'et', 'tt'] as const) e[k] *= f;
-  for (const r of [model.rhythm, ...Object.values(model.templates).map((t) => t.rhythm)]) scaleHours(r, f);
+  for (const r of Object.values(model.streams ?? {})) {
+    r.sum *= f;
+    r.sumSq *= f;
+    r.present *= f;
+  }
+  for (const r of [model.rhythm, ...Object.values(model.templates).map((t) => t.rhythm), ...Object.values(model.streams ?? {}).map((t) => t.rhythm)]) scaleHours(r, f);
   model.exposure.hours = model.exposure.hours.map((x) => x * f);
   model.exposure.days = model.exposure.days.map((x) => x * f);
   model.buckets = maxBuckets;
@@ -126,7 +170,7 @@ function scaleHours(r: Rhythm, f: number): void {
 
 /** Gaps and peaks older than the horizon are forgotten, as the rates decay. */
 function age(model: BaselineModel, before: number): void {
-  for (const r of [model.rhythm, ...Object.values(model.templates).map((t) => t.rhythm)]) {
+  for (const r of [model.rhythm, ...Object.values(model.templates).map((t) => t.rhythm), ...Object.values(model.streams ?? {}).map((t) => t.rhythm)]) {
     r.gaps = forget(r.gaps, before);
     r.peaks = forget(r.peaks, before);
   }
@@ -137,10 +181,20 @@ function age(model: BaselineModel, before: number): void {
  * last-seen breaking ties. An evicted template that comes back is reported as new once.
  */
 function evict(model: BaselineModel, maxTemplates: number): void {
+  evictStreams(model);
   const ids = Object.keys(model.templates);
   if (ids.length <= maxTemplates) return;
   const ranked = ids
     .map((id) => ({ id, r: model.templates[id]! }))
     .sort((a, b) => a.r.sum - b.r.sum || a.r.total - b.r.total || (a.r.lastSeen ?? 0) - (b.r.lastSeen ?? 0));
   for (const { id } of ranked.slice(0, ids.length - maxTemplates)) delete model.templates[id];
+}
+
+/** Streams not heard from for longest go first, beyond MAX_STREAMS. */
+function evictStreams(model: BaselineModel): void {
+  const streams = model.streams ?? {};
+  const names = Object.keys(streams);
+  if (names.length <= MAX_STREAMS) return;
+  names.sort((a, b) => (streams[a]!.lastSeen ?? 0) - (streams[b]!.lastSeen ?? 0) || streams[a]!.sum - streams[b]!.sum);
+  for (const name of names.slice(0, names.length - MAX_STREAMS)) delete streams[name];
 }

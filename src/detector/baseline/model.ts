@@ -25,6 +25,16 @@ export interface TemplateRate {
   rhythm: Rhythm;
 }
 
+/** One stream's lines per bucket (decayed like the template rates) and its own rhythm. */
+export interface StreamRate {
+  total: number;
+  sum: number;
+  sumSq: number;
+  present: number;
+  lastSeen: number | null;
+  rhythm: Rhythm;
+}
+
 export interface ErrorRateStats {
   /** Per-bucket sums: Σe, Σt, Σe², Σe·t, Σt² (decayed with the buckets). */
   e: number;
@@ -54,6 +64,8 @@ export interface BaselineModel {
   /** End (epoch ms, exclusive) of the latest bucket folded in: a re-run of a window is not learned twice. */
   coveredTo: number | null;
   templates: Record<string, TemplateRate>;
+  /** Per stream (absent in models written before streams were learned). */
+  streams?: Record<string, StreamRate>;
   errors: ErrorRateStats;
   sessions: SessionModelData | null;
   /** The miner's state, so template ids stay stable across runs. */
@@ -74,6 +86,7 @@ export function emptyModel(bucketSeconds: number, source: string): BaselineModel
     exposure: { hours: new Array(24).fill(0), days: new Array(7).fill(0) },
     coveredTo: null,
     templates: {},
+    streams: {},
     errors: { e: 0, t: 0, ee: 0, et: 0, tt: 0 },
     sessions: null,
     miner: null,
@@ -132,6 +145,14 @@ function fmtSpan(ms: number): string {
   return h >= 48 ? `${Math.round(h / 24)} days` : h >= 1 ? `${Math.round(h)} hours` : `${Math.max(1, Math.round(ms / 60_000))} minutes`;
 }
 
+/** The count model of one stream per bucket, as templateCountModel's for a template. */
+export function streamCountModel(model: BaselineModel, r: StreamRate): CountModel & { sd: number; observed: number } {
+  const n = Math.max(1, model.buckets);
+  const mean = (r.sum + 0.5) / (n + 1);
+  const rawVar = Math.max(0, r.sumSq / n - (r.sum / n) ** 2);
+  return { mean, variance: Math.max(rawVar, mean) + mean / n, sd: Math.sqrt(rawVar), observed: r.sum / n };
+}
+
 /** Share of buckets in which the template appeared at all. */
 export function presence(model: BaselineModel, id: string): number {
   const r = model.templates[id];
@@ -168,9 +189,17 @@ export function rebucket(model: BaselineModel, bucketSeconds: number): BaselineM
       rhythm: rebucketRhythm(r.rhythm, f),
     };
   }
+  const streams: Record<string, StreamRate> = {};
+  for (const [name, r] of Object.entries(model.streams ?? {})) {
+    const mean = r.sum / model.buckets;
+    const variance = Math.max(0, r.sumSq / model.buckets - mean * mean);
+    const mean2 = mean * f;
+    streams[name] = { ...r, sum: mean2 * buckets, sumSq: (variance * f + mean2 * mean2) * buckets, present: Math.min(buckets, r.present / Math.max(1, f)), rhythm: rebucketRhythm(r.rhythm, f) };
+  }
   const e = model.errors;
   return {
     ...model,
+    streams,
     bucketSeconds,
     buckets,
     templates,

@@ -123,6 +123,10 @@ export function templateCells(run: RunStats, id: string): Array<[number, Cell]> 
   return out;
 }
 
+export function streamCellsOf(cells: ReadonlyMap<number, Cell>): Array<[number, Cell]> {
+  return [...cells];
+}
+
 export function totalCells(run: RunStats): Array<[number, Cell]> {
   const out: Array<[number, Cell]> = [];
   for (const [b, t] of run.totals) out.push([b, { n: t.n, first: t.first, last: t.last }]);

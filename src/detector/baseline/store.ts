@@ -50,6 +50,15 @@ export function checkModel(value: unknown, path: string): BaselineModel {
     if (typeof r.template !== 'string') throw invalid(path, `templates.${id}.template`, 'expected a string');
     checkRhythm(r.rhythm, path, `templates.${id}.rhythm`);
   }
+  if (m.streams !== undefined) {
+    if (!m.streams || typeof m.streams !== 'object' || Array.isArray(m.streams)) throw invalid(path, 'streams', 'expected an object');
+    for (const [name, r] of Object.entries(m.streams as Record<string, Record<string, unknown>>)) {
+      for (const f of ['sum', 'sumSq', 'present', 'total'] as const) {
+        if (typeof r?.[f] !== 'number') throw invalid(path, `streams.${name}.${f}`, `expected a number, got ${JSON.stringify(r?.[f])}`);
+      }
+      checkRhythm(r.rhythm, path, `streams.${name}.rhythm`);
+    }
+  }
   checkRhythm(m.rhythm, path, 'rhythm');
   const x = m.exposure as Record<string, unknown> | undefined;
   if (!numbers(x?.hours, 24) || !numbers(x?.days, 7)) throw invalid(path, 'exposure', 'expected { hours: 24 numbers, days: 7 numbers }');

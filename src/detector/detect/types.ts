@@ -46,6 +46,13 @@ export interface TotalsCell {
   last: number;
 }
 
+/** Lines of one stream inside one bucket: how many, and the first and last timestamps. */
+export interface StreamCell {
+  n: number;
+  first: number;
+  last: number;
+}
+
 /** Everything the detectors need, produced by the engine after the last line. */
 export interface RunStats {
   readonly lines: number;
@@ -55,6 +62,8 @@ export interface RunStats {
   readonly templates: ReadonlyMap<string, TemplateAcc>;
   readonly totals: ReadonlyMap<number, TotalsCell>;
   readonly streams: readonly string[];
+  /** Per stream, its lines per bucket (a stream that stops while others go on is a finding). */
+  readonly streamCells?: ReadonlyMap<string, ReadonlyMap<number, StreamCell>>;
 }
 
 export interface DetectorInput {
