@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runDetector, arraySource, DEFAULT_DETECTION_CONFIG } from '../../src/detector/index.js';
-import type { BaselineModel } from '../../src/detector/index.js';
+import type { AnomaliesDoc, BaselineModel } from '../../src/detector/index.js';
 import type { EngineLine } from '../../src/detector/engine.js';
 import { byTime, spread, T0, MIN } from './detect-helpers.js';
 
@@ -20,7 +20,7 @@ async function learn(lines: EngineLine[]): Promise<BaselineModel> {
   return (await runDetector([arraySource([])], { config: cfg, baselineSources: [arraySource(lines)] })).model;
 }
 
-const streamFindings = (doc: { anomalies: readonly { kind: string }[] }) => doc.anomalies.filter((a) => a.kind === 'stream_silence');
+const streamFindings = (doc: AnomaliesDoc) => doc.anomalies.filter((a) => a.kind === 'stream_silence');
 
 describe('stream_silence', () => {
   it('a stream that stops while the others go on is one finding, under its own name', async () => {
