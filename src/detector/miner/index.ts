@@ -22,6 +22,7 @@ import { find, fits, generalize, renderTemplate, type Cluster } from './cluster.
 import { templateIdFor } from './id.js';
 import { readState, writeState } from './state.js';
 import { MinedResult } from './mined.js';
+import { createTailIndex, tailShape, TAIL, type TailMerge } from './tails.js';
 
 export type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner, ParsedLine } from './types.js';
 
@@ -49,6 +50,8 @@ export interface ExtendedMinerOptions extends MinerOptions {
    * Default 50,000.
    */
   readonly maxTemplates?: number;
+  /** Templates sharing a prefix before their differing tails count as free text (tails.ts); default familySize + 1. */
+  readonly tailFamilySize?: number;
 }
 
 export interface InternalMiner extends TemplateMiner {
@@ -91,6 +94,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const generalByLength = new Map<number, Cluster[]>();
   const families = new Map<string, Cluster[]>();
   const buf = createTokenBuffers();
+  const tails = createTailIndex({ minPrefix: minContext, size: opts.tailFamilySize ?? familySize + 1, lengths: 3 });
   let lastIndex = -1;
 
   const newCluster = (tokens: readonly string[], sig: readonly string[], id?: string, count = 0): Cluster => {
@@ -156,7 +160,8 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
       let members = families.get(key);
       if (!members) families.set(key, (members = []));
       members.push(c);
-      const roots = [...new Set(members.map(find))];
+      // a free-text tail template (tails.ts) has no positions left to vary
+      const roots = [...new Set(members.map(find))].filter((r) => !tails.isTail(r));
       // a word value of key=value (`user=root`, `state=FAILED`) is more often an enumeration
       // that names the event than a free variable: it needs more evidence
       // likewise Capitalised words (`VM Started` / `VM Paused`): states and event names far more
@@ -191,9 +196,42 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     return survivor;
   };
 
+  /**
+   * Folds a tail family into its oldest member: its signature becomes `[...prefix, TAIL]` and its
+   * template the prefix plus one `<*>` for the rest of the line. It leaves the per-length lists,
+   * so only the tail index (and cached keys) reach it.
+   */
+  const mergeTail = (t: TailMerge, born: Cluster): Cluster => {
+    const survivor = t.roots[0];
+    const cut = tailShape(born, t.prefix.length).cut;
+    let tokens: readonly string[] = born.tokens.slice(0, cut);
+    for (const m of t.roots) {
+      if (tailShape(m, t.prefix.length).cut === cut) tokens = generalize(tokens, m.tokens.slice(0, cut), cut);
+      if (m === survivor) continue;
+      m.parent = survivor;
+      survivor.count += m.count;
+    }
+    for (const m of t.roots) {
+      const same = byLength.get(m.tokens.length);
+      if (same && same.includes(m)) same.splice(same.indexOf(m), 1);
+      if (m.general) removeGeneral(m);
+    }
+    survivor.tokens = [...tokens, WILDCARD];
+    survivor.sig = [...t.prefix, TAIL];
+    survivor.text = null;
+    survivor.general = true;
+    tails.adopt(survivor, t.prefix);
+    return survivor;
+  };
+
   for (const saved of readState(opts.state)) {
     const c = newCluster(saved.tokens, saved.sig, saved.id, saved.count);
-    if (!c.general) exact.set(hashSignature(saved.sig), c);
+    if (saved.sig[saved.sig.length - 1] === TAIL) {
+      const same = byLength.get(c.tokens.length)!;
+      same.splice(same.indexOf(c), 1);
+      c.general = true;
+      tails.adopt(c, saved.sig.slice(0, -1));
+    } else if (!c.general) exact.set(hashSignature(saved.sig), c);
   }
 
   const remember = (key: number, c: Cluster) => {
@@ -212,7 +250,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     const hit = exact.get(key);
     if (hit !== undefined) return hit.parent === null ? hit : find(hit);
     sig = signatureTokens(buf);
-    const g = matchGeneral(sig, sig.length);
+    const g = matchGeneral(sig, sig.length) ?? tails.match(sig);
     if (g !== undefined) remember(key, g);
     return g;
   };
@@ -283,8 +321,11 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
         c = newCluster(tokens, sig);
         remember(key, c);
         isNew = true;
+        const born = c;
         c = joinFamilies(c);
         if (c.parent !== null) c = find(c);
+        const tail = tails.join(born);
+        if (tail !== null) c = mergeTail(tail, born);
       }
     }
     c.count++;
