@@ -12,15 +12,17 @@ import { useKeys } from './use-keys.js';
 import { useNow, useTerminalSize } from './use-terminal.js';
 import { initialUiState, reduceUi, type Intent, type UiState } from './ui-state.js';
 import { isRunOver } from './run-view.js';
-import { computeLayout, HEADER_ROWS, FOOTER_ROWS } from './layout.js';
+import { computeLayout, HEADER_ROWS, FOOTER_ROWS, MIN_LOG_ROWS, usableColumns } from './layout.js';
+import { planSummary, wantedSummaryRows } from './summary-plan.js';
+import { foldSteps } from './components/step-tree/fold-steps.js';
 import { createTheme, ThemeContext } from './theme.js';
 import { Header } from './components/header.js';
 import { StepTree } from './components/step-tree/step-tree.js';
 import { ProgressPane, activeProgress } from './components/progress-pane.js';
 import { LogPane } from './components/log-pane.js';
 import { Summary } from './components/summary.js';
-import { StepDetails } from './components/step-details.js';
-import { Help } from './components/help.js';
+import { StepDetails, detailLines } from './components/step-details.js';
+import { Help, helpLines } from './components/help.js';
 import { Footer } from './components/footer.js';
 
 export interface RunTuiAppProps {
@@ -41,6 +43,7 @@ export interface RunTuiAppProps {
 
 const systemClock = (): number => Date.now();
 const MAX_PROGRESS_ROWS = 3;
+const MAX_DETAIL_ROWS = 8;
 
 export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = systemClock, animate = true, fps, holdFinal: holdAlways = false, holdOnFailure = false }: RunTuiAppProps) {
   const view = useRunView(events$, fps);
@@ -73,13 +76,21 @@ export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = sy
   // A held final screen stays browsable: details and help work as during the run.
   const live = !over || (holdFinal && !ui.leaving);
 
-  const layout = useMemo(() => computeLayout(columns, rows, view.steps.length), [columns, rows, view.steps.length]);
   const progressRows = Math.min(MAX_PROGRESS_ROWS, activeProgress(view.steps).length);
+  const showHelp = ui.showHelp && live;
+  const showDetails = !showHelp && ui.showDetails && live;
+  // What the lower pane wants beside the whole tree; below that the tree folds.
+  let wanted: number;
+  if (showHelp) wanted = helpLines(mode).length + 1;
+  else if (showDetails) wanted = Math.min(MAX_DETAIL_ROWS, detailLines(view.steps[ui.selected]!, now).length + 1);
+  else if (over) wanted = wantedSummaryRows(view, usableColumns(columns));
+  else wanted = progressRows + (ui.showLogs ? MIN_LOG_ROWS : 0);
+  const foldedTreeRows = foldSteps(view.steps, ui.selected).rows;
+  const layout = computeLayout(columns, rows, { treeRows: view.steps.length, foldedTreeRows, wanted, over });
   let lower;
-  if (ui.showHelp && live) lower = <Help mode={mode} width={layout.columns} />;
-  else if (ui.showDetails && live) lower = <StepDetails step={view.steps[ui.selected]!} now={now} width={layout.columns} rows={layout.lower} />;
-  // One row less at the end: the final screen stays whole when the shell prints its prompt.
-  else if (over) lower = <Summary view={view} width={layout.columns} rows={layout.lower - 1} />;
+  if (showHelp) lower = <Help mode={mode} width={layout.columns} />;
+  else if (showDetails) lower = <StepDetails step={view.steps[ui.selected]!} now={now} width={layout.columns} rows={layout.lower} />;
+  else if (over) lower = <Summary view={view} plan={planSummary(view, layout.columns, layout.lower)} width={layout.columns} />;
   else
     lower = (
       <>

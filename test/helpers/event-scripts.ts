@@ -4,7 +4,7 @@
  * them (v, runId, gap-free seq, ISO time) on a fixed clock.
  */
 import { findStep, StepId } from '../../src/dag.js';
-import type { BusEvent, BusEventDraft, LogLevel, RunStatus, RunSummary, StepStatus } from '../../src/bus/events.js';
+import type { AnomalyBrief, BusEvent, BusEventDraft, IncidentBrief, LogLevel, RunStatus, RunSummary, StepStatus } from '../../src/bus/events.js';
 
 export const SCRIPT_START = Date.parse('2026-11-26T18:00:00.000Z');
 
@@ -204,3 +204,32 @@ export function hostileRun(): BusEvent[] {
 }
 
 export { StepId };
+
+const incident = (id: string, severity: string, title: string, findings: number, trigger: AnomalyBrief): IncidentBrief => ({ id, title, severity, onset: SCRIPT_START, streams: ['app'], findings, trigger });
+
+/** The demo's shape: four incidents, most severe first, and a long volume chart. */
+export const INCIDENT_SUMMARY: RunSummary = {
+  ...SUMMARY,
+  anomalies: {
+    total: 11,
+    reported: 11,
+    bySeverity: { critical: 4, high: 2, medium: 4, low: 1 },
+    top: SUMMARY.anomalies.top,
+    incidents: [
+      incident('i1', 'critical', 'payments: db connection pool exhausted', 5, { kind: 'new_template', severity: 'critical', score: 9, template: 'req=<*> db connection pool exhausted: timed out after <*> waiting for a connection (pool=payments-primary size=<*>)', count: 19, expected: 0, sample: 'req=5c478cecf24a9a11 db connection pool exhausted: timed out after 5000ms waiting for a connection (pool=payments-primary size=20)' }),
+      incident('i2', 'critical', 'api-gateway: cache miss for key', 1, { kind: 'frequency_spike', severity: 'critical', score: 8, template: 'cache miss for key product:<*>, fetching from origin', count: 111, expected: 4, sample: 'cache miss for key product:3159, fetching from origin' }),
+      incident('i3', 'critical', 'worker: worker-<*> heartbeat queue=receipts depth=<*> inflight=<*>', 4, { kind: 'silence', severity: 'critical', score: 7, template: 'worker-<*> heartbeat queue=receipts depth=<*> inflight=<*>', count: 0, expected: 118 }),
+      incident('i4', 'low', 'req=<*> POST <*> from <*> items=<*>', 1, { kind: 'session_anomaly', severity: 'low', score: 2, template: 'req=<*> POST <*> from <*> items=<*>', count: 3, expected: null, sample: 'req=3f37fbb9e35a12e2 POST /api/v1/orders from 61.236.177.89 items=6' }),
+    ],
+  },
+  notification: { status: 'previewed', recipients: 2 },
+  histogram: { start: SCRIPT_START, bucketSeconds: 60, counts: Array.from({ length: 60 }, (_, i) => 100 + ((i * 7) % 23)), anomalous: Array.from({ length: 60 }, (_, i) => i >= 20 && i < 30) },
+};
+
+/** A completed run with incidents (what the demo ends with). */
+export function incidentRun(): BusEvent[] {
+  const b = scriptBuilder('run-incidents');
+  b.run('started').step(P.install, 'running', { attempt: 1, maxAttempts: 2 }).step(P.install, 'done', { attempt: 1 });
+  middle(b, false);
+  return b.run('completed', { exitCode: 0, summary: INCIDENT_SUMMARY }).events;
+}

@@ -16,7 +16,7 @@ const cli = join(root, 'dist', 'cli', 'main.js');
 const sessions: TmuxSession[] = [];
 let out: string;
 
-function runInTmux(config: string, runId: string, extra = '--no-pace'): TmuxSession {
+function runInTmux(config: string, runId: string, extra = '--no-pace', size = { columns: 100, rows: 30 }): TmuxSession {
   // No CI (Ink and the CLI would fall back to plain output), no NATS; a clean TERM.
   const cmd = [
     `env -u CI NATS_URL= NO_COLOR= TERM=xterm-256color node ${cli} run --config ${config} --out-dir ${out} --run-id ${runId} ${extra}`,
@@ -25,7 +25,7 @@ function runInTmux(config: string, runId: string, extra = '--no-pace'): TmuxSess
     'echo "[exit $code] [$mode]"',
     'sleep 600',
   ].join('; ');
-  const s = new TmuxSession().start({ columns: 100, rows: 30, cwd: root, command: cmd });
+  const s = new TmuxSession().start({ ...size, cwd: root, command: cmd });
   sessions.push(s);
   return s;
 }
@@ -44,8 +44,8 @@ afterAll(async () => {
 });
 
 describe('the TUI in a real terminal (tmux)', () => {
-  it('runs the demo and leaves the final screen: the DAG done, anomalies, report, email, chart', async () => {
-    const tmux = runInTmux('examples/demo.yaml', 'tui-e2e-demo');
+  it('runs the demo and leaves the final screen at 200x50: the DAG done, anomalies, report, email, chart', async () => {
+    const tmux = runInTmux('examples/demo.yaml', 'tui-e2e-demo', '--no-pace', { columns: 200, rows: 50 });
     const screen = await tmux.waitFor(/\[exit \d+\]/, 120_000);
     expect(screen).toContain('[exit 0] [icanon]');
     expect(screen).toMatch(/^log-anomaly run tui-e2e-demo {2}completed {2}\d\d:\d\d/m);
@@ -61,6 +61,23 @@ describe('the TUI in a real terminal (tmux)', () => {
     expect(screen).toMatch(/^volume {2}[▁▂▃▄▅▆▇█]+/m);
     expect(screen).toMatch(/^exit 0$/m);
     expect(tmux.display('#{cursor_flag}')).toBe('1'); // the cursor is visible again
+  });
+
+  it('at 80x24 the demo final screen keeps the counts and the top incident: the tree folds, nothing is cut', async () => {
+    const tmux = runInTmux('examples/demo.yaml', 'tui-e2e-small', '--no-pace', { columns: 80, rows: 24 });
+    const screen = await tmux.waitFor(/\[exit \d+\]/, 120_000);
+    expect(screen).toContain('[exit 0] [icanon]');
+    expect(screen).toMatch(/^log-anomaly run tui-e2e-small {2}completed/m);
+    expect(screen).toMatch(/^›✔ log-anomaly-pipeline +flow +done/m);
+    expect(screen).toMatch(/^ {3}⋯ 9 more steps: 9 done$/m);
+    // the counts, wrapped at a ' · ' rather than cut with …
+    expect(screen).toMatch(/^■ run completed in [\dhms.]+ · \d+ incidents · \d[\d,]* anomalies \(\d[\d,]* reported\)/m);
+    expect(screen).toMatch(/(^| · )low \d+$/m);
+    expect(screen).toMatch(/^ 1 CRITICAL payments: db connection pool exhausted$/m);
+    expect(screen).toMatch(/^ 4 LOW /m);
+    expect(screen).toMatch(/^email {3}previewed for/m);
+    expect(screen).not.toMatch(/critical …/);
+    for (const line of screen.split('\n')) expect(Array.from(line).length).toBeLessThanOrEqual(80);
   });
 
   it('the demo is paced (--pace, its default): steps are watchable and the final screen takes keys until q', async () => {
