@@ -58,17 +58,24 @@ export function startAndWaitFor(args: readonly string[], when: (e: any) => boole
   });
   let stderr = '';
   let buf = '';
+  /** Every event printed so far (parsed NDJSON). */
+  const events: any[] = [];
   child.stderr.on('data', (d) => (stderr += d));
   const seen = new Promise<void>((res, rej) => {
     child.stdout.on('data', (d: Buffer) => {
       buf += d.toString('utf8');
       const lines = buf.split('\n');
       buf = lines.pop()!;
-      for (const l of lines) if (l.trim() && when(JSON.parse(l))) res();
+      for (const l of lines) {
+        if (!l.trim()) continue;
+        const e = JSON.parse(l);
+        events.push(e);
+        if (when(e)) res();
+      }
     });
     child.on('close', () => rej(new Error(`exited before the event: ${stderr}`)));
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((res) => child.on('close', (code, signal) => res({ code, signal, stderr })));
   seen.catch(() => undefined);
-  return { child, seen, exited };
+  return { child, seen, exited, events };
 }

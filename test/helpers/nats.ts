@@ -60,7 +60,8 @@ export interface PrivateNats {
   readonly port: number;
   /** Stops (SIGTERM, waits) and starts again on the same port and store. */
   restart(opts?: { downMs?: number }): Promise<void>;
-  stop(): Promise<void>;
+  /** SIGTERM by default; SIGKILL for a crash that flushes nothing. Waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   start(): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -88,13 +89,13 @@ export async function startPrivateNats(opts: { args?: string[]; ready?: (port: n
     proc = spawn(NATS_SERVER_BIN, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir, ...(opts.args ?? [])], { stdio: 'ignore' });
     await (opts.ready ? opts.ready(port) : waitForPort(port));
   };
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const p = proc;
     proc = undefined;
     if (!p || p.exitCode !== null) return;
     await new Promise<void>((r) => {
       p.once('exit', () => r());
-      p.kill('SIGTERM');
+      p.kill(signal);
     });
   };
   await start();

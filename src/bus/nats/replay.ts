@@ -1,15 +1,16 @@
 /**
  * A run's history from JetStream, then its live events, as the same Observable<BusEvent> a local
  * bus gives: the CLI lines, NDJSON and the TUI cannot tell a remote run from a local one.
- * An ordered consumer (ephemeral, recreated by the client after a disconnect) reads the stream.
+ * A stream cursor (stream-cursor.ts) reads it: each stored event once, in order, across server restarts.
  */
-import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Observable } from 'rxjs';
 import { isFinalRunEvent, type BusEvent } from '../events.js';
 import { runEventsFilter, type NatsNames } from './names.js';
 import { lastStoredEvent } from './history.js';
 import { createSequencer } from './sequencer.js';
+import { openStreamCursor } from './stream-cursor.js';
 import { ensureEventStream, type StreamLimits } from './setup.js';
 
 export interface FollowOptions {
@@ -61,16 +62,13 @@ export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observ
       const jsm = await jetstreamManager(nc);
       // Joining before anything was ever published must work: make sure the stream exists.
       await ensureEventStream(jsm, opts.names, opts.limits);
-      const js = jetstream(nc);
-      const consumer = await js.consumers.get(opts.names.eventStream, {
-        filter_subjects: runEventsFilter(opts.names, opts.runId),
-        deliver_policy: opts.runId !== undefined ? DeliverPolicy.All : DeliverPolicy.New,
-      });
+      // One run: its whole history. Live followers: what is stored after they joined.
+      const fromSeq = opts.runId !== undefined ? 1 : (await jsm.streams.info(opts.names.eventStream)).state.last_seq + 1;
       if (closed) return;
-      const messages = await consumer.consume();
-      stop = () => messages.close();
-      if (closed) return void messages.close();
-      for await (const m of messages) {
+      const cursor = openStreamCursor(nc, { stream: opts.names.eventStream, filter: runEventsFilter(opts.names, opts.runId), fromSeq, onWarning: opts.onWarning });
+      stop = async () => cursor.close();
+      if (closed) return cursor.close();
+      for await (const m of cursor) {
         let e: BusEvent;
         try {
           e = m.json<BusEvent>();
