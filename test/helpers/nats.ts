@@ -28,6 +28,27 @@ export async function connectTest(url = NATS_URL): Promise<NatsConnection> {
   return connect({ servers: url, name: 'log-anomaly tests' });
 }
 
+/**
+ * Resolves once a consumer reading `filter` on the prefix's event stream exists: a follower has
+ * joined (what a test must know before it publishes), instead of a guessed sleep.
+ */
+export async function waitForFollower(prefix: string, filter: string, url = NATS_URL, timeoutMs = 20_000): Promise<void> {
+  const nc = await connectTest(url);
+  try {
+    const jsm = await jetstreamManager(nc);
+    const stream = natsNames(prefix).eventStream;
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const consumers = await jsm.consumers.list(stream).next().catch(() => []);
+      if (consumers.some((c) => c.config.filter_subject === filter || c.config.filter_subjects?.includes(filter))) return;
+      if (Date.now() > end) throw new Error(`no follower of ${filter} on ${stream} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
 /** Deletes every stream (events, requests, KV buckets) this prefix created. */
 export async function cleanupPrefix(prefix: string, url = NATS_URL): Promise<void> {
   const nc = await connectTest(url);

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { cleanupPrefix, NATS_URL, uniquePrefix } from '../helpers/nats.js';
+import { cleanupPrefix, NATS_URL, uniquePrefix, waitForFollower } from '../helpers/nats.js';
+import { natsNames, runEventsFilter } from '../../src/bus/nats/names.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const examples = join(root, 'examples');
@@ -42,7 +43,7 @@ nats: { prefix: ${prefix} }
   );
   const nats = ['--nats', NATS_URL, '--config', settings];
   const early = cli(['watch', 'e2e.run-1', '--wait', ...nats]);
-  await new Promise((r) => setTimeout(r, 1500)); // the early watcher is connected and waiting
+  await waitForFollower(prefix, runEventsFilter(natsNames(prefix), 'e2e.run-1')); // the early watcher is connected and waiting
   const run = await cli(['run', '--run-id', 'e2e.run-1', '--headless', ...nats]);
   expect(run.code, run.err).toBe(0);
   const late = await cli(['watch', 'e2e.run-1', ...nats]);

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBus } from '../../src/bus/bus.js';
 import { attachNatsPublisher } from '../../src/bus/nats/publish.js';
-import { natsNames } from '../../src/bus/nats/names.js';
+import { natsNames, runEventsFilter } from '../../src/bus/nats/names.js';
 import { runs } from '../../src/cli/commands/runs.js';
 import { submit } from '../../src/cli/commands/submit.js';
 import { watch } from '../../src/cli/commands/watch.js';
 import { formatEventLine } from '../../src/cli/format-event.js';
 import { UsageError } from '../../src/errors.js';
 import { failedRun, happyRun, HOSTILE, hostileRun } from '../helpers/event-scripts.js';
-import { cleanupPrefix, NATS_URL, testNatsSettings, uniquePrefix } from '../helpers/nats.js';
+import { cleanupPrefix, NATS_URL, testNatsSettings, uniquePrefix, waitForFollower } from '../helpers/nats.js';
 import { memoryIo } from '../helpers/nats-cli.js';
 import { emitScript } from '../helpers/nats-scripts.js';
 import { scriptedStart, startTestWorker } from '../helpers/nats-worker.js';
@@ -77,7 +77,7 @@ describe('watch', () => {
   it('Ctrl-C stops following a run that has not finished (exit 130)', async () => {
     const io = memoryIo();
     const p = watch({ runId: 'never-started', wait: true, nats: NATS_URL, config }, io);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForFollower(prefix, runEventsFilter(natsNames(prefix), 'never-started'));
     io.signal('SIGINT');
     expect(await p).toBe(130);
   });

@@ -8,7 +8,7 @@ import { followRunEvents } from '../../src/bus/nats/replay.js';
 import { natsNames, runEventsFilter } from '../../src/bus/nats/names.js';
 import type { RunRecord } from '../../src/bus/nats/run-record.js';
 import { happyRun, failedRun } from '../helpers/event-scripts.js';
-import { cleanupPrefix, connectTest, NATS_URL, testNatsSettings, uniquePrefix } from '../helpers/nats.js';
+import { cleanupPrefix, connectTest, NATS_URL, testNatsSettings, uniquePrefix, waitForFollower } from '../helpers/nats.js';
 import { collect, emitScript } from '../helpers/nats-scripts.js';
 
 const prefix = uniquePrefix('pub');
@@ -72,7 +72,9 @@ describe('publishing and late replay', () => {
     const runId = 'early-join';
     const early = collect(followRunEvents(nc, { names, runId }));
     const nextRun = collect(followRunEvents(nc, { names }));
-    await new Promise((r) => setTimeout(r, 300)); // let both consumers exist before anything is published
+    // Both consumers exist before anything is published.
+    await waitForFollower(prefix, runEventsFilter(names, runId));
+    await waitForFollower(prefix, runEventsFilter(names));
     const emitted = await publishRun(runId);
     await early.done;
     await nextRun.done;

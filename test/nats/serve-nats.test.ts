@@ -28,6 +28,8 @@ afterAll(async () => {
 
 it('submits each tick with its window to the workers, one run at a time, and stops on SIGTERM', async () => {
   const requests: RunRequest[] = [];
+  const io = memoryIo();
+  const skips = () => (io.out().match(/skipped \(the previous run still goes/g) ?? []).length;
   let active = 0;
   let maxActive = 0;
   // A worker that could run two at once: only serve's overlap policy keeps it to one.
@@ -38,15 +40,15 @@ it('submits each tick with its window to the workers, one run at a time, and sto
       gate: async () => {
         active += 1;
         maxActive = Math.max(maxActive, active);
-        // Hold each run across the next tick (2 s), so a tick comes while it goes.
-        await new Promise((r) => setTimeout(r, 2500));
+        // Hold each run until a tick came while it goes (serve reports it skipped), not a guessed 2.5 s.
+        const seen = skips();
+        await until(() => skips() > seen);
         active -= 1;
       },
     }),
     { concurrency: 2, name: 'serve-w' },
   );
   try {
-    const io = memoryIo();
     const done = serve({ config, nats: NATS_URL, dryRun: true }, io);
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
@@ -72,3 +74,11 @@ it('submits each tick with its window to the workers, one run at a time, and sto
     await w.close();
   }
 }, 60_000);
+
+async function until(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

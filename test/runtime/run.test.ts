@@ -186,12 +186,18 @@ describe('run ids', () => {
 describe('step events from inspection', () => {
   it('a failure in one parallel branch cancels the other (its signal aborts) and fails the flow with the same error', async () => {
     let siblingAborted = false;
+    let siblingStarted: () => void = () => {};
+    const started = new Promise<void>((r) => (siblingStarted = r));
     const { result, events } = await run({
       services: {
         downloadConfig: (_i, ctx) =>
-          new Promise((_, reject) => ctx.signal.addEventListener('abort', () => { siblingAborted = true; reject(new Error('aborted')); })),
+          new Promise((_, reject) => {
+            ctx.signal.addEventListener('abort', () => { siblingAborted = true; reject(new Error('aborted')); });
+            siblingStarted();
+          }),
         ingestLogs: async () => {
-          await new Promise((r) => setTimeout(r, 5));
+          // Fail only once the sibling is in flight, so there is something to cancel.
+          await started;
           throw new ConfigError('CONFIG_INVALID', { file: 'settings.yaml', field: 'source.paths' }, 'no files match');
         },
       },

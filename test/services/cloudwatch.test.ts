@@ -3,7 +3,7 @@
  * protocol. Credentials are dummies set in this process only; the signature is checked to use them.
  */
 import { useLoopbackAwsCredentials } from '../helpers/aws-env.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -239,7 +239,8 @@ describe('CloudWatch ingestion: the resumable cursor', () => {
     const ac = new AbortController();
     server.fault('hang', (r) => r.group === '/app/api' && r.page === 3);
     server.onRequest = (r) => {
-      if (r.group === '/app/api' && r.page === 3) setTimeout(() => ac.abort(), 20);
+      // The request is in flight (the server holds it): kill the run now.
+      if (r.group === '/app/api' && r.page === 3) ac.abort();
     };
     await expect(ingest(source({ logGroups: ['/app/api', '/app/web'], concurrency: 1 }), createStandaloneContext({ signal: ac.signal }))).rejects.toBeInstanceOf(AbortedError);
     const firstRun = filterRequests().length;
@@ -268,14 +269,19 @@ describe('CloudWatch ingestion: the resumable cursor', () => {
     const ac = new AbortController();
     server.fault('hang', (r) => r.page === 1);
     server.onRequest = (r) => {
-      if (r.page === 1) setTimeout(() => ac.abort(), 20);
+      if (r.page === 1) ac.abort();
     };
     const src = source({ from: undefined, to: undefined, since: '1h' });
     await expect(ingest(src, createStandaloneContext({ signal: ac.signal }))).rejects.toBeInstanceOf(AbortedError);
     server.onRequest = undefined;
     const first = filterRequests()[0].body.endTime;
-    await new Promise((r) => setTimeout(r, 5));
-    await ingest(src);
+    // The rerun happens a minute later: "since 1h" would now end elsewhere, the resolved window must not move.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60_000 });
+    try {
+      await ingest(src);
+    } finally {
+      vi.useRealTimers();
+    }
     const resumed = filterRequests().at(-1)!;
     expect(resumed.page).toBe(1);
     expect(resumed.body.endTime).toBe(first);

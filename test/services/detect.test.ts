@@ -146,9 +146,11 @@ describe('executeLogAnomaly', { timeout: 60_000 }, () => {
     });
     const hang = [process.execPath, '-e', 'setTimeout(() => {}, 60000)'];
     await expect(executeLogAnomaly(input(dir, events, { type: 'command', command: hang, timeoutMs: 300 }), createStandaloneContext())).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
+    // Abort once the detector is running (it said so on stdout), not after a guessed delay.
     const ac = new AbortController();
-    const p = executeLogAnomaly(input(dir, events, { type: 'command', command: hang }), createStandaloneContext({ signal: ac.signal }));
-    setTimeout(() => ac.abort(), 200);
-    await expect(p).rejects.toMatchObject({ code: 'ABORTED' });
+    const running = [process.execPath, '-e', 'console.log("ready"); setTimeout(() => {}, 60000)'];
+    const ctx = createStandaloneContext({ signal: ac.signal, onLog: (_l, msg) => msg === 'detector: ready' && ac.abort() });
+    await expect(executeLogAnomaly(input(dir, events, { type: 'command', command: running }), ctx)).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(ctx.logs.map((l) => l.msg)).toContain('detector: ready');
   });
 });

@@ -184,11 +184,15 @@ describe('download_config_yaml over HTTP (SkyU config service)', () => {
   });
 
   it('abort stops a hanging request at once', async () => {
-    srv.script({ hang: true });
     const ac = new AbortController();
+    // Abort once the request is in flight (the server has it and will never answer).
+    srv.script(() => {
+      ac.abort();
+      return { hang: true };
+    });
     const p = downloadConfig(input({ timeoutMs: 20_000 }), createStandaloneContext({ signal: ac.signal }));
-    setTimeout(() => ac.abort(), 50);
     const err = await failureOf(p);
+    expect(srv.requests).toHaveLength(1);
     expect(err).toMatchObject({ code: 'ABORTED', retryable: false });
   });
 
