@@ -164,7 +164,7 @@ describe('pipeline settings', () => {
       const s = await loadSettings('s.yaml', { cwd: dir, env: { SKYU_TOKEN: 'x' } });
       expect(s.detectionConfig.tokenEnv).toBe('SKYU_TOKEN');
       // Without an env (a library caller), nothing is checked.
-      await expect(loadSettings('s.yaml', { cwd: dir })).resolves.toBeDefined();
+      await expect(loadSettings('s.yaml', { cwd: dir })).resolves.toMatchObject({ detectionConfig: { tokenEnv: 'SKYU_TOKEN' } });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -323,7 +323,7 @@ describe('the ledger around one delivery', () => {
     const held = server;
     const ac = new AbortController();
     void held.reached().then(() => ac.abort());
-    await expect(sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(held, { pool: false }) }), createStandaloneContext({ signal: ac.signal }))).rejects.toBeDefined();
+    await expect(sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(held, { pool: false }) }), createStandaloneContext({ signal: ac.signal }))).rejects.toMatchObject({ code: 'ABORTED' });
     // on disk as soon as the server had the message (and before any 250)
     const id = (await ledgerOf()).sent['a@x.test']!;
     expect(id.state).toBe('sending');
