@@ -22,9 +22,11 @@ describe('supported Node versions', () => {
   });
 
   it('no locked package asks for more than Node 20 (npm ci prints no EBADENGINE)', () => {
-    // every engines.node in the lock either admits 20.19 or is a range this test knows to admit it
+    // every engines.node in the lock admits 20.19: flagged when each `||` alternative asks for 21+
+    // (`>=23.5.0 || ^22.13.0 || ^20.17.0` admits it through its last one)
+    const asks21 = (range: string) => range.split('||').every((alt) => /^\s*>=?\s*2[1-9]/.test(alt));
     const wants22 = Object.entries(lock.packages)
-      .filter(([, p]) => p.engines && !Array.isArray(p.engines) && /^\s*>=?\s*2[1-9]/.test(p.engines.node ?? ''))
+      .filter(([, p]) => p.engines && !Array.isArray(p.engines) && asks21(p.engines.node ?? ''))
       .map(([name, p]) => `${name} ${(p.engines as { node: string }).node}`);
     expect(wants22).toEqual([]);
   });

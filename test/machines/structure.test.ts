@@ -18,6 +18,24 @@ describe('machine structure', () => {
     expect(skips.sort()).toEqual(['install_packages:skip_install', 'send_notification_emails:dry_run', ...resumed].sort());
   });
 
+  it('each task reports running, retrying, done and failed from its own states (analyze_report: done from its flow)', () => {
+    const metas = [pipelineMachine, prepareMachine, postProcessMachine, analyzeMachine]
+      .flatMap((m) => allNodes(m))
+      .map((n: any) => n.meta)
+      .filter((m) => m?.role === 'task');
+    const byStep = new Map<string, string[]>();
+    for (const m of metas) byStep.set(m.path, [...(byStep.get(m.path) ?? []), m.reason ? `${m.status}:${m.reason}` : m.status]);
+    const tasks = STEP_PATHS.filter((p) => !['prepare_prerequisite', 'report_postProcess', 'report_postProcess/analyze_report'].includes(p));
+    const own = ['done', 'failed', 'retrying', 'running', 'skipped:resumed'];
+    const want: Record<string, string[]> = Object.fromEntries(tasks.map((p) => [p, own]));
+    want.install_packages = [...own, 'skipped:skip_install'].sort();
+    want['report_postProcess/analyze_report/send_notification_emails'] = [...own, 'skipped:dry_run'].sort();
+    want['report_postProcess/analyze_report'] = own.filter((s) => s !== 'done');
+    expect(Object.fromEntries([...byStep].map(([k, v]) => [k, v.sort()]))).toEqual(want);
+    // Tasks are the leaves: a task state names itself, never a child machine.
+    for (const m of metas) expect(m.path.split('/').at(-1)).toBe(m.step);
+  });
+
   it('machine ids are the original flow names', () => {
     expect([pipelineMachine.id, prepareMachine.id, postProcessMachine.id, analyzeMachine.id]).toEqual([
       'log-anomaly-pipeline',
