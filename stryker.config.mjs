@@ -2,7 +2,7 @@
 // (scripts/mutation.mjs sets MUTATION_AREA for each). Not in CI: the full set takes hours on two
 // shared cores; results and reruns: BENCHMARKS.md, "Mutation testing".
 
-/** What each area mutates, and the test files that exercise it (only those run). */
+/** What each area mutates, and the test files that exercise it (only those run: vitest.stryker.config.ts). */
 export const AREAS = {
   machines: {
     mutate: ['src/machines/**/*.ts', '!src/machines/index.ts'],
@@ -29,12 +29,11 @@ if (!(area in AREAS)) throw new Error(`MUTATION_AREA=${area}: one of ${Object.ke
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  // related: vitest's import graph finds no tests for our .js-suffixed imports; testFiles narrows instead.
+  // related: vitest's import graph finds no tests for our .js-suffixed imports; the area's include list narrows instead.
   vitest: { configFile: 'vitest.stryker.config.ts', related: false },
   // Each mutant runs only the tests that executed it in the dry run.
   coverageAnalysis: 'perTest',
   mutate: AREAS[area].mutate,
-  testFiles: AREAS[area].testFiles,
   // Two cores shared by several people: one test runner.
   concurrency: 1,
   // Reruns test only mutants whose code or covering tests changed (reports/ is git-ignored).

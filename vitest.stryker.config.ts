@@ -1,27 +1,23 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
+// @ts-expect-error: a plain .mjs config without types
+import { AREAS } from './stryker.config.mjs';
 
 /**
- * The test files mutation testing runs (stryker.config.mjs): the unit and loopback tests of the
- * mutated areas. Left out: tests that drive the built CLI in child processes (dist/ never holds a
- * mutant, so they cannot kill one and only cost minutes), the tmux/browser end-to-end tests, and
- * the Loghub accuracy runs. No global setup: nothing here needs dist/.
+ * The tests mutation testing runs for MUTATION_AREA (stryker.config.mjs): only that area's test
+ * files. Chosen here, not with Stryker's `testFiles`: with testFiles, Stryker 9.6.1 activates a
+ * static mutant after its module has loaded, so every one "survives" (stryker-js issue #6144).
+ * No global setup: nothing here needs dist/.
  */
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      globalSetup: [],
-      include: [
-        'test/machines/**/*.test.ts',
-        'test/services/**/*.test.ts',
-        'test/runtime/**/*.test.ts',
-        'test/detector/**/*.test.ts',
-        'test/nats/{sequencer,publish-replay,restart,connect}.test.ts',
-        'test/tui/{run-view,pace-events}.test.ts',
-        'test/util/retry.test.ts',
-      ],
-      exclude: ['test/detector/loghub-accuracy.test.ts', 'test/detector/miner-parse-cli.test.ts'],
-    },
-  }),
-);
+const area = (process.env.MUTATION_AREA ?? 'machines') as keyof typeof AREAS;
+
+// Spread, not mergeConfig: mergeConfig concatenates arrays, so the full suite's include would stay.
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    globalSetup: [],
+    include: (AREAS[area] as { testFiles: string[] }).testFiles,
+    exclude: ['test/detector/loghub-accuracy.test.ts', 'test/detector/miner-parse-cli.test.ts'],
+  },
+});
