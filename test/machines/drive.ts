@@ -119,7 +119,7 @@ export async function drive(s: Scenario, policies: Record<Step, { timeoutMs: num
       return new Promise((resolve, reject) => {
         call.settle = (a) => {
           call.ended = true;
-          if (a === 'ok') resolve(OUTPUT[step]);
+          if (a === 'ok') resolve(s.outputs?.[step] ?? OUTPUT[step]);
           else reject(ERROR[a]);
         };
         signal.addEventListener('abort', () => {
@@ -146,13 +146,14 @@ export async function drive(s: Scenario, policies: Record<Step, { timeoutMs: num
     } as any,
   });
   const resumed = Object.fromEntries((s.resumed ?? []).map((st) => [st, OUTPUT[st]]));
+  const { mutesFile: _m, smtp: _s, plannedReportUri: _p, ...bare } = JOB;
   const actor: AnyActorRef = createActor(machine, {
     clock,
     input: {
       policies,
       random,
-      resumed,
-      ...JOB,
+      ...(s.resumed ? { resumed } : {}),
+      ...(s.bareJob ? bare : JOB),
       params: { ...JOB.params, skipInstall: s.skipInstall, dryRun: s.dryRun, ...(s.resendUnknown ? { resendUnknown: true } : {}) },
     } as any,
   });
@@ -175,7 +176,7 @@ export async function drive(s: Scenario, policies: Record<Step, { timeoutMs: num
     }
     if (!call) throw new Error(`stuck in ${JSON.stringify(actor.getSnapshot().value)}: nothing in flight, no wait pending`);
     if (s.cancelAt?.step === call.step && s.cancelAt.attempt === call.attempt) {
-      actor.send({ type: 'CANCEL' });
+      actor.send({ type: 'CANCEL', ...(s.cancelAt.reason ? { reason: s.cancelAt.reason } : {}) });
       continue;
     }
     const a = s.attempts[call.step]?.[call.attempt - 1] ?? 'ok';

@@ -163,6 +163,16 @@ describe('pipeline machines against the specification', () => {
     const failedUpload = await run({ attempts: { upload_report: ['fatal'] }, resendUnknown: true });
     expect(failedUpload.inputs.send_notification_emails).toEqual({ ...inputs.send_notification_emails, reportUri: undefined, resendUnknown: true });
     expect('reportUri' in failedUpload.inputs.send_notification_emails).toBe(false);
+    // A job without the optional parts passes none of them on (not even as undefined).
+    const bare = await run({ bareJob: true });
+    expect(Object.keys(bare.inputs.execute_logAnomaly).sort()).toEqual(['baseDir', 'config', 'detector', 'eventsFile', 'format', 'runDir']);
+    expect('mutesFile' in bare.inputs.analyze_report).toBe(false);
+    expect(bare.inputs.analyze_report.plannedReportUri).toBeUndefined();
+    expect('resendUnknown' in bare.inputs.send_notification_emails).toBe(false);
+    // A presigned link, when the upload gives one, is what the email links (the uri may be private).
+    const signed = { uri: 's3://b/r1/report.html', link: 'https://b.example/r1/report.html?sig=1', files: [] };
+    const linked = await run({ outputs: { upload_report: signed } });
+    expect(linked.inputs.send_notification_emails.reportUri).toBe(signed.link);
     const dry = await run({ dryRun: true });
     expect(dry.inputs.analyze_report.dryRun).toBe(true);
     // The run's output: status, every step's output, no failure or cancel reason.
@@ -178,5 +188,8 @@ describe('pipeline machines against the specification', () => {
     expect(timedOut.output.failure.error.message).toBe(`execute_logAnomaly timed out after ${policies.execute_logAnomaly.timeoutMs} ms (attempt 3)`);
     const cancelled = await drive({ skipInstall: true, dryRun: false, attempts: {}, cancelAt: { step: 'execute_logAnomaly', attempt: 1 } }, policies, () => RANDOM);
     expect(cancelled.output).toEqual({ status: 'cancelled', outputs: { execute_cloudwatchLog_injetion: OUTPUT.execute_cloudwatchLog_injetion, download_config_yaml: OUTPUT.download_config_yaml }, cancelReason: 'cancelled' });
+    const sigterm = await drive({ skipInstall: true, dryRun: false, attempts: {}, cancelAt: { step: 'upload_report', attempt: 1, reason: 'SIGTERM' } }, policies, () => RANDOM);
+    expect(sigterm.output).toMatchObject({ status: 'cancelled', cancelReason: 'SIGTERM' });
+    expect(sigterm.output.failure).toBeUndefined();
   });
 });

@@ -54,11 +54,15 @@ export interface Scenario {
   /** Steps an earlier execution of the run finished. */
   readonly resumed?: readonly Step[];
   /** CANCEL arrives while this attempt is in flight. */
-  readonly cancelAt?: { readonly step: Step; readonly attempt: number };
+  readonly cancelAt?: { readonly step: Step; readonly attempt: number; readonly reason?: string };
   /** Which prerequisite the driver lets finish first (the other's first attempt waits meanwhile). */
   readonly first?: ParallelStep;
   /** Passed through to the emails (not part of the DAG's logic). */
   readonly resendUnknown?: boolean;
+  /** The job without its optional parts (mutes file, SMTP, planned report URI). */
+  readonly bareJob?: boolean;
+  /** What steps return instead of the driver's defaults. */
+  readonly outputs?: Partial<Record<Step, unknown>>;
 }
 
 export interface Policy {
