@@ -2,7 +2,7 @@
  * The inputs and outputs of every step, shared by the machines (which pass them along) and the
  * services (which implement them). Types only: importing this file pulls in no I/O.
  */
-import type { DetectionConfig } from './config/detection-types.js';
+import type { DetectionConfig, WebhookConfig } from './config/detection-types.js';
 import type {
   DetectionConfigSource,
   DetectorSettings,
@@ -127,6 +127,8 @@ export interface AnalyzeOutput {
   readonly recipients: readonly string[];
   /** What each of them is told (their incidents, most severe first; `total` before the cap). */
   readonly routes?: readonly { readonly to: string; readonly incidents: readonly IncidentBrief[]; readonly total: number }[];
+  /** The webhooks whose rule matched at least one incident, each with its incidents (env var names, never values). */
+  readonly webhooks?: readonly WebhookRoute[];
   readonly reported: number;
   readonly total: number;
   readonly bySeverity: Record<string, number>;
@@ -163,6 +165,49 @@ export interface EmailOutput {
    * before the 250 was recorded. Not sent again unless `resendUnknown`.
    */
   readonly unknown?: readonly string[];
+  /** Each configured webhook's delivery (the notification step sends both channels). */
+  readonly webhooks?: readonly WebhookDelivery[];
+}
+
+// webhooks (inside send_notification_emails: same step, same ledger rules, same retry policy)
+export interface WebhookRoute extends Omit<WebhookConfig, 'streams' | 'kinds' | 'minSeverity'> {
+  readonly incidents: readonly IncidentBrief[];
+  /** Incidents matched before the cap. */
+  readonly total: number;
+}
+/** A webhook route with its endpoint, read from the environment by the composition root. */
+export interface WebhookTarget extends WebhookRoute {
+  readonly url: string;
+  readonly secret?: string;
+}
+export interface WebhookInput {
+  readonly runDir: string;
+  readonly runId: string;
+  readonly analysis: AnalyzeOutput;
+  readonly targets: readonly WebhookTarget[];
+  readonly reportUri?: string;
+  /** Post again, with the same delivery id, to webhooks whose earlier delivery is unknown. */
+  readonly resendUnknown?: boolean;
+}
+export interface WebhookDelivery {
+  readonly name: string;
+  readonly format: WebhookConfig['format'];
+  /** `scheme://host/…`: the path of a webhook URL is often its secret (Slack). */
+  readonly url: string;
+  /**
+   * sent: a 2xx now; already_sent: by an earlier attempt or execution; failed: not delivered (see
+   * `retryable`); unknown: the request went out and no answer came (a timeout, a kill), not posted
+   * again unless resendUnknown.
+   */
+  readonly status: 'sent' | 'already_sent' | 'failed' | 'unknown';
+  /** The idempotency key (X-LogAnomaly-Delivery), the same on every post of this delivery. */
+  readonly deliveryId?: string;
+  readonly httpStatus?: number;
+  readonly error?: string;
+  readonly retryable?: boolean;
+}
+export interface WebhookOutput {
+  readonly deliveries: readonly WebhookDelivery[];
 }
 
 // upload_report
@@ -192,6 +237,8 @@ export interface Services {
   executeLogAnomaly(input: DetectInput, ctx: ServiceContext): Promise<DetectOutput>;
   analyzeReport(input: AnalyzeInput, ctx: ServiceContext): Promise<AnalyzeOutput>;
   sendNotificationEmails(input: EmailInput, ctx: ServiceContext): Promise<EmailOutput>;
+  /** Runs inside the send_notification_emails step, next to the emails. */
+  sendWebhooks(input: WebhookInput, ctx: ServiceContext): Promise<WebhookOutput>;
   uploadReport(input: UploadInput, ctx: ServiceContext): Promise<UploadOutput>;
 }
 

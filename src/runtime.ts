@@ -17,6 +17,7 @@ import { toErrorInfo, UsageError } from './errors.js';
 import { analyzeMachine, pipelineMachine, postProcessMachine, prepareMachine, type PipelineOutput, type TaskInput } from './machines/index.js';
 import { buildSummary, describeSource, writeCrashedRecord, writeRunRecord } from './runtime/record.js';
 import { createServiceContext } from './runtime/service-context.js';
+import { notifyAllChannels, withWebhookEnvCheck } from './runtime/notify.js';
 import { defaultServices } from './services/index.js';
 import type { DurableRun } from './durable/index.js';
 import { plannedReportUri } from './services/upload/index.js';
@@ -169,14 +170,15 @@ async function execute(
     actors: {
       analyzeReport: fromService(`${StepId.reportPostProcess}/${StepId.analyzeReport}`, services.analyzeReport),
       uploadReport: fromService(`${StepId.reportPostProcess}/${StepId.uploadReport}`, services.uploadReport),
-      sendNotificationEmails: fromService(`${StepId.reportPostProcess}/${StepId.analyzeReport}/${StepId.sendNotificationEmails}`, services.sendNotificationEmails),
+      // Emails and webhooks, one step (the original name): see services/send-notifications.ts.
+      sendNotificationEmails: fromService(`${StepId.reportPostProcess}/${StepId.analyzeReport}/${StepId.sendNotificationEmails}`, notifyAllChannels(services, process.env)),
     },
   });
   const postProcess = postProcessMachine.provide({ actors: { analyzeReportFlow: analyze } });
   const prepare = prepareMachine.provide({
     actors: {
       ingestLogs: fromService(`${StepId.preparePrerequisite}/${StepId.ingestLogs}`, services.ingestLogs),
-      downloadConfig: fromService(`${StepId.preparePrerequisite}/${StepId.downloadConfig}`, services.downloadConfig),
+      downloadConfig: fromService(`${StepId.preparePrerequisite}/${StepId.downloadConfig}`, withWebhookEnvCheck(services.downloadConfig, process.env)),
     },
   });
   const machine = pipelineMachine.provide({

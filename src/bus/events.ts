@@ -98,6 +98,16 @@ export interface RunSummary {
     readonly reason?: string;
     /** Recipients whose delivery is unknown (an earlier process died between the message and its 250). */
     readonly unknown?: readonly string[];
+    /** Each webhook's delivery; its URL as `scheme://host/…` only (the path may be the secret). */
+    readonly webhooks?: readonly {
+      readonly name: string;
+      readonly format: string;
+      readonly url: string;
+      readonly status: 'sent' | 'already_sent' | 'failed' | 'unknown';
+      readonly deliveryId?: string;
+      readonly httpStatus?: number;
+      readonly error?: string;
+    }[];
   };
   /** Event volume per time bucket with the anomalous buckets marked: for a sparkline. */
   readonly histogram?: {

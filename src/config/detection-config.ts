@@ -4,8 +4,9 @@
  */
 import { ErrorCode } from '../errors.js';
 import { DEFAULT_DETECTION_CONFIG as D } from '../detector/defaults.js';
-import { AnomalyKind, SEVERITY_ORDER, type ConfigMute, type DetectionConfig, type KindRule, type RouteRule } from './detection-types.js';
-import { bool, def, list, num, obj, oneOf, opt, parseYaml, refine, regex, req, scalarOrMap, str, strOrNum, type Schema } from './yaml-schema.js';
+import { AnomalyKind, SEVERITY_ORDER, WebhookFormat, type ConfigMute, type DetectionConfig, type KindRule, type RouteRule, type WebhookConfig } from './detection-types.js';
+import { bool, def, fail, list, num, obj, oneOf, opt, parseYaml, positionOf, refine, regex, req, scalarOrMap, str, strOrNum, type Schema } from './yaml-schema.js';
+import { isMap, isSeq, type Node } from 'yaml';
 
 const severity = () => oneOf(SEVERITY_ORDER);
 // Deliberately simple: catches typos like "oncall@" or "ops example.com", not every RFC 5322 corner.
@@ -57,6 +58,67 @@ const recipient: Schema<RecipientEntry> = scalarOrMap<RecipientEntry>(
   },
 );
 
+const envName = () => str({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'an environment variable name (letters, digits and _)' });
+
+/** The default wait for a webhook receiver's answer (Slack answers in well under a second). */
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
+
+const webhookFields = obj(
+  {
+    name: req(str({ pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, what: 'a name of letters, digits, ".", "_" and "-" (at most 64)' })),
+    format: req(oneOf(Object.values(WebhookFormat))),
+    urlEnv: req(envName()),
+    secretEnv: opt(envName()),
+    timeoutMs: def(num({ int: true, min: 100, max: 120_000 }), DEFAULT_WEBHOOK_TIMEOUT_MS),
+    streams: opt(list(str(), { min: 1, single: true })),
+    kinds: opt(list(oneOf(Object.values(AnomalyKind)), { min: 1, single: true })),
+    minSeverity: opt(severity()),
+  },
+  {
+    // A URL or a secret written here would live in the config service and in every run folder.
+    forbidden: {
+      url: 'a webhook URL is a secret (a Slack URL carries its token): put it in an environment variable and name that variable with urlEnv',
+      secret: 'put the signing secret in an environment variable and name that variable with secretEnv',
+    },
+  },
+);
+
+/** `- { name: payments-slack, format: slack, urlEnv: SLACK_PAYMENTS_URL, streams: [payments*] }`. */
+const webhook: Schema<WebhookConfig> = (node, at) => {
+  const w = refine(webhookFields, (v) => {
+    if (v.format === 'json' && v.secretEnv === undefined) return { key: 'secretEnv', problem: 'a json webhook is signed: name the environment variable that holds its HMAC secret (secretEnv)' };
+    if (v.format === 'slack' && v.secretEnv !== undefined) return { key: 'secretEnv', problem: 'Slack incoming webhooks are not signed (the URL is the secret): remove secretEnv' };
+    return undefined;
+  })(node, at);
+  return {
+    name: w.name,
+    format: w.format,
+    urlEnv: w.urlEnv,
+    ...(w.secretEnv ? { secretEnv: w.secretEnv } : {}),
+    timeoutMs: w.timeoutMs,
+    ...(w.streams ? { streams: w.streams } : {}),
+    ...(w.kinds ? { kinds: w.kinds } : {}),
+    ...(w.minSeverity ? { minSeverity: w.minSeverity } : {}),
+    at: { urlEnv: positionOf(node, 'urlEnv', at), ...(w.secretEnv ? { secretEnv: positionOf(node, 'secretEnv', at) } : {}) },
+  };
+};
+
+/** Names are the ledger's keys: two webhooks with one name would share one delivery. */
+const webhooks: Schema<WebhookConfig[]> = (node, at) => {
+  const out = list(webhook)(node, at);
+  const seen = new Set<string>();
+  out.forEach((w, i) => {
+    const key = w.name.toLowerCase();
+    if (seen.has(key)) {
+      const item = isSeq(node) ? (node.items[i] as Node) : null;
+      const nameNode = isMap(item) ? ((item.get('name', true) as Node | undefined) ?? item) : node;
+      fail({ ...at, path: `${at.path}[${i}].name` }, `duplicate webhook name ${JSON.stringify(w.name)} (names are compared case-insensitively)`, nameNode);
+    }
+    seen.add(key);
+  });
+  return out;
+};
+
 const schema = obj({
   // A YAML number (`version: 3`) is taken as the string "3": teams write versions both ways.
   version: req(strOrNum()),
@@ -83,6 +145,7 @@ const schema = obj({
   notify: def(
     obj({
       recipients: def(list(recipient), []),
+      webhooks: opt(webhooks),
       minSeverity: def(severity(), D.notify.minSeverity),
       subjectPrefix: def(str({ nonEmpty: false }), D.notify.subjectPrefix),
     }),
@@ -96,6 +159,12 @@ export function parseDetectionConfig(text: string, source: string): DetectionCon
   const kindsOut = Object.fromEntries(Object.entries(raw.rules.kinds).filter(([, v]) => v !== undefined));
   const entries = raw.notify.recipients as readonly RecipientEntry[];
   const routes = Object.fromEntries(entries.flatMap((e) => (e.rule ? [[e.to.toLowerCase(), e.rule] as const] : [])));
-  const notify = { ...raw.notify, recipients: entries.map((e) => e.to), ...(Object.keys(routes).length > 0 ? { routes } : {}) };
+  const { webhooks: hooks, ...rest } = raw.notify;
+  const notify = {
+    ...rest,
+    recipients: entries.map((e) => e.to),
+    ...(Object.keys(routes).length > 0 ? { routes } : {}),
+    ...(hooks && hooks.length > 0 ? { webhooks: hooks } : {}),
+  };
   return { ...raw, notify, rules: { ...raw.rules, kinds: kindsOut } } as DetectionConfig;
 }

@@ -46,6 +46,35 @@ export interface RouteRule {
   readonly minSeverity?: Severity;
 }
 
+/** How a webhook's body is shaped: a signed, versioned JSON document, or a Slack incoming-webhook message. */
+export const WebhookFormat = { json: 'json', slack: 'slack' } as const;
+export type WebhookFormat = (typeof WebhookFormat)[keyof typeof WebhookFormat];
+
+/** Where a key's value is written in the config, for errors found after parsing (an unset variable). */
+export interface ConfigPosition {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly field: string;
+}
+
+/**
+ * A notification channel besides email. The URL and the signing secret are never in the config:
+ * it names the environment variables that hold them (a Slack webhook URL is itself a secret).
+ */
+export interface WebhookConfig extends RouteRule {
+  /** Unique among the webhooks: the ledger key and what logs and run.json call it. */
+  readonly name: string;
+  readonly format: WebhookFormat;
+  readonly urlEnv: string;
+  /** Required for `json` (the HMAC key); Slack does not verify signatures. */
+  readonly secretEnv?: string;
+  /** How long to wait for the receiver's answer once the request is out. */
+  readonly timeoutMs: number;
+  /** Positions of urlEnv / secretEnv, so an unset variable is reported at its line. */
+  readonly at?: { readonly urlEnv?: ConfigPosition; readonly secretEnv?: ConfigPosition };
+}
+
 export interface DetectionConfig {
   readonly version: string;
   readonly thresholds: {
@@ -76,6 +105,8 @@ export interface DetectionConfig {
     readonly recipients: readonly string[];
     /** Rules by lower-cased address; a recipient without one gets every incident at notify.minSeverity. */
     readonly routes?: Readonly<Record<string, RouteRule>>;
+    /** Webhooks (generic signed JSON or Slack), each with the same rule fields as a recipient. */
+    readonly webhooks?: readonly WebhookConfig[];
     /** Notify only when some reported finding has at least this severity. */
     readonly minSeverity: Severity;
     readonly subjectPrefix: string;

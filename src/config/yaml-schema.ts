@@ -60,6 +60,17 @@ export function fail(at: At, problem: string, node: Node | null = at.node): neve
   throw new ConfigError(at.code, { file: at.file, line: pos?.line, column: pos?.col, field: at.path || undefined }, problem);
 }
 
+/**
+ * Where a mapping's key holds its value (`file`, line, column, field path), kept with the parsed
+ * value when a problem can only be found later (an environment variable unset at run time).
+ */
+export function positionOf(node: Node | null, key: string, at: At): { file: string; line?: number; column?: number; field: string } {
+  const value = isMap(node) ? ((node.get(key, true) as Node | undefined) ?? null) : null;
+  const offset = value?.range?.[0];
+  const pos = offset === undefined ? undefined : at.lc.linePos(offset);
+  return { file: at.file, ...(pos ? { line: pos.line, column: pos.col } : {}), field: at.path ? `${at.path}.${key}` : key };
+}
+
 function child(at: At, key: string | number, node: Node | null): At {
   const path = typeof key === 'number' ? `${at.path}[${key}]` : at.path ? `${at.path}.${key}` : key;
   return { ...at, path, node: node ?? at.node };

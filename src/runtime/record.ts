@@ -27,6 +27,9 @@ export function buildSummary(outputs: StepOutputs, dryRun: boolean): RunSummary 
           recipients: email.recipients,
           ...(email.status === 'not_needed' ? { reason: a.notifyReason } : {}),
           ...(email.unknown && email.unknown.length > 0 ? { unknown: email.unknown } : {}),
+          ...(email.webhooks && email.webhooks.length > 0
+            ? { webhooks: email.webhooks.map(({ name, format, url, status, deliveryId, httpStatus, error }) => ({ name, format, url, status, ...(deliveryId ? { deliveryId } : {}), ...(httpStatus ? { httpStatus } : {}), ...(error ? { error } : {}) })) }
+            : {}),
         }
       : { status: 'skipped', recipients: 0, reason: 'not reached' };
   return {

@@ -17,7 +17,7 @@ import { validateAnomaliesDoc } from '../detector/validate.js';
 import { ErrorCode, PipelineError, throwIfAborted } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { truncate } from '../util/sanitize.js';
-import { applyRules, compileIgnorePatterns, countBySeverity, decideNotify, routeIncidents, type ReportedFinding } from './report/rules.js';
+import { applyRules, compileIgnorePatterns, countBySeverity, decideNotify, routeIncidents, routeWebhooks, type ReportedFinding } from './report/rules.js';
 import { buildReport } from './report/model.js';
 import { renderMarkdown } from './report/render-md.js';
 import { renderHtml } from './report/render-html.js';
@@ -106,7 +106,8 @@ export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): P
   // Over the reported findings: a suppressed finding is not part of what a person is told.
   const incidents = groupIncidents(outcome.reported, doc.bucketSeconds);
   const routes = routeIncidents(incidents, outcome.reported, input.config);
-  const decision = decideNotify(outcome.reported, input.config, routes);
+  const hooks = routeWebhooks(incidents, outcome.reported, input.config);
+  const decision = decideNotify(outcome.reported, input.config, routes, hooks);
   const report = buildReport({ input, doc, outcome, incidents, bySeverity, decision, generatedAt: new Date().toISOString() });
   log.info('analysis done', {
     total: doc.anomalies.length,
@@ -150,6 +151,15 @@ export async function analyzeReport(input: AnalyzeInput, ctx: ServiceContext): P
       incidents: r.incidents.slice(0, TOP_INCIDENTS).map((inc) => toIncidentBrief(inc, byId, outcome.reported)),
       total: r.incidents.length,
     })),
+    ...(hooks.length > 0
+      ? {
+          webhooks: hooks.map(({ webhook: { streams: _s, kinds: _k, minSeverity: _m, ...w }, incidents: mine }) => ({
+            ...w,
+            incidents: mine.slice(0, TOP_INCIDENTS).map((inc) => toIncidentBrief(inc, byId, outcome.reported)),
+            total: mine.length,
+          })),
+        }
+      : {}),
     reported: outcome.reported.length,
     total: doc.anomalies.length,
     bySeverity,

@@ -6,6 +6,7 @@ import { downloadConfig } from './download-config.js';
 import { ingestLogs } from './ingest/index.js';
 import { installPackages } from './install-packages.js';
 import { sendNotificationEmails } from './send-emails.js';
+import { sendWebhooks } from './send-webhooks.js';
 import { uploadReport } from './upload/index.js';
 
 export const defaultServices: Services = {
@@ -15,5 +16,6 @@ export const defaultServices: Services = {
   executeLogAnomaly,
   analyzeReport,
   sendNotificationEmails,
+  sendWebhooks,
   uploadReport,
 };

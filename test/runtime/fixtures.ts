@@ -54,6 +54,7 @@ export function stubServices(calls: { step: keyof Services; input: unknown; ctx:
     executeLogAnomaly: rec('executeLogAnomaly', (i) => ({ anomaliesFile: join(i.runDir, 'anomalies.json'), templatesFile: join(i.runDir, 'templates.csv'), lines: 10, templates: 4, anomalies: 3 })),
     analyzeReport: rec('analyzeReport', () => analysis),
     sendNotificationEmails: rec('sendNotificationEmails', () => ({ status: 'sent' as const, recipients: 1, messageIds: ['<1@x>'] })),
+    sendWebhooks: rec('sendWebhooks', () => ({ deliveries: [] })),
     uploadReport: rec('uploadReport', (i) => ({ uri: `file:///up/${i.runId}/report.html`, files: [] })),
   };
 }

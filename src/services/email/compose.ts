@@ -21,7 +21,7 @@ export interface ComposedEmail {
   readonly html: string;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
@@ -52,17 +52,17 @@ export function messageIdFor(runId: string, recipient: string, content: string):
   return `<${runId}.${h}@log-anomaly>`;
 }
 
-function when(ms: number | null): string {
+export function when(ms: number | null): string {
   return ms === null ? 'time unknown' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
 }
 
-function counts(f: AnomalyBrief): string {
+export function counts(f: AnomalyBrief): string {
   if (f.kind === 'silence') return f.expected === null ? 'no lines' : `no lines where about ${Math.round(f.expected)} were expected`;
   const lines = plural(f.count, f.kind === 'session_anomaly' ? 'session' : 'line');
   return f.expected === null ? lines : `${lines}, about ${f.expected < 10 ? f.expected.toFixed(1) : Math.round(f.expected)} expected`;
 }
 
-function kindWords(kind: string): string {
+export function kindWords(kind: string): string {
   return kind.replace(/_/g, ' ');
 }
 

@@ -16,13 +16,14 @@ import { writeJsonAtomic } from '../../util/atomic-write.js';
 
 export const LEDGER_FILE = 'notifications.json';
 
-export type DeliveryMode = 'smtp' | 'preview';
+export type DeliveryMode = 'smtp' | 'preview' | 'webhook';
 
 /** `sending`: the message may be out, the 250 was not recorded. Absent (older ledgers): `sent`. */
 export type DeliveryState = 'sending' | 'sent';
 
 export interface LedgerEntry {
   readonly state?: DeliveryState;
+  /** The Message-ID; for a webhook, its delivery id. */
   readonly messageId: string;
   readonly at: string;
   readonly mode: DeliveryMode;
@@ -88,8 +89,9 @@ async function load(file: string, runId: string): Promise<LedgerDoc> {
   }
 }
 
-export async function openLedger(runDir: string, runId: string): Promise<Ledger> {
-  const file = join(runDir, LEDGER_FILE);
+/** `name`: webhooks keep their own ledger (webhooks.json) so the two channels never rewrite each other's file. */
+export async function openLedger(runDir: string, runId: string, name: string = LEDGER_FILE): Promise<Ledger> {
+  const file = join(runDir, name);
   const doc = await load(file, runId);
   let writes: Promise<void> = Promise.resolve();
   const persist = () => {

@@ -4,7 +4,7 @@
  * Pure functions: the analyze service does the I/O around them.
  */
 import type { Anomaly } from '../../detector/anomalies-schema.js';
-import { SEVERITY_ORDER, type DetectionConfig, type RouteRule, type Severity } from '../../config/detection-types.js';
+import { SEVERITY_ORDER, type DetectionConfig, type RouteRule, type Severity, type WebhookConfig } from '../../config/detection-types.js';
 import type { Incident } from '../../detector/incidents.js';
 import { ConfigError, ErrorCode } from '../../errors.js';
 import { matchMute, type MuteEntry } from '../../detector/mutes.js';
@@ -161,18 +161,40 @@ export function routeIncidents(incidents: readonly Incident[], findings: readonl
   return routes;
 }
 
-export function decideNotify(reported: readonly ReportedFinding[], config: DetectionConfig, routes: readonly Route[]): NotifyDecision {
+/** What one webhook is told: the incidents its rule matches (the same rule fields as a recipient's). */
+export interface WebhookRouteOf {
+  readonly webhook: WebhookConfig;
+  readonly incidents: readonly Incident[];
+}
+
+/** Each webhook gets the incidents its rule matches; webhooks with none are left out. */
+export function routeWebhooks(incidents: readonly Incident[], findings: readonly ReportedFinding[], config: DetectionConfig): WebhookRouteOf[] {
+  const kindOf = new Map(findings.map((f) => [f.id, f.kind]));
+  const kinds = new Map(incidents.map((inc) => [inc.id, new Set(inc.findings.map((id) => kindOf.get(id) ?? ''))]));
+  return (config.notify.webhooks ?? []).flatMap((webhook) => {
+    const mine = incidents.filter((inc) => matches(inc, kinds.get(inc.id)!, webhook, config.notify.minSeverity));
+    return mine.length > 0 ? [{ webhook, incidents: mine }] : [];
+  });
+}
+
+export function decideNotify(reported: readonly ReportedFinding[], config: DetectionConfig, routes: readonly Route[], hooks: readonly WebhookRouteOf[] = []): NotifyDecision {
   const { recipients, minSeverity } = config.notify;
+  const webhooks = config.notify.webhooks ?? [];
   const highest = reported[0]?.severity;
   if (reported.length === 0) return { shouldNotify: false, reason: 'No notification: no finding was reported.' };
-  if (recipients.length === 0) return { shouldNotify: false, reason: 'No notification: notify.recipients is empty.' };
-  if (routes.length === 0) {
-    const why = config.notify.routes ? "no incident matches any recipient's rule" : `the most severe reported finding is ${highest}, below notify.minSeverity ${minSeverity}`;
+  if (recipients.length === 0 && webhooks.length === 0) return { shouldNotify: false, reason: 'No notification: notify.recipients is empty.' };
+  if (routes.length === 0 && hooks.length === 0) {
+    const ruled = config.notify.routes || webhooks.some((w) => w.streams || w.kinds || w.minSeverity);
+    const why = ruled ? "no incident matches any recipient's or webhook's rule" : `the most severe reported finding is ${highest}, below notify.minSeverity ${minSeverity}`;
     return { shouldNotify: false, reason: `No notification: ${why}.` };
   }
-  const incidents = new Set(routes.flatMap((r) => r.incidents.map((i) => i.id))).size;
+  const incidents = new Set([...routes, ...hooks].flatMap((r) => r.incidents.map((i) => i.id))).size;
+  const who = [
+    ...(recipients.length > 0 ? [`${routes.length} of ${recipients.length} recipient(s)`] : []),
+    ...(webhooks.length > 0 ? [`${hooks.length} of ${webhooks.length} webhook(s)`] : []),
+  ].join(' and ');
   return {
     shouldNotify: true,
-    reason: `Notify ${routes.length} of ${recipients.length} recipient(s) about ${incidents} incident(s) (most severe: ${highest}).`,
+    reason: `Notify ${who} about ${incidents} incident(s) (most severe: ${highest}).`,
   };
 }
