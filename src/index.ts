@@ -71,6 +71,8 @@ export { loadSettings } from './config/settings.js';
 export { defaultServices } from './services/index.js';
 export { STEP_PATHS, StepId, DAG, type DagNode } from './dag.js';
 export { PipelineError, ConfigError, UsageError, type ErrorInfo } from './errors.js';
+/** For webhook receivers written in Node: check X-LogAnomaly-Signature (README, Webhooks). */
+export { verifyWebhookSignature, signWebhook, WebhookHeader, type VerifyInput } from './services/webhook/sign.js';
 export type * from './bus/events.js';
 export type * from './contracts.js';
 export type { PipelineSettings, RetryPolicy, LogSource, LogFormat, UploadSettings, SmtpSettings } from './config/settings-types.js';

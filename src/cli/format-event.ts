@@ -26,7 +26,7 @@ export function formatEventLine(e: BusEvent): string | undefined {
       }
       const s = e.summary;
       const extra = s
-        ? ` anomalies=${s.anomalies.total} reported=${s.anomalies.reported}${s.anomalies.incidents ? ` incidents=${s.anomalies.incidents.length}` : ''} notification=${s.notification.status}${s.reportUri ? ` report=${s.reportUri}` : ''}`
+        ? ` anomalies=${s.anomalies.total} reported=${s.anomalies.reported}${s.anomalies.incidents ? ` incidents=${s.anomalies.incidents.length}` : ''} notification=${s.notification.status}${s.notification.webhooks?.length ? ` webhooks=${s.notification.webhooks.map((w) => `${w.name}:${w.status}`).join(',')}` : ''}${s.reportUri ? ` report=${s.reportUri}` : ''}`
         : '';
       const why =
         e.status === 'failed' ? ` at ${e.failedStep ?? '?'}: ${e.error?.message ?? ''}` : e.status === 'cancelled' && e.error ? ` (${e.error.message})` : '';
