@@ -96,7 +96,8 @@ describe('webhooks through the CLI', () => {
     // The one whose delivery the kill followed is not posted again; the other was posted by one of the
     // two executions (or was in flight at the kill: unknown, and still posted once).
     const first = killed.events.at(-1).fields.webhook as string;
-    expect(hooks.find((h) => h.name === first)!.status).toBe('already_sent');
+    // (`sent` when the killed execution had also saved the step's output: the resume then skips the step)
+    expect(['sent', 'already_sent']).toContain(hooks.find((h) => h.name === first)!.status);
     expect(['sent', 'already_sent', 'unknown']).toContain(hooks.find((h) => h.name !== first)!.status);
     expect(hooks.find((h) => h.name === 'chat')!.url).toBe(`${srv.url}/…`);
     const printed = [killed.stderr, JSON.stringify(killed.events), resumed.stdout, resumed.stderr, readFileSync(join(s.runDir(id), 'run.json'), 'utf8'), readFileSync(join(s.runDir(id), 'webhooks.json'), 'utf8')].join('\n');
