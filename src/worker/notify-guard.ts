@@ -5,11 +5,12 @@
  * bucket: checked before the email step sends, recorded after it sent.
  *
  * Its window is the ledger's: a worker dying between the server's acceptance and the KV write
- * means the next execution sends again.
+ * means the next execution sends again. Webhooks have their own record (guardWebhooks, below).
  */
 import type { KV } from '@nats-io/kv';
-import type { EmailInput, EmailOutput } from '../contracts.js';
+import type { EmailInput, EmailOutput, WebhookInput, WebhookOutput } from '../contracts.js';
 import type { ServiceContext } from '../services/context.js';
+import { redactWebhookUrl } from '../services/webhook/redact.js';
 
 export interface NotifiedRecord {
   readonly runId: string;
@@ -44,5 +45,53 @@ export function guardNotifications(send: SendFn, kv: KV, by: string): SendFn {
       }
     }
     return out;
+  };
+}
+
+/** `<runId>.webhooks` in the same bucket: the webhooks each machine delivered for the run. */
+export interface WebhooksRecord {
+  readonly runId: string;
+  readonly at: string;
+  readonly by: string;
+  /** Lower-cased webhook name -> delivery id. */
+  readonly delivered: Readonly<Record<string, string>>;
+}
+
+type WebhookFn = (input: WebhookInput, ctx: ServiceContext) => Promise<WebhookOutput>;
+
+/**
+ * The webhooks' counterpart: a webhook the bucket holds as delivered for this run is not posted
+ * again from another machine (whose run directory has no webhooks.json); the others go through
+ * the real service and those it delivers are added. Same window as the emails'.
+ */
+export function guardWebhooks(send: WebhookFn, kv: KV, by: string): WebhookFn {
+  return async (input, ctx) => {
+    const key = `${input.runId}.webhooks`;
+    let prior: WebhooksRecord | undefined;
+    try {
+      const e = await kv.get(key);
+      if (e && e.operation === 'PUT') prior = e.json<WebhooksRecord>();
+    } catch (err) {
+      ctx.log.warn('cannot check the NATS webhook record; relying on the run directory ledger', { error: (err as Error).message });
+    }
+    const done = prior?.delivered ?? {};
+    const rest = input.targets.filter((t) => done[t.name.toLowerCase()] === undefined);
+    for (const t of input.targets.filter((x) => !rest.includes(x))) {
+      ctx.log.info('webhook already delivered for this run; not posting again', { webhook: t.name, by: prior!.by, at: prior!.at });
+    }
+    const out = rest.length > 0 ? await send({ ...input, targets: rest }, ctx) : { deliveries: [] };
+    const newly = out.deliveries.filter((d) => d.status === 'sent' && d.deliveryId !== undefined);
+    if (newly.length > 0) {
+      const delivered = { ...done, ...Object.fromEntries(newly.map((d) => [d.name.toLowerCase(), d.deliveryId!])) };
+      const rec: WebhooksRecord = { runId: input.runId, at: new Date().toISOString(), by, delivered };
+      await kv.put(key, JSON.stringify(rec)).catch((err: unknown) => ctx.log.warn('could not record the webhooks on NATS', { error: (err as Error).message }));
+    }
+    // In the configured order, the ones delivered elsewhere as already_sent.
+    return {
+      deliveries: input.targets.map(
+        (t) =>
+          out.deliveries.find((d) => d.name === t.name) ?? { name: t.name, format: t.format, url: redactWebhookUrl(t.url), status: 'already_sent' as const, deliveryId: done[t.name.toLowerCase()] },
+      ),
+    };
   };
 }

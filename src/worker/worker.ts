@@ -17,7 +17,7 @@ import { parseRunRequest, type RunRequest } from '../bus/nats/requests.js';
 import { isFinalStatus, type RunRecord } from '../bus/nats/run-record.js';
 import { ensureRequestStream, openNotifiedKv, openRunsKv, type StreamLimits } from '../bus/nats/setup.js';
 import { ensureWorkerConsumer } from './consumer.js';
-import { guardNotifications } from './notify-guard.js';
+import { guardNotifications, guardWebhooks } from './notify-guard.js';
 
 export interface StartedRun {
   readonly result: Promise<Pick<RunResult, 'status' | 'exitCode'>>;
@@ -40,6 +40,8 @@ export interface WorkerConfig {
   readonly start: StartRunFn;
   /** The real email service, wrapped with the cross-machine notification guard. */
   readonly sendNotificationEmails?: Services['sendNotificationEmails'];
+  /** The real webhook service, wrapped with the same guard (its own key in the bucket). */
+  readonly sendWebhooks?: Services['sendWebhooks'];
   readonly log: (level: 'info' | 'warn' | 'error', msg: string) => void;
   readonly onEvent?: (e: BusEvent) => void;
 }
@@ -67,6 +69,7 @@ export async function startWorker(cfg: WorkerConfig): Promise<Worker> {
   if (cfg.sendNotificationEmails) {
     const notified = await openNotifiedKv(cfg.nc, cfg.names, cfg.limits);
     services.sendNotificationEmails = guardNotifications(cfg.sendNotificationEmails, notified, cfg.name);
+    if (cfg.sendWebhooks) services.sendWebhooks = guardWebhooks(cfg.sendWebhooks, notified, cfg.name);
   }
 
   const active = new Map<string, { run?: StartedRun; done: Promise<void> }>();

@@ -8,8 +8,8 @@ import { natsNames } from '../../src/bus/nats/names.js';
 import { openNotifiedKv } from '../../src/bus/nats/setup.js';
 import { ConfigError, NetworkError, PipelineError } from '../../src/errors.js';
 import { createStandaloneContext } from '../../src/services/context.js';
-import { guardNotifications } from '../../src/worker/notify-guard.js';
-import type { EmailOutput } from '../../src/contracts.js';
+import { guardNotifications, guardWebhooks } from '../../src/worker/notify-guard.js';
+import type { EmailOutput, WebhookInput, WebhookOutput } from '../../src/contracts.js';
 import { cleanupPrefix, connectTest, freePort, startPrivateNats, testNatsSettings, uniquePrefix, type PrivateNats } from '../helpers/nats.js';
 
 const SECRET = 's3cret-Pa55';
@@ -107,6 +107,32 @@ it('the KV notification guard stops a second send of the same run from any machi
     expect(second).toEqual({ status: 'already_sent', recipients: 2, messageIds: ['<a@x>', '<b@x>'] });
     expect(sends).toBe(1);
     expect(ctx.logs.some((l) => l.msg.includes('already sent') && l.fields?.by === 'host-a')).toBe(true);
+  } finally {
+    await nc.close();
+    await cleanupPrefix(prefix);
+  }
+});
+
+it('the KV guard stops a second post of a delivered webhook from another machine; the undelivered one still goes', async () => {
+  const prefix = uniquePrefix('ntfw');
+  const nc = await connectTest();
+  try {
+    const kv = await openNotifiedKv(nc, natsNames(prefix));
+    const posted: string[] = [];
+    const real = async (i: WebhookInput): Promise<WebhookOutput> => ({
+      deliveries: i.targets.map((t) => {
+        posted.push(t.name);
+        return { name: t.name, format: t.format, url: 'https://h/…', status: t.name === 'b' && posted.length === 2 ? ('failed' as const) : ('sent' as const), deliveryId: `id-${t.name}` };
+      }),
+    });
+    const target = (name: string) => ({ name, format: 'json' as const, urlEnv: 'U', timeoutMs: 1000, url: `https://h/${name}`, incidents: [], total: 0 });
+    const input = { runId: 'w-1', runDir: '/nowhere', targets: [target('a'), target('b')] } as unknown as WebhookInput;
+    const first = await guardWebhooks(real, kv, 'host-a')(input, createStandaloneContext());
+    expect(first.deliveries.map((d) => d.status)).toEqual(['sent', 'failed']);
+    // Another machine, same bucket: only b (not delivered) is posted again.
+    const second = await guardWebhooks(real, await new Kvm(nc).open(natsNames(prefix).notifiedBucket), 'host-b')(input, createStandaloneContext());
+    expect(posted).toEqual(['a', 'b', 'b']);
+    expect(second.deliveries).toMatchObject([{ name: 'a', status: 'already_sent', deliveryId: 'id-a', url: 'https://h/…' }, { name: 'b', status: 'sent' }]);
   } finally {
     await nc.close();
     await cleanupPrefix(prefix);

@@ -34,6 +34,7 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
   const { acquireNatsLease, openLeaseKv } = await import('../../durable/lease-nats.js');
   const { readRunState } = await import('../../durable/run-state.js');
   const { sendNotificationEmails } = await import('../../services/send-emails.js');
+  const { sendWebhooks } = await import('../../services/send-webhooks.js');
   const concurrency = opts.concurrency ?? 1;
   // /metrics is fed from the same bus events the worker prints; only loaded when asked for.
   const metrics = opts.metricsPort !== undefined ? (await import('../../metrics/run-metrics.js')).createRunMetrics() : undefined;
@@ -51,6 +52,7 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
       graceMs: (opts.graceSeconds ?? 30) * 1000,
       ackWaitMs: ackWaitMs(io.env, opts.ackWaitSeconds),
       sendNotificationEmails,
+      sendWebhooks,
       log,
       onEvent: (e: BusEvent) => {
         metrics?.observe(e);
