@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sendWebhooks, WEBHOOK_LEDGER_FILE } from '../../src/services/send-webhooks.js';
 import { createStandaloneContext } from '../../src/services/context.js';
 import { verifyWebhookSignature } from '../../src/services/webhook/sign.js';
@@ -116,6 +118,22 @@ describe('generic JSON webhook', () => {
     expect(header(srv.requests[0]!, 'X-LogAnomaly-Delivery')).toBe(header(srv.requests[1]!, 'X-LogAnomaly-Delivery'));
   });
 
+  it('a 2xx whose body never finishes is still delivered (the status decides)', async () => {
+    const slow = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('partial');
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`;
+      const [d] = (await sendWebhooks(input([target({ url, timeoutMs: 300 })]), createStandaloneContext())).deliveries;
+      expect(d).toMatchObject({ status: 'sent', httpStatus: 200 });
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  });
+
   it('a redirect is not followed: refused for good', async () => {
     srv.script({ status: 302, headers: { location: 'https://elsewhere.example/' } });
     const [d] = (await sendWebhooks(input([target()]), createStandaloneContext())).deliveries;
@@ -189,6 +207,18 @@ describe('Slack incoming webhook', () => {
     // the trigger's template sits in one code span: the backtick from the log did not close it
     const template = mrkdwn.split('\n').find((l) => l.startsWith('Template: '))!;
     expect(template.match(/`/g)).toHaveLength(2);
+  });
+
+  it('stays within Slack limits counted after escaping, never splitting an entity', async () => {
+    const long = { ...incident, title: '&'.repeat(400), trigger: { ...incident.trigger, template: '<'.repeat(5000), sample: '@here '.repeat(900) } };
+    await sendWebhooks(input([slack({ incidents: [long] })]), createStandaloneContext());
+    const body = JSON.parse(srv.requests[0]!.body.toString('utf8')) as { text: string; blocks: { type: string; text?: { text: string } }[] };
+    for (const b of body.blocks) if (b.type === 'section') expect(b.text!.text.length).toBeLessThanOrEqual(3000);
+    expect(body.blocks[0]!.text!.text.length).toBeLessThanOrEqual(150);
+    // mrkdwn only: the header is plain_text, which Slack shows as written
+    const all = [body.text, ...body.blocks.filter((b) => b.type === 'section').map((b) => b.text!.text)].join('\n');
+    expect(all).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    expect(all).not.toMatch(/@here/);
   });
 
   it('says where the report is when it could not be uploaded', async () => {

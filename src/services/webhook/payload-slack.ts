@@ -4,7 +4,7 @@
  * for Slack's mrkdwn (`&`, `<`, `>`, the only characters Slack gives meaning to as controls, so
  * `<!channel>`, `<@U123>` or `<https://evil|click>` in a log line stay text), kept on one line, and
  * put in code spans that a backtick in the log cannot close. Sizes stay under Slack's limits
- * (header 150 characters, section 3000, 50 blocks).
+ * (header 150 characters, section 3000, 50 blocks), counted after escaping.
  */
 import type { IncidentBrief } from '../../bus/events.js';
 import type { AnalyzeOutput } from '../../contracts.js';
@@ -26,7 +26,19 @@ export function escapeMrkdwn(text: string): string {
  */
 export function untrusted(text: string, max: number): string {
   const one = sanitizeForTerminal(text).replace(/\s+/g, ' ');
-  return escapeMrkdwn(truncate(one, max)).replace(/@(channel|here|everyone)\b/gi, '@\u200b$1');
+  // `max` bounds the escaped text (what counts against Slack's limits); the cut falls between
+  // source characters, so an entity like `&amp;` is never split.
+  const chars = Array.from(one);
+  let len = 0;
+  let i = 0;
+  for (; i < chars.length; i++) {
+    const c = chars[i]!;
+    const w = escapeMrkdwn(c).length + (c === '@' ? 1 : 0); // room for the zero-width space
+    if (len + w > max - 1) break;
+    len += w;
+  }
+  const cut = i < chars.length ? chars.slice(0, i).join('') + '…' : one;
+  return escapeMrkdwn(cut).replace(/@(channel|here|everyone)\b/gi, '@\u200b$1');
 }
 
 /** A code span that the text cannot close: backticks become a look-alike. */
@@ -54,8 +66,8 @@ function incidentBlock(inc: IncidentBrief) {
     `*[${escapeMrkdwn(inc.severity.toUpperCase())}] ${untrusted(inc.title, 150)}*`,
     `Since ${when(inc.onset)} in ${untrusted(inc.streams.join(', ') || 'all streams', 150)}; ${plural(inc.findings, 'finding')}.`,
     `Probable trigger: ${kindWords(t.kind)}, ${escapeMrkdwn(counts(t))}`,
-    `Template: ${code(t.template, 300)}`,
-    ...(t.sample ? [`Sample: ${code(t.sample, 300)}`] : []),
+    `Template: ${code(t.template, 800)}`,
+    ...(t.sample ? [`Sample: ${code(t.sample, 800)}`] : []),
   ];
   return section(lines.join('\n'));
 }

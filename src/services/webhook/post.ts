@@ -89,9 +89,25 @@ export function postWebhook(url: string, body: string, headers: Readonly<Record<
       written
         ? new WebhookError(`webhook ${o.label}: ${why} after the request was sent; it may have been delivered`, { phase: 'no_answer', retryable: false, cause })
         : new WebhookError(`webhook ${o.label}: ${why} before anything was sent`, { phase: 'before_send', retryable: !o.signal.aborted, cause });
+    // Once the status line is in, the answer is known even if its body never finishes.
+    let head: IncomingMessage | undefined;
     const arm = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => done(noAnswer(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
+      timer = setTimeout(() => (head ? judge(head, '') : done(noAnswer(`no answer within ${o.timeoutMs} ms`))), o.timeoutMs);
+    };
+    const judge = (res: IncomingMessage, text: string) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status < 300) return done(undefined, { status, body: text });
+      const retryable = isRetryableStatus(status);
+      const why = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
+      done(
+        new WebhookError(`webhook ${o.label}: HTTP ${status}${why}${text ? `: ${text}` : ''}`, {
+          phase: 'answered',
+          retryable,
+          httpStatus: status,
+          ...(retryable ? { retryAfterMs: retryAfterMs(res) } : {}),
+        }),
+      );
     };
     const onAbort = () => done(noAnswer('aborted', o.signal.reason));
     if (o.signal.aborted) return onAbort();
@@ -120,6 +136,7 @@ export function postWebhook(url: string, body: string, headers: Readonly<Record<
     });
     req.on('error', (err: NodeJS.ErrnoException) => done(noAnswer(err.code ?? err.message, err)));
     req.on('response', (res) => {
+      head = res;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -127,22 +144,9 @@ export function postWebhook(url: string, body: string, headers: Readonly<Record<
         if (size < 64 * 1024) chunks.push(c);
         size += c.length;
       });
-      res.on('error', (err) => done(noAnswer('the answer broke off', err)));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        const text = truncate(sanitizeForTerminal(Buffer.concat(chunks).toString('utf8')).replace(/\s+/g, ' ').trim(), MAX_ANSWER);
-        if (status >= 200 && status < 300) return done(undefined, { status, body: text });
-        const retryable = isRetryableStatus(status);
-        const why = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
-        done(
-          new WebhookError(`webhook ${o.label}: HTTP ${status}${why}${text ? `: ${text}` : ''}`, {
-            phase: 'answered',
-            retryable,
-            httpStatus: status,
-            ...(retryable ? { retryAfterMs: retryAfterMs(res) } : {}),
-          }),
-        );
-      });
+      // The status decides; a body cut off after it does not make the answer unknown.
+      res.on('error', () => judge(res, ''));
+      res.on('end', () => judge(res, truncate(sanitizeForTerminal(Buffer.concat(chunks).toString('utf8')).replace(/\s+/g, ' ').trim(), MAX_ANSWER)));
     });
   });
 }
