@@ -61,6 +61,8 @@ export interface Observed {
   readonly outputs: Step[];
   /** The attempt number each start was given, per step (must count 1, 2, ...). */
   readonly attemptNumbers: Partial<Record<Step, number[]>>;
+  /** The last error of each step the root machine runs itself (what a retrying step shows), by code. */
+  readonly rootErrors: Record<string, string>;
   /** What each step's first attempt was given. */
   readonly inputs: Partial<Record<Step, any>>;
   readonly output: any;
@@ -202,6 +204,7 @@ export async function drive(s: Scenario, policies: Record<Step, { timeoutMs: num
     backoffs,
     outputs: STEPS.filter((st) => out.outputs[st] !== undefined),
     attemptNumbers,
+    rootErrors: Object.fromEntries(Object.entries(snap.context.errors as Record<string, { code: string }>).map(([k, v]) => [k, v.code])),
     inputs,
     output: out,
   };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { drive, JOB, OUTPUT } from './drive.js';
-import { expected, PARALLEL, STEPS, type Attempt, type Policy, type Scenario, type Step } from './spec.js';
+import { ERROR_CODE, expected, PARALLEL, STEPS, type Attempt, type Policy, type Scenario, type Step } from './spec.js';
 
 const RANDOM = 0.37;
 /** base 100 / max 150: the second wait is capped (150, not 200), and 0.37 makes rounding matter. */
@@ -32,6 +32,17 @@ async function check(s: Scenario) {
   expect([...got.aborted].sort(), why).toEqual([...want.aborted].sort());
   expect(got.backoffs, why).toEqual(want.backoffs);
   if (want.status !== 'cancelled') expect(got.outputs, why).toEqual(want.outputs);
+  // A step that failed an attempt keeps that attempt's error (shown while it retries, and after).
+  const rootErrors: Record<string, string> = {};
+  for (const step of ['install_packages', 'execute_logAnomaly'] as const) {
+    if (!got.starts.includes(step)) continue;
+    const tried = got.starts.filter((x) => x === step).length;
+    const failedAttempts = (s.attempts[step] ?? []).slice(0, tried).filter((a) => a !== 'ok');
+    const cancelledNow = s.cancelAt?.step === step && s.cancelAt.attempt === tried;
+    const last = cancelledNow ? failedAttempts.slice(0, tried - 1).at(-1) : failedAttempts.at(-1);
+    if (last) rootErrors[step] = ERROR_CODE[last as Exclude<Attempt, 'ok'>];
+  }
+  expect(got.rootErrors, why).toEqual(rootErrors);
   // Every attempt is told its number (services resume from it).
   for (const [step, numbers] of Object.entries(got.attemptNumbers)) expect(numbers, `${why} ${step}`).toEqual(numbers.map((_, i) => i + 1));
   return { want, got };
