@@ -35,7 +35,7 @@ export function createRunsApi(opts: { runsDir: string; events$: Observable<BusEv
     }
     const one = /^\/api\/runs\/([^/]+)$/.exec(url.pathname);
     if (one) {
-      const id = decodeURIComponent(one[1]!);
+      const id = decodeURIComponent(one[1]);
       if (!RUN_ID.test(id) || id === '.' || id === '..') return json(res, 400, { error: 'not a run id' }), true;
       readFile(join(opts.runsDir, id, RUN_RECORD_FILE), 'utf8').then(
         (text) => {

@@ -101,10 +101,10 @@ const formatSchema: Schema<LogFormat> = tagged({
   ),
   cloudwatch: obj({ messageField: opt(str()), levelField: opt(str()) }, { ignore: ['type'] }),
   raw: obj({}, { ignore: ['type'] }),
-  preset: obj({ name: req(oneOf(PRESET_NAMES as readonly string[])) }, { ignore: ['type'] }),
+  preset: obj({ name: req(oneOf(PRESET_NAMES)) }, { ignore: ['type'] }),
   logfmt: obj({}, { ignore: ['type'] }),
   auto: obj({}, { ignore: ['type'] }),
-}) as Schema<LogFormat>;
+});
 
 const sourceSchema: Schema<LogSource> = tagged({
   file: obj(
@@ -135,7 +135,7 @@ const sourceSchema: Schema<LogSource> = tagged({
     ),
     checkWindow,
   ),
-}) as Schema<LogSource>;
+});
 
 const uploadSchema: Schema<UploadSettings> = tagged({
   local: obj({ dir: req(str()) }, { ignore: ['type'] }),
@@ -161,7 +161,7 @@ const uploadSchema: Schema<UploadSettings> = tagged({
     ),
     (s) => (s.kmsKeyId && s.sse !== 'aws:kms' ? { key: 'kmsKeyId', problem: 'kmsKeyId needs sse: aws:kms' } : undefined),
   ),
-}) as Schema<UploadSettings>;
+});
 
 const retrySchema = (step: RetryableStep): Schema<RetryPolicy> => {
   const d = defaultRetryPolicy(step);
@@ -186,7 +186,7 @@ const stepsSchema = obj(
 export const settingsSchema = obj(
   {
     source: req(sourceSchema),
-    format: def(formatSchema, { type: 'auto' } as LogFormat),
+    format: def(formatSchema, { type: 'auto' }),
     detectionConfig: req(
       obj(
         {

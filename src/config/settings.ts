@@ -57,12 +57,12 @@ export function parseSettings(text: string, file: string, displayName = file): P
       detector.type === 'builtin'
         ? { ...detector, modelPath: detector.modelPath && at(detector.modelPath), baseline: detector.baseline?.map(at) }
         : detector,
-    smtp: raw.smtp as PipelineSettings['smtp'],
+    smtp: raw.smtp,
     upload,
-    steps: raw.steps as PipelineSettings['steps'],
+    steps: raw.steps,
     output: { dir: outputDir },
     mutes: { file: raw.mutes.file ? at(raw.mutes.file) : join(detector.type === 'builtin' && detector.modelPath ? dirname(at(detector.modelPath)) : outputDir, 'mutes.json') },
-    nats: nats as PipelineSettings['nats'],
+    nats,
     schedules: raw.schedules,
   };
 }

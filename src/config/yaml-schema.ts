@@ -94,7 +94,7 @@ export const str =
   (opts: { nonEmpty?: boolean; pattern?: RegExp; what?: string } = {}): Schema<string> =>
   (node, at) => {
     if (!isScalar(node) || typeof node.value !== 'string') fail(at, `expected ${opts.what ?? 'a string'}, got ${describe(node)}`);
-    const v = node.value as string;
+    const v = node.value;
     if ((opts.nonEmpty ?? true) && v.trim() === '') fail(at, `expected ${opts.what ?? 'a non-empty string'}, got ""`);
     if (opts.pattern && !opts.pattern.test(v)) fail(at, `expected ${opts.what ?? `a string matching ${opts.pattern}`}, got ${describe(node)}`);
     return v;
@@ -116,7 +116,7 @@ export const num =
     ].filter(Boolean).join(' and ');
     const what = `${opts.int ? 'an integer' : 'a number'}${bounds ? ' ' + bounds : ''}`;
     if (!isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value)) fail(at, `expected ${what}, got ${describe(node)}`);
-    const v = node.value as number;
+    const v = node.value;
     if ((opts.int && !Number.isInteger(v)) || (opts.gt !== undefined && !(v > opts.gt)) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
       fail(at, `expected ${what}, got ${describe(node)}`);
     }
@@ -125,7 +125,7 @@ export const num =
 
 export const bool = (): Schema<boolean> => (node, at) => {
   if (!isScalar(node) || typeof node.value !== 'boolean') fail(at, `expected true or false, got ${describe(node)}`);
-  return node.value as boolean;
+  return node.value;
 };
 
 export const oneOf =
@@ -191,15 +191,15 @@ function closest(word: string, options: string[]): string | undefined {
 function editDistance(a: string, b: string): number {
   const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
+    let prev = dp[0];
     dp[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
       prev = tmp;
     }
   }
-  return dp[b.length]!;
+  return dp[b.length];
 }
 
 export interface ObjectOptions {
@@ -223,7 +223,7 @@ export const obj =
           merged.push(pair);
           continue;
         }
-        if (opts.forbidden && key in opts.forbidden) fail(keyAt, opts.forbidden[key]!);
+        if (opts.forbidden && key in opts.forbidden) fail(keyAt, opts.forbidden[key]);
         if (opts.ignore?.includes(key)) continue;
         if (!(key in shape)) {
           const hint = closest(key, Object.keys(shape));
@@ -233,13 +233,13 @@ export const obj =
         if (!fromMerge || !present.has(key)) present.set(key, pair);
       }
     };
-    collect((node?.items ?? []) as Pair[], false);
+    collect(node?.items ?? [], false);
     for (const pair of merged) {
       const mergeAt = child(at, '<<', (pair.value as Node | null) ?? null);
       const sources = (n: Node | null): Node[] => (isSeq(n) ? n.items.map((i) => deref(i as Node, mergeAt)!) : [n!]);
       for (const src of sources(deref((pair.value as Node | null) ?? null, mergeAt))) {
         if (!isMap(src)) fail(mergeAt, `expected a mapping (or a list of them) to merge, got ${describe(src ?? null)}`);
-        collect(src.items as Pair[], true);
+        collect(src.items, true);
       }
     }
     const out: Record<string, unknown> = {};
@@ -282,7 +282,7 @@ export const tagged =
     const typeNode = (node.get('type', true) as Node | undefined) ?? null;
     const typeAt = child(at, 'type', typeNode ?? node);
     const kind = oneOf(Object.keys(variants))(typeNode, typeAt);
-    return { type: kind, ...variants[kind]!(node, at) } as never;
+    return { type: kind, ...variants[kind](node, at) } as never;
   };
 
 /** Parse YAML text and validate it; syntax errors also carry file:line:col. */
@@ -294,7 +294,7 @@ export function parseYaml<T>(text: string, file: string, code: Code, schema: Sch
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0]);
-    const first = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const first = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new ConfigError(code, { file, line: pos.line, column: pos.col }, `invalid YAML: ${first}`);
   }
   const root = (doc.contents as Node | null) ?? null;

@@ -119,7 +119,7 @@ export function foldMergedSessions(sigs: Map<string, SignatureAcc>, resolve: Res
 export function foldMergedBaseline(model: BaselineModel, resolve: ResolveId): void {
   const moved = Object.keys(model.templates).filter((id) => resolve(id) !== id);
   for (const id of moved) {
-    const from = model.templates[id]!;
+    const from = model.templates[id];
     delete model.templates[id];
     const to = resolve(id);
     const into = model.templates[to];

@@ -10,14 +10,14 @@ export function buildHistogram(run: RunStats, anomalies: readonly Anomaly[]): An
   const buckets = runBuckets(run);
   const bucketSeconds = run.bucketMs / 1000;
   if (buckets.length === 0) return { start: null, bucketSeconds, counts: [], anomalous: [] };
-  const start = buckets[0]!;
-  const span = buckets[buckets.length - 1]! - start + run.bucketMs;
+  const start = buckets[0];
+  const span = buckets[buckets.length - 1] - start + run.bucketMs;
   const factor = Math.max(1, Math.ceil(span / run.bucketMs / MAX_POINTS));
   const width = run.bucketMs * factor;
   const size = Math.ceil(span / width);
   const counts = new Array<number>(size).fill(0);
   const anomalous = new Array<boolean>(size).fill(false);
-  for (const [b, t] of run.totals) counts[Math.floor((b - start) / width)]! += t.n;
+  for (const [b, t] of run.totals) counts[Math.floor((b - start) / width)] += t.n;
   for (const a of anomalies) {
     const lo = a.bucket ?? a.firstSeen;
     // Template and session findings mark where they started, not their whole lifetime.

@@ -197,12 +197,12 @@ export function groupIncidents(findings: readonly IncidentInput[], bucketSeconds
   for (const n of nodes) n.continuation = n.onset !== null && Math.floor(n.onset / slackMs) > (firstBucket.get(n.f.template) ?? Infinity);
   const parent = nodes.map((_, i) => i);
   const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]]!;
     return i;
   };
   for (let i = 0; i < nodes.length; i++) {
     for (let j = i + 1; j < nodes.length; j++) {
-      if (find(i) !== find(j) && linked(nodes[i]!, nodes[j]!, slackMs)) parent[find(j)] = find(i);
+      if (find(i) !== find(j) && linked(nodes[i], nodes[j], slackMs)) parent[find(j)] = find(i);
     }
   }
   const groups = new Map<number, Node[]>();
@@ -215,12 +215,12 @@ export function groupIncidents(findings: readonly IncidentInput[], bucketSeconds
   const order = byOnset(slackMs);
   const incidents = [...groups.values()].map((members) => {
     members.sort(order);
-    const trigger = members[0]!.f;
+    const trigger = members[0].f;
     const severity = members.reduce<Severity>((s, m) => (rank(m.f.severity) > rank(s) ? m.f.severity : s), 'info');
     const onsets = members.map((m) => m.onset).filter((t): t is number => t !== null);
     const ends = members.map((m) => m.end).filter((t): t is number => t !== null);
     const streams = [...new Set(members.map((m) => m.stream).filter((s): s is string => s !== undefined))].sort();
-    const where = members[0]!.stream ?? streams[0];
+    const where = members[0].stream ?? streams[0];
     const incident: Incident = {
       id: incidentId(trigger),
       title: `${where !== undefined ? `${where}: ` : ''}${headline(trigger.template)}`,

@@ -73,7 +73,7 @@ const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86
 export function parseDuration(text: string): number | undefined {
   const m = /^(\d{1,6})([mhdw])$/.exec(text.trim());
   if (!m) return undefined;
-  const ms = Number(m[1]) * UNITS[m[2]!]!;
+  const ms = Number(m[1]) * UNITS[m[2]];
   return ms > 0 ? ms : undefined;
 }
 
@@ -82,8 +82,8 @@ export function parseTarget(target: string, kinds: readonly string[]): { templat
   const t = target.trim();
   if (/^[0-9a-f]{8}$/.test(t)) return { templateId: t };
   const parts = t.split(':');
-  if (parts.length >= 2 && kinds.includes(parts[0]!) && /^[0-9a-f]{8}$/.test(parts[1]!)) {
-    return { kind: parts[0] as AnomalyKind, templateId: parts[1]! };
+  if (parts.length >= 2 && kinds.includes(parts[0]) && /^[0-9a-f]{8}$/.test(parts[1])) {
+    return { kind: parts[0] as AnomalyKind, templateId: parts[1] };
   }
   return { template: t };
 }

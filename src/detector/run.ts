@@ -110,7 +110,7 @@ async function feed(
   for (const source of sources) {
     for await (const batch of source(opts.signal)) {
       if (opts.signal?.aborted) throw new AbortedError('detection aborted', { cause: opts.signal.reason });
-      for (let i = 0; i < batch.length; i++) engine.push(batch[i]!);
+      for (let i = 0; i < batch.length; i++) engine.push(batch[i]);
       if (engine.lines >= nextReport) {
         opts.onProgress?.(engine.lines, phase);
         nextReport = engine.lines + 100_000;

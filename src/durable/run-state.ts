@@ -71,7 +71,7 @@ export async function readStepOutputs(runDir: string): Promise<StepOutputs> {
     const v = await readJson<{ step: string; output: unknown }>(join(dir, n));
     if (v && v.output !== undefined) out[v.step] = v.output;
   }
-  return out as StepOutputs;
+  return out;
 }
 
 export async function writeStepOutput(runDir: string, step: string, output: unknown): Promise<void> {

@@ -49,5 +49,5 @@ const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600
 /** `30s`, `15m`, `1h`, `1d` -> milliseconds; undefined when it is not one of those. */
 export function parseWindow(text: string): number | undefined {
   const m = /^([1-9]\d{0,5})([smhd])$/.exec(text.trim());
-  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : undefined;
+  return m ? Number(m[1]) * UNIT_MS[m[2]] : undefined;
 }

@@ -38,7 +38,7 @@ export async function runExternalDetector(
   await rm(templatesOut, { force: true });
   await writeJsonAtomic(configFile, input.config);
   const vars: Record<string, string> = { events: input.eventsFile, out, templates: templatesOut, config: configFile, runDir: input.runDir };
-  const argv = settings.command.map((a) => a.replace(/\{(events|out|templates|config|runDir)\}/g, (_, k: string) => vars[k]!));
+  const argv = settings.command.map((a) => a.replace(/\{(events|out|templates|config|runDir)\}/g, (_, k: string) => vars[k]));
   const env = {
     ...process.env,
     LOG_ANOMALY_EVENTS: vars.events,
@@ -91,7 +91,7 @@ export async function runExternalDetector(
 
 function run(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number | undefined, ctx: ServiceContext): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
     let stopping: 'timeout' | 'abort' | null = null;
     const tail: string[] = [];
     const forward = (level: 'info' | 'warn') => (chunk: Buffer) => {

@@ -50,7 +50,7 @@ export async function executeLogAnomaly(input: DetectInput, ctx: ServiceContext)
     ctx.log.warn('no log format given for detector.baseline files: reading them as raw lines (no timestamps, so no rates); pass the pipeline format in DetectInput.format');
   }
   // `auto` is resolved on the first baseline file (the events file is already parsed)
-  const format = input.format?.type === 'auto' ? (baselineFiles.length > 0 ? (await resolveFormat(input.format, baselineFiles[0]!, ctx.signal)).format : { type: 'raw' as const }) : (input.format ?? { type: 'raw' as const });
+  const format = input.format?.type === 'auto' ? (baselineFiles.length > 0 ? (await resolveFormat(input.format, baselineFiles[0], ctx.signal)).format : { type: 'raw' as const }) : (input.format ?? { type: 'raw' as const });
   const parser = createLineParser(format);
   let result;
   try {

@@ -212,7 +212,7 @@ async function writePreviews(input: EmailInput, mailFor: (recipient: string) => 
 async function summarize(mode: DeliveryMode, recipients: readonly string[], results: readonly Result[], ledger: Ledger, ctx: ServiceContext): Promise<EmailOutput> {
   const failed = results.filter((r): r is Required<Result> => r.error !== undefined);
   // A preview cannot be refused by anyone: a failure there is local (disk) and fails the step.
-  if (mode === 'preview' && failed.length > 0) throw failed[0]!.error;
+  if (mode === 'preview' && failed.length > 0) throw failed[0].error;
   const rejected: string[] = [];
   for (const { o, error } of failed) {
     if (error.retryable) continue;
@@ -228,13 +228,13 @@ async function summarize(mode: DeliveryMode, recipients: readonly string[], resu
   const transient = failed.filter((f) => f.error.retryable);
   if (transient.length > 0) {
     throw new SmtpError(
-      `${transient.length} of ${results.length} notification(s) failed temporarily for ${transient.map((t) => t.o.recipient).join(', ')} (${transient[0]!.error.message}); ` +
+      `${transient.length} of ${results.length} notification(s) failed temporarily for ${transient.map((t) => t.o.recipient).join(', ')} (${transient[0].error.message}); ` +
         `${messageIds.length} delivered are recorded in ${ledger.file} and will not be sent again`,
-      { retryable: true, cause: transient[0]!.error, recipient: transient[0]!.o.recipient },
+      { retryable: true, cause: transient[0].error, recipient: transient[0].o.recipient },
     );
   }
   if (messageIds.length === 0 && failed.length > 0) {
-    const first = failed[0]!.error;
+    const first = failed[0].error;
     throw new SmtpError(`no recipient accepted the notification: ${first.message}`, { retryable: false, cause: first });
   }
   return {

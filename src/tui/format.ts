@@ -79,7 +79,7 @@ export function sparkline(
     sizes[col] += 1;
     flags[col] = flags[col] || !!anomalous[i];
   });
-  for (let col = 0; col < cols; col++) sums[col] /= Math.max(1, sizes[col]!);
+  for (let col = 0; col < cols; col++) sums[col] /= Math.max(1, sizes[col]);
   let max = 0;
   for (const v of sums) max = Math.max(max, v);
   const bars = sums.map((s) => (max <= 0 ? BLOCKS[0] : BLOCKS[Math.min(7, Math.floor((s / max) * 7.999))])).join('');

@@ -36,7 +36,7 @@ export function paceEvents(source$: Observable<BusEvent>, minStepMs: number, clo
     const pump = (): void => {
       timer = undefined;
       while (queue.length > 0) {
-        const wait = readyAt(queue[0]!) - clock.now();
+        const wait = readyAt(queue[0]) - clock.now();
         if (wait > 0) {
           timer = clock.setTimeout(pump, wait);
           return;

@@ -84,7 +84,7 @@ function updateStep(view: RunView, path: string, f: (s: StepView) => StepView): 
   const i = view.steps.findIndex((s) => s.path === path);
   if (i < 0) return view; // not in the diagram: the tree stays exactly the DAG
   const steps = view.steps.slice();
-  steps[i] = f(steps[i]!);
+  steps[i] = f(steps[i]);
   return { ...view, steps };
 }
 

@@ -136,7 +136,7 @@ export function createUiServer(opts: UiOptions): Server {
         return send(res, 200, 'text/html; charset=utf-8', runsPage(runs, { status: statusQ, search }, [...new Set(all.map((r) => r.status))].sort()));
       }
       const m = /^\/runs\/([^/]+)(\/events|\/files\/(.+))?$/.exec(path);
-      const id = m ? decodeURIComponent(m[1]!) : '';
+      const id = m ? decodeURIComponent(m[1]) : '';
       if (!m || !RUN_ID.test(id) || id === '.' || id === '..') return send(res, 404, 'text/plain', 'not found');
       if (m[2] === '/events') return events(req, res, id);
       if (m[3] !== undefined) return serveFile(res, id, decodeURIComponent(m[3]));

@@ -15,7 +15,7 @@ export function sanitizeForTerminal(text: string): string {
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(text: string): string {
-  return sanitizeForTerminal(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+  return sanitizeForTerminal(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
 /** Cut to `max` display characters with an ellipsis. */

@@ -103,7 +103,7 @@ export async function startWorker(cfg: WorkerConfig): Promise<Worker> {
     const delivery = m.info.deliveryCount;
     if (delivery > 1) {
       const prev = await runsKv.get(req.runId).then((e) => (e?.operation === 'PUT' ? e.json<RunRecord>() : undefined)).catch(() => undefined);
-      if (prev && isFinalStatus(prev.status as RunRecord['status'])) {
+      if (prev && isFinalStatus(prev.status)) {
         cfg.log('info', `run ${req.runId} already ${prev.status} (its worker stopped before acking); acking`);
         return finishRequest(m, req.runId, 'ack');
       }

@@ -86,15 +86,15 @@ export function foldRun(prev: BaselineModel | null, run: RunStats, opts: FoldOpt
   }
   foldRhythm(model.rhythm, totalCells(run), isFresh, fresh, () => false, model.span?.to ?? null);
   for (const b of buckets) {
-    model.exposure.hours[hourOf(b)]!++;
-    model.exposure.days[dayOf(b)]!++;
+    model.exposure.hours[hourOf(b)]++;
+    model.exposure.days[dayOf(b)]++;
   }
   if ((fresh.size > 0 || !prev) && run.from !== null && run.to !== null) {
     model.span = { from: Math.min(model.span?.from ?? run.from, run.from), to: Math.max(model.span?.to ?? run.to, run.to) };
   }
   model.buckets += buckets.length;
   if (fresh.size > 0 || !prev) model.lines += run.lines;
-  if (buckets.length > 0) model.coveredTo = Math.max(coveredTo, buckets[buckets.length - 1]! + run.bucketMs);
+  if (buckets.length > 0) model.coveredTo = Math.max(coveredTo, buckets[buckets.length - 1] + run.bucketMs);
   if (opts.minerState !== undefined) model.miner = opts.minerState;
   if (opts.sessions) model.sessions = mergeSessions(model.sessions, opts.sessions);
   model.updatedAt = (opts.now ?? new Date()).toISOString();
@@ -185,7 +185,7 @@ function evict(model: BaselineModel, maxTemplates: number): void {
   const ids = Object.keys(model.templates);
   if (ids.length <= maxTemplates) return;
   const ranked = ids
-    .map((id) => ({ id, r: model.templates[id]! }))
+    .map((id) => ({ id, r: model.templates[id] }))
     .sort((a, b) => a.r.sum - b.r.sum || a.r.total - b.r.total || (a.r.lastSeen ?? 0) - (b.r.lastSeen ?? 0));
   for (const { id } of ranked.slice(0, ids.length - maxTemplates)) delete model.templates[id];
 }

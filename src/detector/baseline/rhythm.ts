@@ -54,12 +54,12 @@ export function routine(times: number, active: number): boolean {
 export function remember(list: Extremes, value: number, at: number): void {
   const same = list.findIndex(([, t]) => t === at);
   if (same >= 0) {
-    if (list[same]![0] >= value) return;
+    if (list[same][0] >= value) return;
     list.splice(same, 1);
   }
-  if (list.length >= KEEP && value <= list[list.length - 1]![0]) return;
+  if (list.length >= KEEP && value <= list[list.length - 1][0]) return;
   let i = list.length;
-  while (i > 0 && list[i - 1]![0] < value) i--;
+  while (i > 0 && list[i - 1][0] < value) i--;
   list.splice(i, 0, [value, at]);
   if (list.length > KEEP) list.length = KEEP;
 }
@@ -106,8 +106,8 @@ export function foldRhythm(
       if (last !== null && c.first - last > 0) remember(r.gaps, c.first - last, c.first);
       remember(r.peaks, c.n, b);
       if (whole.has(b)) {
-        r.hours[hourOf(b)]! += c.n;
-        r.days[dayOf(b)]! += c.n;
+        r.hours[hourOf(b)] += c.n;
+        r.days[dayOf(b)] += c.n;
       }
     }
     if (last === null || c.last > last) last = c.last;
@@ -163,9 +163,9 @@ export function seasonFactor(
   const one = (counts: readonly number[], expo: readonly number[], i: number) => {
     const total = counts.reduce((s, x) => s + x, 0);
     const watched = expo.reduce((s, x) => s + x, 0);
-    if (total <= 0 || watched <= 0 || expo[i]! <= 0) return 1;
-    const share = expo[i]! / watched;
-    return (counts[i]! + PSEUDO_LINES * share) / (total + PSEUDO_LINES) / share;
+    if (total <= 0 || watched <= 0 || expo[i] <= 0) return 1;
+    const share = expo[i] / watched;
+    return (counts[i] + PSEUDO_LINES * share) / (total + PSEUDO_LINES) / share;
   };
   if (which.hourly) f *= one(r.hours, exposure.hours, hourOf(b));
   if (which.weekly) f *= one(r.days, exposure.days, dayOf(b));

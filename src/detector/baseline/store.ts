@@ -40,7 +40,7 @@ export function checkModel(value: unknown, path: string): BaselineModel {
   if (m.version === 1) migrateV1(m);
   if (m.version !== BASELINE_VERSION) throw invalid(path, 'version', `expected ${BASELINE_VERSION}, got ${JSON.stringify(m.version)} (delete the file to relearn)`);
   for (const f of ['bucketSeconds', 'lines', 'buckets'] as const) {
-    if (typeof m[f] !== 'number' || !Number.isFinite(m[f]) || (m[f] as number) < 0) throw invalid(path, f, `expected a number >= 0, got ${JSON.stringify(m[f])}`);
+    if (typeof m[f] !== 'number' || !Number.isFinite(m[f]) || (m[f]) < 0) throw invalid(path, f, `expected a number >= 0, got ${JSON.stringify(m[f])}`);
   }
   if (!m.templates || typeof m.templates !== 'object') throw invalid(path, 'templates', 'expected an object');
   for (const [id, r] of Object.entries(m.templates as Record<string, Record<string, unknown>>)) {

@@ -8,8 +8,8 @@ const MAX_SPAN = 20_000;
 export function runBuckets(run: RunStats): number[] {
   if (run.totals.size === 0) return [];
   const keys = [...run.totals.keys()].sort((a, b) => a - b);
-  const first = keys[0]!;
-  const last = keys[keys.length - 1]!;
+  const first = keys[0];
+  const last = keys[keys.length - 1];
   if ((last - first) / run.bucketMs > MAX_SPAN) return keys;
   const out: number[] = [];
   for (let b = first; b <= last; b += run.bucketMs) out.push(b);
@@ -28,7 +28,7 @@ export function groupConsecutive<T extends { bucket: number }>(items: readonly T
   const groups: T[][] = [];
   for (const it of items) {
     const g = groups[groups.length - 1];
-    if (g && it.bucket - g[g.length - 1]!.bucket === bucketMs) g.push(it);
+    if (g && it.bucket - g[g.length - 1].bucket === bucketMs) g.push(it);
     else groups.push([it]);
   }
   return groups;

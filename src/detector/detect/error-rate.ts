@@ -49,7 +49,7 @@ export function detectErrorRate(input: DetectorInput): Anomaly[] {
     const errors = g.reduce((s, f) => s + f.errors, 0);
     const expected = g.reduce((s, f) => s + f.expected, 0);
     const score = scoreFromLog10P(g.reduce((s, f) => s + f.log10p, 0));
-    const first = g[0]!.bucket;
+    const first = g[0].bucket;
     const { id, template, samples, stream } = topErrorTemplate(input, new Set(g.map((f) => f.bucket)));
     const refShare = ref ? '' : ` (${fmtPercent(expected / n)})`;
     return {
@@ -62,7 +62,7 @@ export function detectErrorRate(input: DetectorInput): Anomaly[] {
       count: errors,
       expected: round2(expected),
       firstSeen: first,
-      lastSeen: g[g.length - 1]!.bucket + run.bucketMs - 1,
+      lastSeen: g[g.length - 1].bucket + run.bucketMs - 1,
       ...(stream ? { stream } : {}),
       explanation:
         `errors and warnings were ${fmtCount(errors)} of ${fmtCount(n)} lines (${fmtPercent(errors / n)}) in ${fmtDuration((g.length * run.bucketMs) / 1000)}; ` +

@@ -38,12 +38,12 @@ const SCALE: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical']
 export function severityFor(score: number, level: LevelClass): Severity {
   let i = score >= 12 ? 4 : score >= 7 ? 3 : score >= 4 ? 2 : score >= 2 ? 1 : 0;
   if (level === LevelClass.error) i = Math.min(4, i + 1);
-  return SCALE[i]!;
+  return SCALE[i];
 }
 
 export function bumpSeverity(s: Severity, by: number): Severity {
   const i = SCALE.indexOf(s);
-  return SCALE[Math.max(0, Math.min(4, i + by))]!;
+  return SCALE[Math.max(0, Math.min(4, i + by))];
 }
 
 const ERROR_LEVELS = /^(?:e|err|error|fatal|f|crit|critical|alert|emerg|emergency|severe|panic)$/i;

@@ -92,7 +92,7 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
 
   for (const id of ids) {
     const acc = run.templates.get(id);
-    const rate = baseline.templates[id]!;
+    const rate = baseline.templates[id];
     const cm = templateCountModel(baseline, id);
     const everyBucket = presence(baseline, id) >= EVERY_BUCKET;
     // Heartbeats and timers keep their pace whatever the traffic: far steadier than Poisson.
@@ -147,7 +147,7 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
       const quiet = silenceSeen(rate.rhythm.gaps, g, B, active);
       if (quiet.routine) continue;
       const a = finding(AnomalyKind.silence, g, id, template, level, acc, B, (_c, span) =>
-        `did not appear for ${span} from ${fmtTime(g[0]!.bucket)}; ${quiet.text}; ${base}, present in ${fmtPercent(presence(baseline, id))} of baseline buckets`);
+        `did not appear for ${span} from ${fmtTime(g[0].bucket)}; ${quiet.text}; ${base}, present in ${fmtPercent(presence(baseline, id))} of baseline buckets`);
       // Seen once or twice: possible rhythm, so one band less sure.
       out.push(quiet.times > 0 ? { ...a, severity: bumpSeverity(a.severity, -1) } : a);
     }
@@ -161,7 +161,7 @@ function silenceSeen(gaps: readonly [number, number][], g: readonly Flag[], B: n
   const text =
     gaps.length === 0
       ? 'the baseline shows no gap between its lines'
-      : `the baseline's longest gap between its lines was ${fmtGap(gaps[0]![0])}${times > 0 ? ` (${times} as long as this)` : ''}`;
+      : `the baseline's longest gap between its lines was ${fmtGap(gaps[0][0])}${times > 0 ? ` (${times} as long as this)` : ''}`;
   return { times, routine: routine(times, active), text };
 }
 
@@ -182,8 +182,8 @@ function finding(
   const span = fmtDuration((g.length * B) / 1000);
   const peak = g.length > 1 ? ` (up to ${fmtCount(Math.max(...g.map((f) => f.n)))} ${fmtPer(B / 1000)})` : '';
   const samples = g.flatMap((f) => f.samples).slice(0, 3);
-  const first = g[0]!.bucket;
-  const last = g[g.length - 1]!.bucket + B - 1;
+  const first = g[0].bucket;
+  const last = g[g.length - 1].bucket + B - 1;
   return {
     id: `${kind}:${id}:${first}`,
     kind,

@@ -74,12 +74,12 @@ export class OpenSessions {
         this.first[slot] = ts;
         this.last[slot] = ts;
       } else {
-        if (ts < this.first[slot]!) this.first[slot] = ts;
-        if (ts > this.last[slot]!) this.last[slot] = ts;
+        if (ts < this.first[slot]) this.first[slot] = ts;
+        if (ts > this.last[slot]) this.last[slot] = ts;
       }
     }
     this.count(slot, this.intern(templateId));
-    const k = this.sampleCount[slot]!;
+    const k = this.sampleCount[slot];
     if (k < SESSION_SAMPLES) {
       const at = slot * SESSION_SAMPLES + k;
       this.sampleRaw[at] = line.raw;
@@ -93,38 +93,38 @@ export class OpenSessions {
 
   /** The session's latest time, or null when none of its lines had one. */
   lastOf(slot: number): number | null {
-    return this.timed[slot] === 1 ? this.last[slot]! : null;
+    return this.timed[slot] === 1 ? this.last[slot] : null;
   }
 
   /** Removes the session and returns what it held. */
   close(key: string, slot: number): ClosedSession {
     this.bySlot.delete(key);
     const counts: (string | number)[] = [];
-    for (let p = 0; p < this.pairs[slot]!; p++) counts.push(this.ids[this.tpl[slot * INLINE + p]!]!, this.n[slot * INLINE + p]!);
+    for (let p = 0; p < this.pairs[slot]; p++) counts.push(this.ids[this.tpl[slot * INLINE + p]], this.n[slot * INLINE + p]);
     const more = this.overflow.get(slot);
     if (more !== undefined) {
       counts.push(...more);
       this.overflow.delete(slot);
     }
     const samples: ClosedSession['samples'] = [];
-    for (let k = 0; k < this.sampleCount[slot]!; k++) {
+    for (let k = 0; k < this.sampleCount[slot]; k++) {
       const at = slot * SESSION_SAMPLES + k;
-      samples.push({ raw: this.sampleRaw[at]!, lineNo: this.sampleNo[at]!, stream: this.sampleStream[at]!, timestamp: this.sampleTimed[at] === 1 ? this.sampleTs[at]! : null });
+      samples.push({ raw: this.sampleRaw[at]!, lineNo: this.sampleNo[at], stream: this.sampleStream[at]!, timestamp: this.sampleTimed[at] === 1 ? this.sampleTs[at] : null });
       // let go of the lines: a free slot must not keep them alive
       this.sampleRaw[at] = undefined;
       this.sampleStream[at] = undefined;
     }
     const timed = this.timed[slot] === 1;
     this.free.push(slot);
-    return { counts, first: timed ? this.first[slot]! : null, last: timed ? this.last[slot]! : null, samples };
+    return { counts, first: timed ? this.first[slot] : null, last: timed ? this.last[slot] : null, samples };
   }
 
   private count(slot: number, t: number): void {
-    const m = this.pairs[slot]!;
+    const m = this.pairs[slot];
     const base = slot * INLINE;
     for (let p = 0; p < m; p++) {
       if (this.tpl[base + p] === t) {
-        this.n[base + p]!++;
+        this.n[base + p]++;
         return;
       }
     }
@@ -137,7 +137,7 @@ export class OpenSessions {
     // a ninth distinct template and beyond: rare, kept as `id, n` pairs in first-seen order
     let more = this.overflow.get(slot);
     if (more === undefined) this.overflow.set(slot, (more = []));
-    const id = this.ids[t]!;
+    const id = this.ids[t];
     for (let p = 0; p < more.length; p += 2) {
       if (more[p] === id) {
         more[p + 1] = (more[p + 1] as number) + 1;

@@ -41,7 +41,7 @@ export function detectSessions(
   }
   const out: Anomaly[] = [];
   for (const { verdict, sessions, examples } of groups.values()) {
-    const ex = examples[0]!;
+    const ex = examples[0];
     const why = verdict.reasons.slice(0, 2).map((r) => reasonText(r, templateText)).join('; ');
     const who = sessions === 1 ? `session ${ex.key}` : `${fmtCount(sessions)} sessions (e.g. ${ex.key})`;
     out.push({

@@ -74,7 +74,7 @@ export function createSessionScorer(model: SessionModelData, opts: ScorerOptions
         }
       }
       if (score === 0) return null;
-      const first = reasons[0]!;
+      const first = reasons[0];
       const templateId = first.type === 'unseen_template' ? first.templateId : first.countA * first.inv.rb < first.countB * first.inv.ra ? first.inv.a : first.inv.b;
       return { score: Math.min(10, score), templateId, reasons };
     },
@@ -91,8 +91,8 @@ function mineInvariants(
   const out: Invariant[] = [];
   for (let i = 0; i < ids.length; i++) {
     for (let j = i + 1; j < ids.length; j++) {
-      const a = ids[i]!;
-      const b = ids[j]!;
+      const a = ids[i];
+      const b = ids[j];
       // The most common ratio among sessions that have either template.
       const ratios = new Map<string, number>();
       let support = 0;
@@ -106,7 +106,7 @@ function mineInvariants(
         ratios.set(key, (ratios.get(key) ?? 0) + n);
       }
       if (support < minSupport) continue;
-      const [best, hits] = [...ratios].sort((x, y) => y[1] - x[1])[0]!;
+      const [best, hits] = [...ratios].sort((x, y) => y[1] - x[1])[0];
       const [ra, rb] = best.split(':').map(Number) as [number, number];
       if (ra === 0 || rb === 0) continue;
       if ((support - hits) / support <= tolerance) out.push({ a, b, ra, rb });

@@ -68,14 +68,14 @@ function signatureOfPairs(counts: readonly (string | number)[]): string {
   for (let p = 0; p < counts.length; p += 2) {
     let j = order.length - 1;
     order.push(p);
-    while (j >= 0 && counts[order[j]!]! > counts[p]!) {
+    while (j >= 0 && counts[order[j]] > counts[p]) {
       order[j + 1] = order[j]!;
       j--;
     }
     order[j + 1] = p;
   }
   let sig = '';
-  for (let i = 0; i < order.length; i++) sig += (i === 0 ? '' : ' ') + counts[order[i]!]! + '*' + counts[order[i]! + 1]!;
+  for (let i = 0; i < order.length; i++) sig += (i === 0 ? '' : ' ') + counts[order[i]] + '*' + counts[order[i] + 1];
   return sig;
 }
 

@@ -24,8 +24,8 @@ export function createVariantResolver(model: BaselineModel | null): (template: s
     for (const cand of byLength.get(tokens.length) ?? []) {
       let diff = 0;
       for (let i = 0; i < tokens.length && diff <= 1; i++) {
-        const a = tokens[i]!;
-        const b = cand.tokens[i]!;
+        const a = tokens[i];
+        const b = cand.tokens[i];
         if (a === b) continue;
         diff += a.includes('<*>') || b.includes('<*>') ? 1 : 2;
       }

@@ -38,7 +38,7 @@ export function splitInTime(lines: readonly EngineLine[]): [EngineLine[], Engine
   keyed.sort((a, b) => a.t - b.t || a.i - b.i);
   const half = Math.floor(keyed.length / 2);
   let cut = half;
-  while (cut < keyed.length && cut > 0 && keyed[cut]!.t === keyed[cut - 1]!.t) cut++;
+  while (cut < keyed.length && cut > 0 && keyed[cut].t === keyed[cut - 1].t) cut++;
   // No timestamps, or all in one second: split by position.
   if (cut === keyed.length) cut = half;
   return [keyed.slice(0, cut).map((k) => k.l), keyed.slice(cut).map((k) => k.l)];

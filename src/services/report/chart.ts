@@ -22,7 +22,7 @@ export function mergeBuckets(h: AnomaliesDoc['histogram'], maxBars = MAX_BARS): 
     let count = 0;
     let anomalous = false;
     for (let j = i; j < Math.min(i + factor, h.counts.length); j++) {
-      count += h.counts[j]!;
+      count += h.counts[j];
       anomalous ||= h.anomalous[j] ?? false;
     }
     bars.push({ count, anomalous, start: h.start === null ? null : h.start + i * h.bucketSeconds * 1000 });

@@ -83,7 +83,7 @@ export function applyRules(
     const hit = ignore.findIndex((re) => re.test(a.template) || a.samples.some((s) => re.test(s.line)));
     if (hit >= 0) {
       // Keyed by the pattern as written in the config (RegExp#source re-escapes it).
-      const pattern = config.ignore[hit] ?? ignore[hit]!.source;
+      const pattern = config.ignore[hit] ?? ignore[hit].source;
       suppressed.ignore_pattern++;
       ignoredBy[pattern] = (ignoredBy[pattern] ?? 0) + 1;
       continue;
@@ -125,8 +125,8 @@ function globMatch(pattern: string, text: string): boolean {
   // Linear: split on `*` and find the parts in order (no regex built from config text).
   const parts = pattern.split('*');
   if (parts.length === 1) return pattern === text;
-  if (!text.startsWith(parts[0]!) || !text.endsWith(parts.at(-1)!)) return false;
-  let at = parts[0]!.length;
+  if (!text.startsWith(parts[0]) || !text.endsWith(parts.at(-1)!)) return false;
+  let at = parts[0].length;
   for (const part of parts.slice(1, -1)) {
     const i = text.indexOf(part, at);
     if (i < 0) return false;
