@@ -1,12 +1,12 @@
 /**
  * The declarative schema of the pipeline settings file: every key, its type, bounds and default.
- * docs/configuration.md is the prose version of this file; keep them in step.
+ * The settings types are inferred from it (settings-types.ts names them), so each key is written
+ * once, with its comment here. docs/configuration.md is the prose version; keep them in step.
  */
 import { RETRYABLE_STEPS, type RetryableStep } from '../dag.js';
-import type { LogFormat, LogSource, RetryPolicy, UploadSettings } from './settings-types.js';
 import { hasUserInfo, redactUrl } from '../util/redact-url.js';
 import { schedulesSchema } from './schedules-schema.js';
-import { bool, def, fail, list, num, obj, oneOf, opt, refine, regex, req, str, tagged, type Schema } from './yaml-schema.js';
+import { bool, def, defaults, fail, list, num, obj, oneOf, opt, refine, regex, req, sameFields, str, tagged, type Infer, type Schema } from './yaml-schema.js';
 import { PRESET_NAMES } from '../detector/format/presets.js';
 
 const SECRET_HINT = (k: string) => `secrets never go in the settings file: put the value in an environment variable and name it with ${k}`;
@@ -32,8 +32,11 @@ export const DEFAULT_TIMEOUTS: Readonly<Record<RetryableStep, number>> = {
   upload_report: 5 * MIN,
 };
 
-export function defaultRetryPolicy(step: RetryableStep): RetryPolicy {
-  return { attempts: 3, baseDelayMs: 500, maxDelayMs: 10_000, timeoutMs: DEFAULT_TIMEOUTS[step] };
+const RETRY_DEFAULTS = { attempts: 3, baseDelayMs: 500, maxDelayMs: 10_000 };
+
+/** The policy a step gets when the settings name none (its type is RetryPolicy, inferred below). */
+export function defaultRetryPolicy(step: RetryableStep) {
+  return { ...RETRY_DEFAULTS, timeoutMs: DEFAULT_TIMEOUTS[step] };
 }
 
 const envName = () => str({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'an environment variable name' });
@@ -53,7 +56,7 @@ const logGroup = () =>
 type Problem = { key: string; problem: string } | undefined;
 
 /** The CloudWatch time window and stream selection, as FilterLogEvents accepts them. */
-function checkWindow(s: { since?: string; from?: string; to?: string; streamNames?: string[]; streamPrefix?: string }): Problem {
+function checkWindow(s: { since?: string; from?: string; to?: string; streamNames?: readonly string[]; streamPrefix?: string }): Problem {
   if (s.since && (s.from || s.to)) return { key: 'since', problem: 'use either since or from/to, not both' };
   if (s.to && !s.from) return { key: 'to', problem: 'to needs a from' };
   if (s.from && s.to && Date.parse(s.to) <= Date.parse(s.from)) return { key: 'to', problem: `must be after from (${s.from}), got ${JSON.stringify(s.to)}` };
@@ -84,11 +87,15 @@ const location = (): Schema<string> => (node, at) => {
   return v;
 };
 
-const formatSchema: Schema<LogFormat> = tagged({
+/** How raw lines become events. */
+export const formatSchema = tagged({
   loghub: obj(
     {
+      /** e.g. `<Date> <Time> <Level> <Component>: <Content>`; `<Content>` is the message. */
       pattern: req(str({ pattern: /<Content>/, what: 'a format string with a <Content> field, e.g. "<Date> <Time> <Level>: <Content>"' })),
+      /** Header fields that make the timestamp, joined by a space, e.g. ['Date', 'Time']. */
       timestampFields: opt(list(str(), { min: 1 })),
+      /** Optional layout such as `yyMMdd HHmmss`; auto-detected when absent. */
       timestampLayout: opt(str()),
       levelField: opt(str()),
       streamField: opt(str()),
@@ -99,45 +106,60 @@ const formatSchema: Schema<LogFormat> = tagged({
     { messageField: def(str(), 'message'), timestampField: opt(str()), levelField: opt(str()), streamField: opt(str()) },
     { ignore: ['type'] },
   ),
+  /** CloudWatch events: timestamp + message, where the message may itself be JSON. */
   cloudwatch: obj({ messageField: opt(str()), levelField: opt(str()) }, { ignore: ['type'] }),
+  /** No header: the whole line is the message, no timestamp. */
   raw: obj({}, { ignore: ['type'] }),
+  /** A named format (src/detector/format/presets.ts): `postgresql`, `syslog`, `access-log`... */
   preset: obj({ name: req(oneOf(PRESET_NAMES)) }, { ignore: ['type'] }),
+  /** `key=value key="quoted value"` pairs; `msg`, `time`, `level` are read by name. */
   logfmt: obj({}, { ignore: ['type'] }),
+  /** Guess from the first lines of the first file (src/detector/format/sniff.ts). */
   auto: obj({}, { ignore: ['type'] }),
 });
 
-const sourceSchema: Schema<LogSource> = tagged({
-  file: obj(
-    { paths: req(list(str(), { min: 1, single: true })), maxLineBytes: opt(num({ int: true, min: 256, max: 16 * 1024 * 1024 })), allowEmpty: opt(bool()) },
-    { ignore: ['type'] },
-  ),
-  cloudwatch: refine(
-    obj(
-      {
-        region: req(str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, what: 'an AWS region such as eu-west-1' })),
-        profile: opt(str()),
-        roleArn: opt(str({ pattern: /^arn:aws[\w-]*:iam::\d{12}:role\//, what: 'an IAM role ARN' })),
-        endpoint: opt(httpUrl()),
-        logGroups: req(list(logGroup(), { min: 1, single: true })),
-        streamNames: opt(list(str(), { min: 1 })),
-        streamPrefix: opt(str()),
-        filterPattern: opt(str({ nonEmpty: false })),
-        since: opt(duration()),
-        from: opt(isoTime()),
-        to: opt(isoTime()),
-        concurrency: opt(num({ int: true, min: 1, max: 32 })),
-        maxAttempts: opt(num({ int: true, min: 1, max: 20 })),
-        retryMode: opt(oneOf(['standard', 'adaptive'] as const)),
-        retryBaseDelayMs: opt(num({ int: true, min: 1, max: 60_000 })),
-        allowEmpty: opt(bool()),
-      },
-      { ignore: ['type'], forbidden: SECRETS },
-    ),
-    checkWindow,
-  ),
-});
+const fileSource = obj(
+  {
+    /** Paths or globs (`*`, `**`, `?`), relative to the settings file; `.gz` is read transparently. */
+    paths: req(list(str(), { min: 1, single: true })),
+    /** Lines longer than this many bytes are truncated to it and counted (default 65536). */
+    maxLineBytes: opt(num({ int: true, min: 256, max: 16 * 1024 * 1024 })),
+    /** A window with no events is a normal outcome here (default false: the run fails, as broken log shipping would). */
+    allowEmpty: opt(bool()),
+  },
+  { ignore: ['type'] },
+);
 
-const uploadSchema: Schema<UploadSettings> = tagged({
+// Declared apart from refine(): inside the call TS infers the mapping as unknown (the check's own type gets in the way).
+const cloudWatchFields = obj(
+    {
+      region: req(str({ pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, what: 'an AWS region such as eu-west-1' })),
+      profile: opt(str()),
+      roleArn: opt(str({ pattern: /^arn:aws[\w-]*:iam::\d{12}:role\//, what: 'an IAM role ARN' })),
+      endpoint: opt(httpUrl()),
+      logGroups: req(list(logGroup(), { min: 1, single: true })),
+      streamNames: opt(list(str(), { min: 1 })),
+      streamPrefix: opt(str()),
+      filterPattern: opt(str({ nonEmpty: false })),
+      /** `1h`, `30m`, `2d`: the window ends now. Or from/to (ISO). */
+      since: opt(duration()),
+      from: opt(isoTime()),
+      to: opt(isoTime()),
+      concurrency: opt(num({ int: true, min: 1, max: 32 })),
+      maxAttempts: opt(num({ int: true, min: 1, max: 20 })),
+      retryMode: opt(oneOf(['standard', 'adaptive'])),
+      /** Standard mode only: base of the SDK retry backoff (full jitter, doubling); SDK default when absent. */
+      retryBaseDelayMs: opt(num({ int: true, min: 1, max: 60_000 })),
+      /** A window with no events is a normal outcome here (default false: the run fails). */
+      allowEmpty: opt(bool()),
+    },
+    { ignore: ['type'], forbidden: SECRETS },
+);
+const cloudWatchSource = refine(cloudWatchFields, checkWindow);
+
+export const sourceSchema = tagged({ file: fileSource, cloudwatch: cloudWatchSource });
+
+export const uploadSchema = tagged({
   local: obj({ dir: req(str()) }, { ignore: ['type'] }),
   http: obj(
     { baseUrl: req(httpUrl()), tokenEnv: opt(envName()), timeoutMs: opt(num({ int: true, min: 1 })) },
@@ -152,8 +174,9 @@ const uploadSchema: Schema<UploadSettings> = tagged({
         endpoint: opt(httpUrl()),
         forcePathStyle: opt(bool()),
         profile: opt(str()),
-        sse: opt(oneOf(['AES256', 'aws:kms'] as const)),
+        sse: opt(oneOf(['AES256', 'aws:kms'])),
         kmsKeyId: opt(str()),
+        /** Seconds a presigned link for the email stays valid; none when absent. */
         presignSeconds: opt(num({ int: true, min: 1, max: 604_800 })),
         partSizeMb: opt(num({ min: 5, max: 5120 })),
       },
@@ -163,113 +186,122 @@ const uploadSchema: Schema<UploadSettings> = tagged({
   ),
 });
 
-const retrySchema = (step: RetryableStep): Schema<RetryPolicy> => {
+const retrySchema = (step: RetryableStep) => {
   const d = defaultRetryPolicy(step);
   return refine(
     obj({
+      /** Total attempts including the first (1 = no retry). */
       attempts: def(num({ int: true, min: 1, max: 20 }), d.attempts),
       baseDelayMs: def(num({ int: true, min: 0 }), d.baseDelayMs),
       maxDelayMs: def(num({ int: true, min: 0 }), d.maxDelayMs),
+      /** Per attempt; the work is aborted when it expires. */
       timeoutMs: def(num({ int: true, min: 1 }), d.timeoutMs),
     }),
     (p) => (p.maxDelayMs < p.baseDelayMs ? { key: 'maxDelayMs', problem: `must be >= baseDelayMs (${p.baseDelayMs}), got ${p.maxDelayMs}` } : undefined),
   );
 };
+export type RetryPolicy = Infer<ReturnType<typeof retrySchema>>;
 
-const stepsSchema = obj(
-  Object.fromEntries(RETRYABLE_STEPS.map((s) => [s, def(retrySchema(s), () => defaultRetryPolicy(s))])) as Record<
-    RetryableStep,
-    ReturnType<typeof def<RetryPolicy>>
-  >,
+export const detectionConfigSourceSchema = obj(
+  {
+    /** A local path (relative to the settings file) or an http(s) URL of the SkyU config service. */
+    location: req(location()),
+    /** Name of the env var holding a bearer token for the config service. */
+    tokenEnv: opt(envName()),
+    timeoutMs: opt(num({ int: true, min: 1 })),
+    /** When the service is unreachable: use the last good cached copy (with a warning) or fail. */
+    onUnreachable: opt(oneOf(['use-cache', 'fail'])),
+    /** Directory for the ETag cache; default `<output.dir>/.cache/config`. */
+    cacheDir: opt(str()),
+    /** Hosts the location may name even though they are link-local or metadata addresses. */
+    allowHosts: opt(list(str())),
+  },
+  { forbidden: SECRETS },
 );
+
+export const detectorSchema = tagged({
+  builtin: obj(
+    {
+      /** Where the learned baseline model lives (updated after each run). */
+      modelPath: opt(str()),
+      /** Log files to learn a baseline from when there is no model yet. */
+      baseline: opt(list(str(), { min: 1, single: true })),
+      maxTemplates: opt(num({ int: true, min: 10 })),
+      /** Extra masking regexes applied before template mining. */
+      masks: opt(list(regex())),
+      /** A regex whose first group (or whole match) identifies a session (request/trace/block id). */
+      sessionKey: opt(regex()),
+    },
+    { ignore: ['type'] },
+  ),
+  command: obj({ command: req(argv()), timeoutMs: opt(num({ int: true, min: 1 })) }, { ignore: ['type'] }),
+});
+
+const smtpFields = obj(
+    {
+      host: req(str()),
+      port: def(num({ int: true, min: 1, max: 65535 }), 587),
+      /** true = TLS from the start (465); false = STARTTLS when offered. */
+      secure: def(bool(), false),
+      requireTls: opt(bool()),
+      userEnv: opt(envName()),
+      passEnv: opt(envName()),
+      from: req(str({ pattern: /@/, what: 'a sender address' })),
+      pool: def(bool(), true),
+      /** Pooled connections opened at most (nodemailer maxConnections); default 3. */
+      maxConnections: opt(num({ int: true, min: 1, max: 50 })),
+      /** nodemailer rateLimit/rateDelta: at most `rateLimit` messages per `rateDeltaMs`. */
+      rateLimit: def(num({ int: true, min: 1 }), 10),
+      rateDeltaMs: def(num({ int: true, min: 1 }), 1000),
+      /** Accept self-signed certificates (test servers only). */
+      tlsInsecure: opt(bool()),
+    },
+    { forbidden: { ...SECRETS, user: SECRET_HINT('userEnv') } },
+);
+export const smtpSchema = refine(smtpFields, pairedEnv);
+
+const natsFields = obj(
+    {
+      servers: def(list(noUserInfo(str({ pattern: /^(nats|tls|wss?):\/\/|^[\w.-]+:\d+$/, what: 'a NATS URL such as nats://127.0.0.1:4222' })), { single: true }), []),
+      tokenEnv: opt(envName()),
+      userEnv: opt(envName()),
+      passEnv: opt(envName()),
+      credsFile: opt(str()),
+      tls: opt(obj({ caFile: opt(str()), certFile: opt(str()), keyFile: opt(str()) })),
+      /** Prefix of subjects, stream, bucket names: lets tests and tenants share a server. */
+      prefix: def(str({ pattern: /^[A-Za-z0-9_-]+$/, what: 'a name of letters, digits, _ and -' }), 'lap'),
+      stream: defaults(
+        obj({
+          maxAgeSeconds: def(num({ int: true, min: 1 }), 7 * 24 * 3600),
+          maxBytes: def(num({ int: true, min: 1024 }), 1024 * 1024 * 1024),
+          maxMsgs: def(num({ int: true, min: 1 }), 10_000_000),
+        }),
+      ),
+    },
+    { forbidden: SECRETS },
+);
+export const natsSchema = refine(natsFields, pairedEnv);
 
 export const settingsSchema = obj(
   {
     source: req(sourceSchema),
     format: def(formatSchema, { type: 'auto' }),
-    detectionConfig: req(
-      obj(
-        {
-          location: req(location()),
-          tokenEnv: opt(envName()),
-          timeoutMs: opt(num({ int: true, min: 1 })),
-          onUnreachable: opt(oneOf(['use-cache', 'fail'] as const)),
-          cacheDir: opt(str()),
-          allowHosts: opt(list(str())),
-        },
-        { forbidden: SECRETS },
-      ),
-    ),
-    install: def(obj({ commands: def(list(argv()), []) }), { commands: [] }),
-    detector: def(
-      tagged({
-        builtin: obj(
-          {
-            modelPath: opt(str()),
-            baseline: opt(list(str(), { min: 1, single: true })),
-            maxTemplates: opt(num({ int: true, min: 10 })),
-            masks: opt(list(regex())),
-            sessionKey: opt(regex()),
-          },
-          { ignore: ['type'] },
-        ),
-        command: obj({ command: req(argv()), timeoutMs: opt(num({ int: true, min: 1 })) }, { ignore: ['type'] }),
-      }),
-      { type: 'builtin' } as never,
-    ),
-    smtp: opt(
-      refine(
-        obj(
-          {
-            host: req(str()),
-            port: def(num({ int: true, min: 1, max: 65535 }), 587),
-            secure: def(bool(), false),
-            requireTls: opt(bool()),
-            userEnv: opt(envName()),
-            passEnv: opt(envName()),
-            from: req(str({ pattern: /@/, what: 'a sender address' })),
-            pool: def(bool(), true),
-            maxConnections: opt(num({ int: true, min: 1, max: 50 })),
-            rateLimit: def(num({ int: true, min: 1 }), 10),
-            rateDeltaMs: def(num({ int: true, min: 1 }), 1000),
-            tlsInsecure: opt(bool()),
-          },
-          { forbidden: { ...SECRETS, user: SECRET_HINT('userEnv') } },
-        ),
-        pairedEnv,
-      ),
-    ),
+    detectionConfig: req(detectionConfigSourceSchema),
+    install: defaults(obj({ commands: def(list(argv()), []) })),
+    detector: def(detectorSchema, { type: 'builtin' }),
+    /** Absent: emails are previewed as .eml files in the run directory. */
+    smtp: opt(smtpSchema),
     upload: opt(uploadSchema),
-    steps: def(stepsSchema, () => Object.fromEntries(RETRYABLE_STEPS.map((s) => [s, defaultRetryPolicy(s)])) as never),
-    output: def(obj({ dir: def(str(), 'runs') }), { dir: 'runs' }),
+    steps: defaults(obj(sameFields(RETRYABLE_STEPS, (s) => def(retrySchema(s), () => defaultRetryPolicy(s))))),
+    output: defaults(obj({ dir: def(str(), 'runs') })),
     // Where `log-anomaly mute/accept` keep their entries; default next to the baseline model.
-    mutes: def(obj({ file: opt(str()) }), { file: undefined }),
-    nats: opt(
-      refine(
-        obj(
-          {
-            servers: def(list(noUserInfo(str({ pattern: /^(nats|tls|wss?):\/\/|^[\w.-]+:\d+$/, what: 'a NATS URL such as nats://127.0.0.1:4222' })), { single: true }), []),
-            tokenEnv: opt(envName()),
-            userEnv: opt(envName()),
-            passEnv: opt(envName()),
-            credsFile: opt(str()),
-            tls: opt(obj({ caFile: opt(str()), certFile: opt(str()), keyFile: opt(str()) })),
-            prefix: def(str({ pattern: /^[A-Za-z0-9_-]+$/, what: 'a name of letters, digits, _ and -' }), 'lap'),
-            stream: def(
-              obj({
-                maxAgeSeconds: def(num({ int: true, min: 1 }), 7 * 24 * 3600),
-                maxBytes: def(num({ int: true, min: 1024 }), 1024 * 1024 * 1024),
-                maxMsgs: def(num({ int: true, min: 1 }), 10_000_000),
-              }),
-              { maxAgeSeconds: 7 * 24 * 3600, maxBytes: 1024 * 1024 * 1024, maxMsgs: 10_000_000 },
-            ),
-          },
-          { forbidden: SECRETS },
-        ),
-        pairedEnv,
-      ),
-    ),
+    mutes: defaults(obj({ file: opt(str()) })),
+    nats: opt(natsSchema),
+    /** Absent or empty: `serve` has nothing to do. */
     schedules: def(schedulesSchema(), []),
   },
   { forbidden: SECRETS },
 );
+
+/** The settings as written (relative paths, optional upload); settings.ts resolves them into PipelineSettings. */
+export type WrittenSettings = Infer<typeof settingsSchema>;

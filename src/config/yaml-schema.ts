@@ -3,7 +3,7 @@
  * reads `settings.yaml:12:5 thresholds.spikeFactor: expected a number > 1, got "high"`.
  * Schemas are plain functions from a YAML node to a typed value; they throw ConfigError.
  */
-import { isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { ConfigError, ErrorCode } from '../errors.js';
 import { userRegexProblem } from '../util/linear-regex.js';
 
@@ -45,11 +45,14 @@ function checkSize(text: string, file: string, code: Code): void {
   }
 }
 
+/** The yaml package types pair keys and values, list items and `get(key, true)` as unknown: its own guard narrows them. */
+export const nodeOf = (value: unknown): Node | null => (isNode(value) ? value : null);
+
 /** `*name` stands for the node anchored as `&name`; everything else is itself. */
 function deref(node: Node | null, at: At): Node | null {
   if (!node || !isAlias(node)) return node;
   if (!at.doc || !at.budget || --at.budget.aliases < 0) fail(at, `too many alias references (at most ${MAX_ALIASES})`, node);
-  return (node.resolve(at.doc) as Node | undefined) ?? null;
+  return nodeOf(node.resolve(at.doc));
 }
 
 export type Schema<T> = (node: Node | null, at: At) => T;
@@ -65,7 +68,7 @@ export function fail(at: At, problem: string, node: Node | null = at.node): neve
  * value when a problem can only be found later (an environment variable unset at run time).
  */
 export function positionOf(node: Node | null, key: string, at: At): { file: string; line?: number; column?: number; field: string } {
-  const value = isMap(node) ? ((node.get(key, true) as Node | undefined) ?? null) : null;
+  const value = isMap(node) ? nodeOf(node.get(key, true)) : null;
   const offset = value?.range?.[0];
   const pos = offset === undefined ? undefined : at.lc.linePos(offset);
   return { file: at.file, ...(pos ? { line: pos.line, column: pos.col } : {}), field: at.path ? `${at.path}.${key}` : key };
@@ -131,10 +134,10 @@ export const bool = (): Schema<boolean> => (node, at) => {
 export const oneOf =
   <const T extends string>(values: readonly T[]): Schema<T> =>
   (node, at) => {
-    if (!isScalar(node) || typeof node.value !== 'string' || !values.includes(node.value as T)) {
-      fail(at, `expected one of ${values.join(', ')}, got ${describe(node)}`);
-    }
-    return node.value as T;
+    const value: unknown = isScalar(node) ? node.value : undefined;
+    const found = values.find((v) => v === value);
+    if (found === undefined) fail(at, `expected one of ${values.join(', ')}, got ${describe(node)}`);
+    return found;
   };
 
 /** A scalar read one way, a mapping another (`- ops@example.com` or `- { to: ops@example.com, ... }`). */
@@ -152,31 +155,55 @@ export const regex = (): Schema<string> => (node, at) => {
 };
 
 export const list =
-  <T>(item: Schema<T>, opts: { min?: number; single?: boolean } = {}): Schema<T[]> =>
+  <T>(item: Schema<T>, opts: { min?: number; single?: boolean } = {}): Schema<readonly T[]> =>
   (node, at) => {
     // `paths: logs/*.log` is as clear as a one-item list; accept it where a single value makes sense.
     if (opts.single && isScalar(node)) return [item(node, at)];
     if (!isSeq(node)) fail(at, `expected a list, got ${describe(node)}`);
     const out = node.items.map((n, i) => {
-      const itemAt = child(at, i, n as Node);
-      return item(deref(n as Node, itemAt), itemAt);
+      const itemAt = child(at, i, nodeOf(n));
+      return item(deref(nodeOf(n), itemAt), itemAt);
     });
     if (opts.min !== undefined && out.length < opts.min) fail(at, `expected at least ${opts.min} item${opts.min === 1 ? '' : 's'}, got ${out.length}`);
     return out;
   };
 
-export interface Field<T> {
+/**
+ * One key of a mapping. `O` is a type-only mark: true when the key may be absent from the result
+ * (`opt`), so the inferred type reads `key?: T` as a hand-written interface would.
+ */
+export interface Field<T, O extends boolean = boolean> {
   readonly schema: Schema<T>;
   readonly required?: boolean;
   readonly default?: T | (() => T);
+  /** An absent key is validated as an empty mapping: every default inside it applies, written once. */
+  readonly absentAsEmpty?: boolean;
+  readonly optional?: O;
 }
 
-export const req = <T>(schema: Schema<T>): Field<T> => ({ schema, required: true });
-export const opt = <T>(schema: Schema<T>): Field<T | undefined> => ({ schema });
-export const def = <T>(schema: Schema<T>, value: T | (() => T)): Field<T> => ({ schema, default: value });
+export const req = <T>(schema: Schema<T>): Field<T, false> => ({ schema, required: true });
+export const opt = <T>(schema: Schema<T>): Field<T, true> => ({ schema, optional: true });
+// NoInfer: the schema alone decides T, so a default such as 'mute' is checked against it, not widened.
+export const def = <T>(schema: Schema<T>, value: NoInfer<T> | (() => NoInfer<T>)): Field<T, false> => ({ schema, default: value });
+/** A nested mapping whose keys all have defaults (or are optional): absent means all of them. */
+export const defaults = <T>(schema: Schema<T>): Field<T, false> => ({ schema, absentAsEmpty: true });
+
+/** The type a schema produces: settings-types.ts and detection-types.ts name these, nothing else writes them. */
+export type Infer<S> = S extends Schema<infer T> ? T : never;
 
 type Shape = Record<string, Field<unknown>>;
-type Out<S extends Shape> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type FieldType<F> = F extends Field<infer T> ? T : never;
+type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends Field<unknown, true> ? K : never }[keyof S];
+type Out<S extends Shape> = Simplify<
+  { readonly [K in Exclude<keyof S, OptionalKeys<S>>]: FieldType<S[K]> } & { readonly [K in OptionalKeys<S>]?: FieldType<S[K]> }
+>;
+
+/** Several keys with the same field, e.g. one retry policy per step: the shape keeps the key names. */
+export function sameFields<const K extends string, T, O extends boolean>(keys: readonly K[], field: (key: K) => Field<T, O>): Record<K, Field<T, O>> {
+  // Object.fromEntries returns Record<string, ...>: the keys are exactly `keys`, so the narrower type holds.
+  return Object.fromEntries(keys.map((k) => [k, field(k)])) as Record<K, Field<T, O>>;
+}
 
 function closest(word: string, options: string[]): string | undefined {
   let best: string | undefined;
@@ -218,7 +245,7 @@ export const obj =
     const collect = (pairs: readonly Pair[], fromMerge: boolean) => {
       for (const pair of pairs) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        const keyAt = child(at, key, (pair.key as Node) ?? null);
+        const keyAt = child(at, key, nodeOf(pair.key));
         if (key === '<<' && !fromMerge) {
           merged.push(pair);
           continue;
@@ -235,26 +262,33 @@ export const obj =
     };
     collect(node?.items ?? [], false);
     for (const pair of merged) {
-      const mergeAt = child(at, '<<', (pair.value as Node | null) ?? null);
-      const sources = (n: Node | null): Node[] => (isSeq(n) ? n.items.map((i) => deref(i as Node, mergeAt)!) : [n!]);
-      for (const src of sources(deref((pair.value as Node | null) ?? null, mergeAt))) {
-        if (!isMap(src)) fail(mergeAt, `expected a mapping (or a list of them) to merge, got ${describe(src ?? null)}`);
+      const mergeAt = child(at, '<<', nodeOf(pair.value));
+      const sources = (n: Node | null): (Node | null)[] => (isSeq(n) ? n.items.map((i) => deref(nodeOf(i), mergeAt)) : [n]);
+      for (const src of sources(deref(nodeOf(pair.value), mergeAt))) {
+        if (!isMap(src)) fail(mergeAt, `expected a mapping (or a list of them) to merge, got ${describe(src)}`);
         collect(src.items, true);
       }
     }
     const out: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(shape)) {
       const pair = present.get(key);
-      const valueNode = deref((pair?.value as Node | null | undefined) ?? null, child(at, key, (pair?.value as Node | null | undefined) ?? node));
+      const written = nodeOf(pair?.value);
+      const valueNode = deref(written, child(at, key, written ?? node));
       const isNull = valueNode === null || (isScalar(valueNode) && valueNode.value === null);
       if (!pair || isNull) {
-        if (field.required) fail(child(at, key, (pair?.key as Node) ?? node), pair ? 'must not be empty' : 'is required');
+        if (field.required) fail(child(at, key, nodeOf(pair?.key) ?? node), pair ? 'must not be empty' : 'is required');
+        if (field.absentAsEmpty) {
+          out[key] = field.schema(null, child(at, key, valueNode ?? node));
+          continue;
+        }
         const d = field.default;
+        // A function default is a factory (no setting is itself a function); typeof only narrows it to Function.
         if (d !== undefined) out[key] = typeof d === 'function' ? (d as () => unknown)() : d;
         continue;
       }
       out[key] = field.schema(valueNode, child(at, key, valueNode));
     }
+    // Filled key by key from the shape above: TS cannot follow that loop to the mapped type.
     return out as Out<S>;
   };
 
@@ -263,12 +297,12 @@ export const obj =
  * names the key to blame; the error points at that key's value (or the mapping when it is absent).
  */
 export const refine =
-  <T>(schema: Schema<T>, check: (value: T) => { key: string; problem: string } | undefined): Schema<T> =>
+  <T>(schema: Schema<T>, check: (value: NoInfer<T>) => { key: string; problem: string } | undefined): Schema<T> =>
   (node, at) => {
     const value = schema(node, at);
     const bad = check(value);
     if (bad) {
-      const keyNode = isMap(node) ? ((node.get(bad.key, true) as Node | undefined) ?? null) : null;
+      const keyNode = isMap(node) ? nodeOf(node.get(bad.key, true)) : null;
       fail(child(at, bad.key, keyNode ?? node), bad.problem);
     }
     return value;
@@ -276,12 +310,13 @@ export const refine =
 
 /** A union picked by a `type` key: `{ type: file, ... } | { type: cloudwatch, ... }`. */
 export const tagged =
-  <M extends Record<string, Schema<object>>>(variants: M): Schema<{ [K in keyof M]: ReturnType<M[K]> & { type: K } }[keyof M]> =>
+  <M extends Record<string, Schema<object>>>(variants: M): Schema<{ [K in keyof M]: Simplify<{ readonly type: K } & ReturnType<M[K]>> }[keyof M]> =>
   (node, at) => {
     if (!isMap(node)) fail(at, `expected a mapping with a "type", got ${describe(node)}`);
-    const typeNode = (node.get('type', true) as Node | undefined) ?? null;
+    const typeNode = nodeOf(node.get('type', true));
     const typeAt = child(at, 'type', typeNode ?? node);
     const kind = oneOf(Object.keys(variants))(typeNode, typeAt);
+    // `kind` is one key of M, but TS cannot tie the spread to that key's member of the union.
     return { type: kind, ...variants[kind](node, at) } as never;
   };
 
@@ -297,7 +332,7 @@ export function parseYaml<T>(text: string, file: string, code: Code, schema: Sch
     const first = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new ConfigError(code, { file, line: pos.line, column: pos.col }, `invalid YAML: ${first}`);
   }
-  const root = (doc.contents as Node | null) ?? null;
+  const root = nodeOf(doc.contents);
   if (root === null || (isScalar(root) && root.value === null)) {
     throw new ConfigError(code, { file, line: 1, column: 1 }, 'the document is empty; expected a mapping');
   }
