@@ -15,7 +15,7 @@ import { StepId } from '../dag.js';
 import type { AnalyzeInput, AnalyzeOutput, EmailInput, EmailOutput, UploadInput, UploadOutput } from '../contracts.js';
 import { flowOutput } from './flow.js';
 import { retryActions, retryDelays, retryGuards, task, taskNode } from './task.js';
-import { initialRetryContext, type FlowOutput, type RetryContext, type RetryInput } from './types.js';
+import { doneOutput, initialRetryContext, type FlowOutput, type RetryContext, type RetryInput } from './types.js';
 
 export const ANALYZE_PATH = `${StepId.reportPostProcess}/${StepId.analyzeReport}`;
 export const UPLOAD_PATH = `${StepId.reportPostProcess}/${StepId.uploadReport}`;
@@ -38,6 +38,7 @@ export interface AnalyzeFlowContext extends RetryContext {
 }
 
 export const analyzeMachine = setup({
+  // XState declares a machine's types with type-only values: these casts are its documented idiom.
   types: { input: {} as AnalyzeFlowInput, context: {} as AnalyzeFlowContext, output: {} as FlowOutput },
   actors: {
     analyzeReport: task<AnalyzeInput, AnalyzeOutput>(),
@@ -52,34 +53,34 @@ export const analyzeMachine = setup({
   context: ({ input }) => ({ ...initialRetryContext(input), dryRun: input.dryRun, analyze: input.analyze, upload: input.upload, email: input.email }),
   initial: 'analysis',
   states: {
-    analysis: taskNode<AnalyzeFlowContext>({
+    analysis: taskNode({
       id: 'analysis',
       step: StepId.analyzeReport,
       path: ANALYZE_PATH,
       src: 'analyzeReport',
-      input: (c) => c.analyze,
+      input: (c: AnalyzeFlowContext) => c.analyze,
       next: '#upload_report',
       fail: '#analyze_report.failed',
       // The enclosing flow state (same path) reports done once the emails are through too.
       reportsDone: false,
     }),
-    upload: taskNode<AnalyzeFlowContext>({
+    upload: taskNode({
       step: StepId.uploadReport,
       path: UPLOAD_PATH,
       src: 'uploadReport',
-      input: (c) => c.upload,
+      input: (c: AnalyzeFlowContext) => c.upload,
       next: '#send_notification_emails',
       // A failed upload is recorded (the run ends failed) but people are still told.
       fail: '#send_notification_emails',
     }),
-    notify: taskNode<AnalyzeFlowContext>({
+    notify: taskNode({
       step: StepId.sendNotificationEmails,
       path: `${ANALYZE_PATH}/${StepId.sendNotificationEmails}`,
       src: 'sendNotificationEmails',
-      input: (c): EmailInput => {
+      input: (c: AnalyzeFlowContext): EmailInput => {
         const uploaded = c.outputs.upload_report;
         const link = uploaded?.link ?? uploaded?.uri;
-        return { ...c.email, analysis: c.outputs.analyze_report!, ...(link !== undefined ? { reportUri: link } : {}) };
+        return { ...c.email, analysis: doneOutput(c.outputs, 'analyze_report'), ...(link !== undefined ? { reportUri: link } : {}) };
       },
       next: '#analyze_report.done',
       fail: '#analyze_report.failed',

@@ -12,7 +12,7 @@ import { flowActions, flowGuards, flowNode } from './flow.js';
 import { postProcessMachine, type PostProcessInput } from './post-process.js';
 import { prepareMachine, type PrepareInput } from './prepare.js';
 import { retryActions, retryDelays, retryGuards, task, taskNode } from './task.js';
-import { initialRetryContext, type Failure, type RetryContext, type RetryInput, type StepOutputs } from './types.js';
+import { doneOutput, initialRetryContext, type Failure, type RetryContext, type RetryInput, type StepOutputs } from './types.js';
 
 /** What upload_report publishes, by file name inside the run directory. */
 export const REPORT_ARTIFACTS = ['report.json', 'report.md', 'report.html', 'anomalies.json', 'templates.csv'] as const;
@@ -55,9 +55,9 @@ export type PipelineEvent = { type: 'CANCEL'; reason?: string };
 
 function postProcessInput(c: PipelineContext): PostProcessInput {
   const { job, outputs } = c;
-  const ingest = outputs.execute_cloudwatchLog_injetion!;
-  const config = outputs.download_config_yaml!;
-  const detection = outputs.execute_logAnomaly!;
+  const ingest = doneOutput(outputs, 'execute_cloudwatchLog_injetion');
+  const config = doneOutput(outputs, 'download_config_yaml');
+  const detection = doneOutput(outputs, 'execute_logAnomaly');
   const { runId, dryRun } = job.params;
   return {
     policies: c.policies,
@@ -89,6 +89,7 @@ function postProcessInput(c: PipelineContext): PostProcessInput {
 }
 
 export const pipelineMachine = setup({
+  // XState declares a machine's types with type-only values: these casts are its documented idiom.
   types: {
     input: {} as PipelineInput,
     context: {} as PipelineContext,
@@ -103,7 +104,8 @@ export const pipelineMachine = setup({
   actions: {
     ...retryActions<PipelineContext>(),
     ...flowActions<PipelineContext>(),
-    settle: assign<PipelineContext, AnyEventObject, { outcome: PipelineOutcome }, AnyEventObject, any>((_, p) => ({ outcome: p.outcome })),
+    // `never`: this action spawns no actor, and never fits the machine's own actor set.
+    settle: assign<PipelineContext, AnyEventObject, { outcome: PipelineOutcome }, AnyEventObject, never>((_, p) => ({ outcome: p.outcome })),
     noteCancel: assign(({ event }) => ({ cancelReason: event.reason ?? 'cancelled' })),
   },
   guards: {
@@ -121,20 +123,20 @@ export const pipelineMachine = setup({
   initial: 'install',
   on: { CANCEL: { target: '.cancelled', actions: 'noteCancel' } },
   states: {
-    install: taskNode<PipelineContext>({
+    install: taskNode({
       step: StepId.installPackages,
       path: StepId.installPackages,
       src: 'installPackages',
-      input: ({ job }): InstallInput => ({ commands: job.installCommands, cwd: job.baseDir }),
+      input: ({ job }: PipelineContext): InstallInput => ({ commands: job.installCommands, cwd: job.baseDir }),
       next: '#prepare_prerequisite',
       fail: '#log-anomaly-pipeline.failed',
       skip: { guard: 'skipInstall', reason: 'skip_install' },
     }),
-    prepare: flowNode<PipelineContext>({
+    prepare: flowNode({
       step: StepId.preparePrerequisite,
       path: StepId.preparePrerequisite,
       src: 'preparePrerequisite',
-      input: (c): PrepareInput => ({
+      input: (c: PipelineContext): PrepareInput => ({
         policies: c.policies,
         random: c.random,
         resumed: c.outputs,
@@ -147,14 +149,14 @@ export const pipelineMachine = setup({
       next: '#execute_logAnomaly',
       fail: '#log-anomaly-pipeline.failed',
     }),
-    detect: taskNode<PipelineContext>({
+    detect: taskNode({
       step: StepId.executeLogAnomaly,
       path: StepId.executeLogAnomaly,
       src: 'executeLogAnomaly',
-      input: ({ job, outputs }): DetectInput => ({
+      input: ({ job, outputs }: PipelineContext): DetectInput => ({
         runDir: job.runDir,
-        eventsFile: outputs.execute_cloudwatchLog_injetion!.eventsFile,
-        config: outputs.download_config_yaml!.config,
+        eventsFile: doneOutput(outputs, 'execute_cloudwatchLog_injetion').eventsFile,
+        config: doneOutput(outputs, 'download_config_yaml').config,
         detector: job.detector,
         ...(job.mutesFile !== undefined ? { mutesFile: job.mutesFile } : {}),
         baseDir: job.baseDir,
@@ -163,7 +165,7 @@ export const pipelineMachine = setup({
       next: '#report_postProcess',
       fail: '#log-anomaly-pipeline.failed',
     }),
-    postProcess: flowNode<PipelineContext>({
+    postProcess: flowNode({
       step: StepId.reportPostProcess,
       path: StepId.reportPostProcess,
       src: 'reportPostProcess',

@@ -23,6 +23,7 @@ export interface PostProcessContext extends RetryContext {
 }
 
 export const postProcessMachine = setup({
+  // XState declares a machine's types with type-only values: these casts are its documented idiom.
   types: { input: {} as PostProcessInput, context: {} as PostProcessContext, output: {} as FlowOutput },
   actors: {
     analyzeReportFlow: analyzeMachine,
@@ -34,11 +35,11 @@ export const postProcessMachine = setup({
   context: ({ input }) => ({ ...initialRetryContext(input), analysis: input.analysis, upload: input.upload }),
   initial: 'analyze',
   states: {
-    analyze: flowNode<PostProcessContext>({
+    analyze: flowNode({
       step: StepId.analyzeReport,
       path: ANALYZE_PATH,
       src: 'analyzeReportFlow',
-      input: (c): AnalyzeFlowInput => ({ ...c.analysis, upload: c.upload, policies: c.policies, random: c.random, resumed: c.outputs }),
+      input: (c: PostProcessContext): AnalyzeFlowInput => ({ ...c.analysis, upload: c.upload, policies: c.policies, random: c.random, resumed: c.outputs }),
       next: '#report_postProcess.done',
       fail: '#report_postProcess.failed',
     }),

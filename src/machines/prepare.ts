@@ -25,6 +25,7 @@ export interface PrepareContext extends RetryContext {
 }
 
 export const prepareMachine = setup({
+  // XState declares a machine's types with type-only values: these casts are its documented idiom.
   types: { input: {} as PrepareInput, context: {} as PrepareContext, output: {} as FlowOutput },
   actors: {
     ingestLogs: task<IngestInput, IngestOutput>(),
@@ -44,20 +45,20 @@ export const prepareMachine = setup({
     working: {
       type: 'parallel',
       states: {
-        ingest: taskNode<PrepareContext>({
+        ingest: taskNode({
           step: StepId.ingestLogs,
           path: `${PREPARE_PATH}/${StepId.ingestLogs}`,
           src: 'ingestLogs',
-          input: ({ job }): IngestInput => ({ runDir: job.runDir, source: job.source, format: job.format, baseDir: job.baseDir }),
+          input: ({ job }: PrepareContext): IngestInput => ({ runDir: job.runDir, source: job.source, format: job.format, baseDir: job.baseDir }),
           next: null,
           fail: '#prepare_prerequisite.failed',
         }),
-        config: taskNode<PrepareContext>({
+        config: taskNode({
           step: StepId.downloadConfig,
           path: `${PREPARE_PATH}/${StepId.downloadConfig}`,
           src: 'downloadConfig',
           // attempts: the service falls back to its cached copy only on the last one (retry the service first).
-          input: ({ job, policies }): DownloadConfigInput => ({
+          input: ({ job, policies }: PrepareContext): DownloadConfigInput => ({
             runDir: job.runDir,
             source: job.detectionConfig,
             baseDir: job.baseDir,

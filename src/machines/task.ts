@@ -51,8 +51,10 @@ function errorOf(context: RetryContext, event: AnyEventObject, p: StepParams) {
 
 /** Actions every machine with retrying tasks registers in its setup(). */
 export function retryActions<C extends RetryContext>() {
+  // `never`: these actions spawn no actor, and never fits every machine's actor set. The cast: the
+  // update touches RetryContext keys only, but TS cannot see Partial<RetryContext> inside Partial<C>.
   const update = (fn: (a: Args<C>, p: StepParams) => Partial<RetryContext>) =>
-    assign<C, AnyEventObject, StepParams, AnyEventObject, any>((a, p) => fn(a, p) as Partial<C>);
+    assign<C, AnyEventObject, StepParams, AnyEventObject, never>((a, p) => fn(a, p) as Partial<C>);
   return {
     countAttempt: update(({ context }, p) => ({
       attempts: { ...context.attempts, [p.step]: (context.attempts[p.step] ?? 0) + 1 },
@@ -82,22 +84,22 @@ export function retryGuards<C extends RetryContext>() {
       shouldRetry(context.policies[p.step], context.attempts[p.step] ?? 1, new TimeoutError(`${p.step} timed out`)),
     // A resumed run starts with the outputs of the steps an earlier execution finished (no I/O here:
     // the runtime read them from disk and passed them in as input).
-    isAlreadyDone: ({ context }: Args<C>, p: StepParams) => (context.outputs as Record<string, unknown>)[p.step] !== undefined,
+    isAlreadyDone: ({ context }: Args<C>, p: StepParams) => context.outputs[p.step] !== undefined,
   };
 }
 
-export interface TaskNodeOptions<C> {
+export interface TaskNodeOptions<C, Src extends string, I, Guard extends string> {
   readonly step: RetryableStep;
   /** DAG path of the step. */
   readonly path: string;
-  /** Name of the actor slot in the machine's setup(). */
-  readonly src: string;
-  readonly input: (context: C) => unknown;
+  /** Name of the actor slot in the machine's setup() (checked there, with its input type). */
+  readonly src: Src;
+  readonly input: (context: C) => I;
   /** Where to go when done; `null`: the task is a parallel region and `done` is final. */
   readonly next: string | null;
   readonly fail: string;
   /** Skip the work through a named guard, passing through a reported `skipped` state. */
-  readonly skip?: { readonly guard: string; readonly reason: string };
+  readonly skip?: { readonly guard: Guard; readonly reason: string };
   /** False when an enclosing flow with the same path reports done (analyze_report). */
   readonly reportsDone?: boolean;
   /** State node id; default the step name (must differ from the machine id). */
@@ -105,11 +107,11 @@ export interface TaskNodeOptions<C> {
 }
 
 /**
- * Builds the compound state node of one retrying task (id = the step's original name). Returned
- * untyped: names are strings resolved by setup() at creation, and the graph tests walk every one.
+ * Builds the compound state node of one retrying task (id = the step's original name). The result
+ * keeps its literal names (actor, actions, guards), so the machine's setup() checks each one and
+ * the actor's input type when the node is placed in createMachine.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function taskNode<C extends RetryContext>(o: TaskNodeOptions<C>): any {
+export function taskNode<C extends RetryContext, const Src extends string, I, const Guard extends string = never>(o: TaskNodeOptions<C, Src, I, Guard>) {
   const meta = (status: StepMeta['status'], reason?: string): StepMeta => ({
     step: o.step,
     path: o.path,
@@ -120,36 +122,37 @@ export function taskNode<C extends RetryContext>(o: TaskNodeOptions<C>): any {
   const p: StepParams = { step: o.step, path: o.path };
   const pt: StepParams = { ...p, timeout: true };
   const leave = o.next === null ? { type: 'final' as const } : { always: { target: o.next } };
+  const skip = o.skip;
   return {
     id: o.id ?? o.step,
     initial: 'deciding',
     states: {
       deciding: {
         always: [
-          { guard: { type: 'isAlreadyDone', params: p }, target: 'resumed' },
-          ...(o.skip ? [{ guard: o.skip.guard, target: 'skipped' }] : []),
+          { guard: { type: 'isAlreadyDone' as const, params: p }, target: 'resumed' },
+          ...(skip ? [{ guard: skip.guard, target: 'skipped' }] : []),
           { target: 'running' },
         ],
       },
       resumed: { meta: meta('skipped', RESUMED), ...leave },
-      ...(o.skip ? { skipped: { meta: meta('skipped', o.skip.reason), ...leave } } : {}),
+      ...(skip ? { skipped: { meta: meta('skipped', skip.reason), ...leave } } : {}),
       running: {
         meta: meta('running'),
-        entry: { type: 'countAttempt', params: p },
+        entry: { type: 'countAttempt' as const, params: p },
         invoke: {
           id: o.src,
           src: o.src,
-          input: ({ context }: { context: C }) => ({ input: o.input(context), attempt: context.attempts[o.step] ?? 1 }),
-          onDone: { target: 'done', actions: { type: 'saveOutput', params: p } },
+          input: ({ context }: { context: C }): TaskInput<I> => ({ input: o.input(context), attempt: context.attempts[o.step] ?? 1 }),
+          onDone: { target: 'done', actions: { type: 'saveOutput' as const, params: p } },
           onError: [
-            { guard: { type: 'canRetry', params: p }, target: 'retrying', actions: { type: 'planRetry', params: p } },
-            { target: 'failed', actions: { type: 'recordFailure', params: p } },
+            { guard: { type: 'canRetry' as const, params: p }, target: 'retrying', actions: { type: 'planRetry' as const, params: p } },
+            { target: 'failed', actions: { type: 'recordFailure' as const, params: p } },
           ],
         },
         after: {
           [timeoutDelay(o.step)]: [
-            { guard: { type: 'canRetryTimeout', params: pt }, target: 'retrying', actions: { type: 'planRetry', params: pt } },
-            { target: 'failed', actions: { type: 'recordFailure', params: pt } },
+            { guard: { type: 'canRetryTimeout' as const, params: pt }, target: 'retrying', actions: { type: 'planRetry' as const, params: pt } },
+            { target: 'failed', actions: { type: 'recordFailure' as const, params: pt } },
           ],
         },
       },

@@ -83,3 +83,13 @@ export interface StepMeta {
 export function initialRetryContext(input: RetryInput): RetryContext {
   return { policies: input.policies, random: input.random ?? Math.random, attempts: {}, retryInMs: {}, errors: {}, outputs: input.resumed ?? {} };
 }
+
+/**
+ * The output of a step the DAG ran before this one (instead of a `!`): a missing one is a bug in a
+ * machine's graph, so it throws and the invoking state fails with the step named.
+ */
+export function doneOutput<K extends keyof StepOutputs>(outputs: StepOutputs, step: K): NonNullable<StepOutputs[K]> {
+  const output = outputs[step];
+  if (output === undefined || output === null) throw new Error(`${step} has no output: the DAG runs it before this step`);
+  return output;
+}
