@@ -61,8 +61,18 @@ export interface IngestOutput {
 }
 
 // download_config_yaml
+/**
+ * Environment variables by name. As `secrets`: only the ones a step's settings name (tokenEnv,
+ * userEnv, passEnv), read by the composition root and added to the input as the step starts, so
+ * they never enter a machine's context, its saved snapshot or an event. Services never read
+ * process.env themselves.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export interface DownloadConfigInput {
   readonly runDir: string;
+  /** The bearer token's variable (`source.tokenEnv`), from the composition root. */
+  readonly secrets?: Env;
   readonly source: DetectionConfigSource;
   readonly baseDir: string;
   /** The step's total attempts (settings.steps.download_config_yaml.attempts): the cached-copy
@@ -85,6 +95,8 @@ export interface DownloadConfigOutput {
 // execute_logAnomaly
 export interface DetectInput {
   readonly runDir: string;
+  /** The environment an external detector command starts with (the composition root passes its own). */
+  readonly env?: Env;
   readonly eventsFile: string;
   readonly config: DetectionConfig;
   readonly detector: DetectorSettings;
@@ -145,6 +157,8 @@ export interface AnalyzeOutput {
 // send_notification_emails
 export interface EmailInput {
   readonly runDir: string;
+  /** The SMTP login's variables (`smtp.userEnv`, `smtp.passEnv`), from the composition root. */
+  readonly secrets?: Env;
   readonly runId: string;
   readonly analysis: AnalyzeOutput;
   readonly subjectPrefix: string;
@@ -213,6 +227,8 @@ export interface WebhookOutput {
 // upload_report
 export interface UploadInput {
   readonly runDir: string;
+  /** The upload token's variable (`upload.tokenEnv` of an http upload), from the composition root. */
+  readonly secrets?: Env;
   readonly runId: string;
   readonly upload: UploadSettings;
   readonly baseDir: string;

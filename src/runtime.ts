@@ -11,13 +11,14 @@ import { attachJournal, JOURNAL_FILE } from './bus/journal.js';
 import { createInspectionAdapter } from './bus/from-inspection.js';
 import { exitCodeFor, type RunParams, type RunStatus } from './bus/events.js';
 import type { PipelineSettings } from './config/settings-types.js';
-import type { RunParamsInput, RunResult, Services } from './contracts.js';
+import type { Env, RunParamsInput, RunResult, Services } from './contracts.js';
 import { StepId } from './dag.js';
 import { toErrorInfo, UsageError } from './errors.js';
 import { analyzeMachine, pipelineMachine, postProcessMachine, prepareMachine, type PipelineOutput, type TaskInput } from './machines/index.js';
 import { buildSummary, describeSource, writeCrashedRecord, writeRunRecord } from './runtime/record.js';
 import { createServiceContext } from './runtime/service-context.js';
 import { notifyAllChannels, withWebhookEnvCheck } from './runtime/notify.js';
+import { configSecrets, emailSecrets, uploadSecrets } from './runtime/secrets.js';
 import { defaultServices } from './services/index.js';
 import type { DurableRun } from './durable/index.js';
 import { plannedReportUri } from './services/upload/index.js';
@@ -39,6 +40,8 @@ export interface StartRunOptions {
    * is saved (embedding, unit tests).
    */
   readonly durable?: DurableRun;
+  /** The environment the settings' *Env keys name variables of; default process.env (read only here). */
+  readonly env?: Env;
 }
 
 export interface RunHandle {
@@ -104,7 +107,17 @@ async function execute(
   onReady: (send: (reason: string) => void) => void,
 ): Promise<RunResult> {
   const { settings, params, bus } = opts;
-  const services: Services = { ...defaultServices, ...opts.services };
+  const chosen: Services = { ...defaultServices, ...opts.services };
+  // Configuration and secrets reach services through their input: each gets the variables its
+  // settings name, added here as the step starts (never stored in a machine's context).
+  const env = opts.env ?? process.env;
+  const services: Services = {
+    ...chosen,
+    downloadConfig: (input, ctx) => chosen.downloadConfig({ ...input, secrets: configSecrets(env, input) }, ctx),
+    uploadReport: (input, ctx) => chosen.uploadReport({ ...input, secrets: uploadSecrets(env, input) }, ctx),
+    sendNotificationEmails: (input, ctx) => chosen.sendNotificationEmails({ ...input, secrets: emailSecrets(env, input) }, ctx),
+    executeLogAnomaly: (input, ctx) => chosen.executeLogAnomaly({ ...input, env }, ctx),
+  };
   const runParams: RunParams = { skipInstall: params.skipInstall, dryRun: params.dryRun, source: describeSource(settings.source), configFile: settings.file, ...(params.window ? { window: params.window } : {}), ...(params.schedule ? { schedule: params.schedule } : {}) };
   const startedAt = new Date();
   // The run's own event journal (the dashboard reads it); from the first event, so the folder first.
@@ -171,14 +184,14 @@ async function execute(
       analyzeReport: fromService(`${StepId.reportPostProcess}/${StepId.analyzeReport}`, services.analyzeReport),
       uploadReport: fromService(`${StepId.reportPostProcess}/${StepId.uploadReport}`, services.uploadReport),
       // Emails and webhooks, one step (the original name): see services/send-notifications.ts.
-      sendNotificationEmails: fromService(`${StepId.reportPostProcess}/${StepId.analyzeReport}/${StepId.sendNotificationEmails}`, notifyAllChannels(services, process.env)),
+      sendNotificationEmails: fromService(`${StepId.reportPostProcess}/${StepId.analyzeReport}/${StepId.sendNotificationEmails}`, notifyAllChannels(services, env)),
     },
   });
   const postProcess = postProcessMachine.provide({ actors: { analyzeReportFlow: analyze } });
   const prepare = prepareMachine.provide({
     actors: {
       ingestLogs: fromService(`${StepId.preparePrerequisite}/${StepId.ingestLogs}`, services.ingestLogs),
-      downloadConfig: fromService(`${StepId.preparePrerequisite}/${StepId.downloadConfig}`, withWebhookEnvCheck(services.downloadConfig, process.env)),
+      downloadConfig: fromService(`${StepId.preparePrerequisite}/${StepId.downloadConfig}`, withWebhookEnvCheck(services.downloadConfig, env)),
     },
   });
   const machine = pipelineMachine.provide({

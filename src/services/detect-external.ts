@@ -40,7 +40,7 @@ export async function runExternalDetector(
   const vars: Record<string, string> = { events: input.eventsFile, out, templates: templatesOut, config: configFile, runDir: input.runDir };
   const argv = settings.command.map((a) => a.replace(/\{(events|out|templates|config|runDir)\}/g, (_, k: string) => vars[k]));
   const env = {
-    ...process.env,
+    ...input.env,
     LOG_ANOMALY_EVENTS: vars.events,
     LOG_ANOMALY_OUT: vars.out,
     LOG_ANOMALY_TEMPLATES: vars.templates,

@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { DownloadConfigInput, DownloadConfigOutput } from '../contracts.js';
+import type { DownloadConfigInput, DownloadConfigOutput, Env } from '../contracts.js';
 import type { DetectionConfig } from '../config/detection-types.js';
 import { parseDetectionConfig } from '../config/detection-config.js';
 import { ConfigError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError, throwIfAborted } from '../errors.js';
@@ -38,9 +38,9 @@ function unreachable(err: unknown): boolean {
   return err instanceof NetworkError || err instanceof TimeoutError || (err instanceof HttpError && err.retryable);
 }
 
-function bearerToken(tokenEnv: string | undefined): string | undefined {
+function bearerToken(tokenEnv: string | undefined, secrets: Env | undefined): string | undefined {
   if (!tokenEnv) return undefined;
-  const token = process.env[tokenEnv];
+  const token = secrets?.[tokenEnv];
   if (!token) {
     throw new PipelineError(ErrorCode.SETTINGS_INVALID, `detectionConfig.tokenEnv: environment variable ${tokenEnv} is not set`, {
       details: { field: 'detectionConfig.tokenEnv', env: tokenEnv },
@@ -51,7 +51,7 @@ function bearerToken(tokenEnv: string | undefined): string | undefined {
 
 async function loadHttp(url: string, input: DownloadConfigInput, ctx: ServiceContext): Promise<Loaded> {
   const origin = safeUrl(url);
-  const token = bearerToken(input.source.tokenEnv);
+  const token = bearerToken(input.source.tokenEnv, input.secrets);
   const cacheDir = input.source.cacheDir ?? join(dirname(input.runDir), '.cache', 'config');
   const cachePath = cachePathFor(cacheDir, url);
   const cached = await readCache(cachePath);

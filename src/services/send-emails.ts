@@ -139,7 +139,7 @@ async function deliverAll(pending: readonly Outbound[], deliver: Deliver, ledger
 
 async function sendSmtp(input: EmailInput, mailFor: (recipient: string) => ComposedEmail, pending: readonly Outbound[], ledger: Ledger, ctx: ServiceContext): Promise<Result[]> {
   const smtp = input.smtp!;
-  const mailer = createSmtpMailer(smtp);
+  const mailer = createSmtpMailer(smtp, input.secrets ?? {});
   // Abort: queued messages fail through their own signal; force-close what is mid-delivery.
   const onAbort = () => mailer.close({ force: true });
   ctx.signal.addEventListener('abort', onAbort, { once: true });

@@ -37,6 +37,8 @@ function input(source: Partial<DetectionConfigSource> = {}, runId = 'run-1', ext
   return {
     runDir: join(root, 'runs', runId),
     baseDir: root,
+    // The composition root hands a service the variables its settings name; here, the test's environment.
+    secrets: process.env,
     source: { location: `${srv.url}/configs/prod.yaml`, tokenEnv: TOKEN_ENV, timeoutMs: 5000, ...source },
     ...extra,
   };

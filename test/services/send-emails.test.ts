@@ -59,7 +59,7 @@ afterEach(async () => {
 });
 
 function input(over: Partial<EmailInput> & { analysis: AnalyzeOutput }): EmailInput {
-  return { runDir, runId: 'run-42', subjectPrefix: '[anomaly]', reportUri: 'https://files.test/run-42/report.html', ...over };
+  return { secrets: process.env, runDir, runId: 'run-42', subjectPrefix: '[anomaly]', reportUri: 'https://files.test/run-42/report.html', ...over };
 }
 
 describe('sendNotificationEmails over SMTP', () => {

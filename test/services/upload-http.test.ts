@@ -102,7 +102,7 @@ const artifacts = ['report.html', 'report.json', 'emails/1-a@x.test.eml'];
 describe('uploadReport http', () => {
   it('PUTs every artifact with content type, length, checksums and bearer token; the URI is the PUT URL', async () => {
     const ctx = createStandaloneContext();
-    const out = await uploadReport({ runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts }, ctx);
+    const out = await uploadReport({ secrets: process.env, runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts }, ctx);
     expect(srv.received.map((r) => [r.method, r.path])).toEqual([
       ['PUT', '/files/run-9/report.html'],
       ['PUT', '/files/run-9/report.json'],
@@ -124,7 +124,7 @@ describe('uploadReport http', () => {
 
   it('uses the Location header when the file service returns one', async () => {
     srv.override = (req) => (req.url?.endsWith('report.html') ? { status: 201, headers: { location: '/objects/abc123' } } : undefined);
-    const out = await uploadReport({ runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts }, createStandaloneContext());
+    const out = await uploadReport({ secrets: process.env, runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts }, createStandaloneContext());
     expect(out.uri).toBe(new URL('/objects/abc123', srv.baseUrl).href);
     expect(out.files[1]!.uri).toBe(`${srv.baseUrl}/run-9/report.json`);
   });
@@ -132,7 +132,7 @@ describe('uploadReport http', () => {
   it('a 500 fails the attempt after one PUT, retryable (the step retries), and the next attempt succeeds', async () => {
     srv.override = (_req, n) => (n === 1 ? { status: 500 } : undefined);
     const ctx = createStandaloneContext();
-    const input = { runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts: ['report.html'] };
+    const input = { secrets: process.env, runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts: ['report.html'] };
     await expect(uploadReport(input, ctx)).rejects.toMatchObject({ name: 'HttpError', status: 500, retryable: true });
     expect(srv.received.map((r) => r.path)).toEqual(['/files/run-9/report.html']);
     const out = await uploadReport(input, ctx);
@@ -143,14 +143,14 @@ describe('uploadReport http', () => {
 
   it('does not retry a 403, and the error is not retryable', async () => {
     srv.override = () => ({ status: 403 });
-    const err = await uploadReport({ runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts }, createStandaloneContext()).catch((e: unknown) => e);
+    const err = await uploadReport({ secrets: process.env, runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts }, createStandaloneContext()).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'HttpError', status: 403, retryable: false });
     expect(srv.received).toHaveLength(1);
   });
 
   it('a 503 is one PUT and a retryable error (no retry layer inside the service)', async () => {
     srv.override = () => ({ status: 503 });
-    const err = await uploadReport({ runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts: ['report.json'] }, createStandaloneContext()).catch((e: unknown) => e);
+    const err = await uploadReport({ secrets: process.env, runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts: ['report.json'] }, createStandaloneContext()).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'HttpError', status: 503, retryable: true });
     expect(srv.received).toHaveLength(1);
   });
@@ -158,7 +158,7 @@ describe('uploadReport http', () => {
   it('a hanging service times out with a retryable error', async () => {
     srv.override = () => 'hang';
     const upload = settings({ timeoutMs: 150 });
-    const err = await uploadReport({ runDir, runId: 'run-9', upload, baseDir: runDir, artifacts: ['report.json'] }, createStandaloneContext()).catch((e: unknown) => e);
+    const err = await uploadReport({ secrets: process.env, runDir, runId: 'run-9', upload, baseDir: runDir, artifacts: ['report.json'] }, createStandaloneContext()).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'TimeoutError', retryable: true });
     expect(srv.received).toHaveLength(1);
   });
@@ -166,7 +166,7 @@ describe('uploadReport http', () => {
   it('abort mid-upload stops at once with AbortedError and no retry', async () => {
     srv.override = () => 'hang';
     const ac = new AbortController();
-    const uploading = uploadReport({ runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts }, createStandaloneContext({ signal: ac.signal }));
+    const uploading = uploadReport({ secrets: process.env, runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts }, createStandaloneContext({ signal: ac.signal }));
     await srv.requestSeen;
     ac.abort();
     await expect(uploading).rejects.toMatchObject({ code: 'ABORTED' });
@@ -177,14 +177,14 @@ describe('uploadReport http', () => {
   it('a refused connection is a retryable network error after one try', async () => {
     const upload = settings({ baseUrl: 'http://127.0.0.1:1/files' });
     const ctx = createStandaloneContext();
-    const err = await uploadReport({ runDir, runId: 'run-9', upload, baseDir: runDir, artifacts: ['report.json'] }, ctx).catch((e: unknown) => e);
+    const err = await uploadReport({ secrets: process.env, runDir, runId: 'run-9', upload, baseDir: runDir, artifacts: ['report.json'] }, ctx).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'NetworkError', retryable: true });
     expect((err as Error).message).toMatch(/ECONNREFUSED/);
     expect(ctx.logs.filter((l) => /retry/.test(l.msg))).toHaveLength(0);
   });
 
   it('a missing token env var is a settings error naming the variable', async () => {
-    const err = await uploadReport({ runDir, runId: 'run-9', upload: settings({ tokenEnv: 'NOPE_TOKEN' }), baseDir: runDir, artifacts }, createStandaloneContext()).catch((e: unknown) => e);
+    const err = await uploadReport({ secrets: process.env, runDir, runId: 'run-9', upload: settings({ tokenEnv: 'NOPE_TOKEN' }), baseDir: runDir, artifacts }, createStandaloneContext()).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'SETTINGS_INVALID', retryable: false, message: 'upload.tokenEnv: environment variable NOPE_TOKEN is not set' });
     expect(srv.received).toHaveLength(0);
   });
@@ -194,7 +194,7 @@ describe('uploadReport http Location', () => {
   it('ignores a Location that is not http(s), with a warning', async () => {
     srv.override = () => ({ status: 201, headers: { location: 'javascript:alert(1)' } });
     const ctx = createStandaloneContext();
-    const out = await uploadReport({ runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts: ['report.html'] }, ctx);
+    const out = await uploadReport({ secrets: process.env, runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts: ['report.html'] }, ctx);
     expect(out.uri).toBe(`${srv.baseUrl}/run-9/report.html`);
     expect(ctx.logs.some((l) => l.level === 'warn' && /Location/.test(l.msg))).toBe(true);
   });

@@ -10,7 +10,7 @@ import { installBeforeDataGate } from './gate.js';
 export const DEFAULT_MAX_CONNECTIONS = 3;
 export const PREVIEW_FROM = 'log-anomaly-pipeline <noreply@log-anomaly-pipeline.local>';
 
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../../contracts.js';
 
 function fromEnv(env: Env, name: string, field: string): string {
   const value = env[name];
@@ -24,7 +24,7 @@ function fromEnv(env: Env, name: string, field: string): string {
 }
 
 /** The options handed to nodemailer.createTransport (exported so a test can see what reached it). */
-export function smtpTransportOptions(s: SmtpSettings, env: Env = process.env) {
+export function smtpTransportOptions(s: SmtpSettings, env: Env) {
   if ((s.userEnv === undefined) !== (s.passEnv === undefined)) {
     throw new PipelineError(ErrorCode.SETTINGS_INVALID, 'smtp.userEnv and smtp.passEnv must be set together', { retryable: false });
   }
@@ -53,7 +53,7 @@ export function smtpTransportOptions(s: SmtpSettings, env: Env = process.env) {
   };
 }
 
-export function createSmtpMailer(s: SmtpSettings, env: Env = process.env) {
+export function createSmtpMailer(s: SmtpSettings, env: Env) {
   const opts = smtpTransportOptions(s, env);
   const mailer = opts.pool ? nodemailer.createTransport({ ...opts, pool: true }) : nodemailer.createTransport({ ...opts, pool: false });
   installBeforeDataGate(mailer);

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Env } from '../../contracts.js';
 import type { UploadSettings } from '../../config/settings-types.js';
 import { AbortedError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError, throwIfAborted } from '../../errors.js';
 import { truncate } from '../../util/sanitize.js';
@@ -104,9 +105,9 @@ export function locationUri(location: string | undefined, putUrl: string, warn: 
   return putUrl;
 }
 
-function bearer(settings: HttpSettings): Record<string, string> {
+function bearer(settings: HttpSettings, secrets: Env | undefined): Record<string, string> {
   if (!settings.tokenEnv) return {};
-  const token = process.env[settings.tokenEnv];
+  const token = secrets?.[settings.tokenEnv];
   if (!token) {
     throw new PipelineError(ErrorCode.SETTINGS_INVALID, `upload.tokenEnv: environment variable ${settings.tokenEnv} is not set`, {
       retryable: false,
@@ -125,7 +126,7 @@ export function httpUploader(settings: HttpSettings): Uploader {
       return putUrlFor(settings.baseUrl, runId, REPORT_NAME);
     },
     async upload(input, ctx) {
-      const auth = bearer(settings);
+      const auth = bearer(settings, input.secrets);
       const files = await resolveArtifacts(input.runDir, input.artifacts);
       const out: { name: string; uri: string; bytes: number }[] = [];
       for (const [i, f] of files.entries()) {
