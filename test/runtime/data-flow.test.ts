@@ -36,7 +36,8 @@ describe('data flow between steps', () => {
     expect(input('installPackages')).toEqual({ commands: [], cwd: dir });
     expect(input('ingestLogs')).toEqual({ runDir, source: { type: 'file', paths: ['logs/*.log'] }, format: { type: 'raw' }, baseDir: dir });
     // The config service's cached copy is a last resort: the service needs to know which attempt is the last.
-    expect(input('downloadConfig')).toEqual({ runDir, source: { location: 'config.yaml' }, baseDir: dir, attempts: 3 });
+    // Secrets: only the variables a step's settings name (none here), added by the composition root.
+    expect(input('downloadConfig')).toEqual({ runDir, source: { location: 'config.yaml' }, baseDir: dir, attempts: 3, secrets: {} });
 
     expect(input('executeLogAnomaly')).toMatchObject({
       runDir,
@@ -46,6 +47,8 @@ describe('data flow between steps', () => {
       baseDir: dir,
       format: { type: 'raw' },
       mutesFile: join(dir, 'runs', 'mutes.json'),
+      // An external detector command inherits the composition root's environment.
+      env: process.env,
     });
 
     const planned = pathToFileURL(join(dir, 'uploads', 'flow-1', 'report.html')).href;
@@ -61,13 +64,14 @@ describe('data flow between steps', () => {
       mutesFile: join(dir, 'runs', 'mutes.json'),
     });
     // Emails go out after the upload and link what it produced (the fixture's upload returns this URI).
-    expect(input('sendNotificationEmails')).toEqual({ runDir, runId: 'flow-1', subjectPrefix: '[anomaly]', smtp: undefined, reportUri: 'file:///up/flow-1/report.html', analysis });
+    expect(input('sendNotificationEmails')).toEqual({ runDir, runId: 'flow-1', subjectPrefix: '[anomaly]', smtp: undefined, reportUri: 'file:///up/flow-1/report.html', analysis, secrets: {} });
     expect(input('uploadReport')).toEqual({
       runDir,
       runId: 'flow-1',
       upload: { type: 'local', dir: join(dir, 'uploads') },
       baseDir: dir,
       artifacts: [...REPORT_ARTIFACTS],
+      secrets: {},
     });
 
     // Order: install, then both prepare steps (any order), detection, analysis, upload, email.

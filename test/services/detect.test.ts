@@ -26,7 +26,8 @@ async function eventsFromDemo(dir: string): Promise<string> {
 }
 
 function input(runDir: string, eventsFile: string, detector: DetectInput['detector']): DetectInput {
-  return { runDir, eventsFile, config: DEFAULT_DETECTION_CONFIG, detector, baseDir: ROOT, format: FORMAT };
+  // env: what the composition root passes (its own environment); an external command inherits it.
+  return { runDir, eventsFile, config: DEFAULT_DETECTION_CONFIG, detector, baseDir: ROOT, format: FORMAT, env: process.env };
 }
 
 describe('executeLogAnomaly', { timeout: 60_000 }, () => {
