@@ -3,8 +3,9 @@
  * sessions are open at once and each lives for minutes of log time: as objects (a session, its
  * count and sample arrays) they all survived the young generation and were promoted, and the old
  * generation grew to four times what was live. Here a session costs a slot in arrays allocated
- * once, plus its key and the lines it keeps as samples.
+ * once, plus its key; the lines it keeps as samples live off the heap (./sample-arena.ts).
  */
+import { SampleArena } from './sample-arena.js';
 
 /** Distinct templates a slot holds inline; a session with more keeps the rest in an overflow array. */
 const INLINE = 8;
@@ -18,10 +19,8 @@ export interface SampleLine {
   readonly stream: string;
 }
 
-/** One closed session, as the tracker turns it into a signature. */
+/** One closed session, as the tracker turns it into a signature (its counts: countsOf). */
 export interface ClosedSession {
-  /** Template ids in first-seen order, each followed by its count. */
-  readonly counts: (string | number)[];
   readonly first: number | null;
   readonly last: number | null;
   readonly samples: { raw: string; lineNo: number; stream: string; timestamp: number | null }[];
@@ -50,7 +49,7 @@ export class OpenSessions {
   private sampleNo = new Float64Array(0);
   private sampleTs = new Float64Array(0);
   private sampleTimed = new Uint8Array(0);
-  private sampleRaw: (string | undefined)[] = [];
+  private readonly sampleRaw = new SampleArena();
   private sampleStream: (string | undefined)[] = [];
 
   get size(): number {
@@ -62,7 +61,9 @@ export class OpenSessions {
     let slot = this.bySlot.get(key);
     if (slot === undefined) {
       slot = this.alloc();
-      this.bySlot.set(key, slot);
+      // a copy: the key is cut from the line, and a slice would keep the whole line alive as long
+      // as the session (the very promotion the arena avoids)
+      this.bySlot.set((' ' + key).slice(1), slot);
       this.timed[slot] = ts === null ? 0 : 1;
       this.first[slot] = ts ?? 0;
       this.last[slot] = ts ?? 0;
@@ -82,7 +83,7 @@ export class OpenSessions {
     const k = this.sampleCount[slot];
     if (k < SESSION_SAMPLES) {
       const at = slot * SESSION_SAMPLES + k;
-      this.sampleRaw[at] = line.raw;
+      this.sampleRaw.put(at, line.raw);
       this.sampleStream[at] = line.stream;
       this.sampleNo[at] = line.lineNo;
       this.sampleTimed[at] = ts === null ? 0 : 1;
@@ -96,27 +97,33 @@ export class OpenSessions {
     return this.timed[slot] === 1 ? this.last[slot] : null;
   }
 
-  /** Removes the session and returns what it held. */
-  close(key: string, slot: number): ClosedSession {
-    this.bySlot.delete(key);
+  /** Template ids of an open session in first-seen order, each followed by its count. */
+  countsOf(slot: number): (string | number)[] {
     const counts: (string | number)[] = [];
     for (let p = 0; p < this.pairs[slot]; p++) counts.push(this.ids[this.tpl[slot * INLINE + p]], this.n[slot * INLINE + p]);
     const more = this.overflow.get(slot);
-    if (more !== undefined) {
-      counts.push(...more);
-      this.overflow.delete(slot);
-    }
+    if (more !== undefined) counts.push(...more);
+    return counts;
+  }
+
+  /**
+   * Removes the session and returns what it held; its sample lines only `withSamples` (most
+   * sessions are not kept as an example, and their lines are never made strings again).
+   */
+  close(key: string, slot: number, withSamples: boolean): ClosedSession {
+    this.bySlot.delete(key);
+    this.overflow.delete(slot);
     const samples: ClosedSession['samples'] = [];
     for (let k = 0; k < this.sampleCount[slot]; k++) {
       const at = slot * SESSION_SAMPLES + k;
-      samples.push({ raw: this.sampleRaw[at]!, lineNo: this.sampleNo[at], stream: this.sampleStream[at]!, timestamp: this.sampleTimed[at] === 1 ? this.sampleTs[at] : null });
-      // let go of the lines: a free slot must not keep them alive
-      this.sampleRaw[at] = undefined;
+      if (withSamples) {
+        samples.push({ raw: this.sampleRaw.take(at), lineNo: this.sampleNo[at], stream: this.sampleStream[at]!, timestamp: this.sampleTimed[at] === 1 ? this.sampleTs[at] : null });
+      } else this.sampleRaw.release(at);
       this.sampleStream[at] = undefined;
     }
     const timed = this.timed[slot] === 1;
     this.free.push(slot);
-    return { counts, first: timed ? this.first[slot] : null, last: timed ? this.last[slot] : null, samples };
+    return { first: timed ? this.first[slot] : null, last: timed ? this.last[slot] : null, samples };
   }
 
   private count(slot: number, t: number): void {
@@ -191,6 +198,7 @@ export class OpenSessions {
     this.sampleNo = f64(this.sampleNo, SESSION_SAMPLES);
     this.sampleTs = f64(this.sampleTs, SESSION_SAMPLES);
     this.sampleTimed = u8(this.sampleTimed, SESSION_SAMPLES);
+    this.sampleRaw.reserve(cap * SESSION_SAMPLES);
     this.cap = cap;
   }
 }

@@ -114,21 +114,23 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
   let latest = -Infinity;
 
   function close(key: string, slot: number): void {
-    const s = open.close(key, slot);
-    const sig = signatureOfPairs(s.counts);
+    const counts = open.countsOf(slot);
+    const sig = signatureOfPairs(counts);
     let acc = sigs.get(sig);
+    const full = acc === undefined && sigs.size >= maxSignatures;
+    // only the few sessions kept as examples get their lines back as strings
+    const s = open.close(key, slot, !full && (acc === undefined || acc.examples.length < 3));
+    if (full) {
+      dropped++;
+      return;
+    }
     if (!acc) {
-      if (sigs.size >= maxSignatures) {
-        dropped++;
-        return;
-      }
       // Insertion order as the per-session Map had it: scoring lists reasons in this order.
-      acc = { counts: pairsToMap(s.counts), sessions: 0, examples: [] };
+      acc = { counts: pairsToMap(counts), sessions: 0, examples: [] };
       sigs.set(sig, acc);
     }
     acc.sessions++;
     if (acc.examples.length < 3) {
-      // only the few sessions kept as examples get sample objects (and copies of their lines)
       const samples = s.samples.map((x) => ({ line: detach(x.raw), lineNo: x.lineNo, stream: x.stream, timestamp: x.timestamp }));
       acc.examples.push({ key: detach(key), first: s.first, last: s.last, samples });
     }
@@ -169,8 +171,7 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
         // This line may become its session's `last` (a new session's, or one whose `last` was null).
         if (ts < minLast) minLast = ts;
       }
-      // The key is a slice of the session's first line, which the session keeps anyway as its
-      // first sample (each line is a string of its own: see input/read-lines.ts).
+      // The key is a slice of the line; a new session keeps a copy (open-sessions.ts).
       open.add(key, templateId, line, ts);
       if ((lineNo & 0xffff) === 0 || open.size > maxOpen) sweep();
     },

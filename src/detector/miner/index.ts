@@ -16,13 +16,15 @@
  */
 import type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner } from './types.js';
 import { applyMasks, globalize } from '../mask/index.js';
-import { isVariableToken, WILDCARD } from '../mask/token.js';
+import { WILDCARD } from '../mask/token.js';
 import { createTokenBuffers, hashSignature, maskedTokens, signatureTokens, tokenizeLine } from './tokenize.js';
 import { find, fits, generalize, renderTemplate, type Cluster } from './cluster.js';
 import { templateIdFor } from './id.js';
 import { readState, writeState } from './state.js';
 import { MinedResult } from './mined.js';
 import { createTailIndex, tailShape, TAIL, type TailMerge } from './tails.js';
+import { createSimilarIndex } from './similar-index.js';
+import { FamilyTable } from './families.js';
 
 export type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner, ParsedLine } from './types.js';
 
@@ -92,9 +94,12 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const byId = new Map<string, Cluster>();
   const exact = new Map<number, Cluster>();
   const generalByLength = new Map<number, Cluster[]>();
-  const families = new Map<string, Cluster[]>();
+  const families = new FamilyTable();
+  let familyKeys = new Int32Array(64);
   const buf = createTokenBuffers();
   const tails = createTailIndex({ minPrefix: minContext, size: opts.tailFamilySize ?? familySize + 1, lengths: 3 });
+  // a template is in byLength exactly while it is neither merged nor a tail template
+  const similarIndex = createSimilarIndex((c) => c.parent === null && !tails.isTail(c));
   let lastIndex = -1;
 
   const newCluster = (tokens: readonly string[], sig: readonly string[], id?: string, count = 0): Cluster => {
@@ -115,6 +120,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     let list = byLength.get(tokens.length);
     if (!list) byLength.set(tokens.length, (list = []));
     list.push(c);
+    similarIndex.add(c);
     return c;
   };
 
@@ -154,14 +160,16 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     const n = sig.length;
     // a family needs context: with fewer than two other constants, "differs in one place" says nothing
     if (n < minContext + 1) return c;
+    if (familyKeys.length < n) familyKeys = new Int32Array(2 * n);
+    families.keys(sig, familyKeys);
     for (let p = 0; p < n; p++) {
       if (sig[p] === WILDCARD) continue;
-      const key = `${n}\u0001${p}\u0001${sig.slice(0, p).join(' ')}\u0001${sig.slice(p + 1).join(' ')}`;
-      let members = families.get(key);
-      if (!members) families.set(key, (members = []));
-      members.push(c);
+      const family = families.at(sig, p, familyKeys[p]!);
+      family.members.push(c);
+      // only the roots matter from now on: the list stays as short as the family
+      family.members = [...new Set(family.members.map(find))];
       // a free-text tail template (tails.ts) has no positions left to vary
-      const roots = [...new Set(members.map(find))].filter((r) => !tails.isTail(r));
+      const roots = family.members.filter((r) => !tails.isTail(r));
       // a word value of key=value (`user=root`, `state=FAILED`) is more often an enumeration
       // that names the event than a free variable: it needs more evidence
       // likewise Capitalised words (`VM Started` / `VM Paused`): states and event names far more
@@ -169,7 +177,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
       const needed = familySize + extraEvidence(sig[p], kvExtra, capExtra) + (p === 0 ? firstExtra : 0);
       if (roots.length >= needed) {
         const survivor = mergeFamily(roots, p);
-        families.set(key, [survivor]);
+        family.members = [survivor];
         return find(c);
       }
     }
@@ -264,26 +272,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
    */
   const similar = (key: number, m: readonly string[]): Cluster | undefined => {
     const n = m.length;
-    const list = byLength.get(n);
-    if (!list || n === 0) return undefined;
-    let best: Cluster | undefined;
-    let bestSame = 0;
-    for (const c of list) {
-      const t = c.tokens;
-      let same = 0;
-      let ok = true;
-      for (let i = 0; i < n && ok; i++) {
-        const a = t[i];
-        const b = m[i];
-        if (a === b) {
-          if (!isVariableToken(a)) same++;
-        } else ok = a === WILDCARD || isVariableToken(a) || isVariableToken(b);
-      }
-      if (ok && same * 2 > n && same > bestSame) {
-        bestSame = same;
-        best = c;
-      }
-    }
+    const best = similarIndex.best(m);
     if (best === undefined) return undefined;
     best.tokens = generalize(best.tokens, m, n);
     best.text = null;
