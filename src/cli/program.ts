@@ -186,7 +186,7 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
   program
     .command('parse')
     .description('mine templates: one CSV row per parsed line (LineId,EventId,EventTemplate)')
-    .argument('<file>', 'log file (plain or .gz)')
+    .argument('<file>', 'log file, plain or gzip (or a directory holding one)')
     .option('--format <fmt>', 'auto (default: detect from the first lines), a format name (postgresql, syslog, access-log... see docs/detection.md), json[:<messageField>], logfmt, raw, or a loghub pattern "<Date> <Time> <Level> <Component>: <Content>"')
     .addOption(new Option('--mask <regex>', 'extra masking regex (repeatable)').argParser(collect))
     .option('-o, --out <file.csv>', 'write CSV here instead of stdout')
@@ -200,7 +200,7 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .description('the detector alone: anomalies in FILES against a baseline')
     // Optional here so that `detect --baseline B A` (the variadic flag took A too) gets a message
     // that says what happened, not commander's "missing argument"; commands/detect.ts checks.
-    .argument('[files...]', 'log files (plain or .gz); put them before --baseline')
+    .argument('[files...]', 'log files, directories (read recursively) or globs; plain or gzip; put them before --baseline')
     // Variadic: `--baseline b1.log b2.log` (a shell glob) as well as repeated flags; it takes every
     // argument up to the next flag or `--`.
     .addOption(new Option('--baseline <files...>', 'normal logs to learn from (several files, or repeat the flag); after FILES, or end its list with --'))

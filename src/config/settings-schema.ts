@@ -108,7 +108,7 @@ const formatSchema: Schema<LogFormat> = tagged({
 
 const sourceSchema: Schema<LogSource> = tagged({
   file: obj(
-    { paths: req(list(str(), { min: 1, single: true })), maxLineBytes: opt(num({ int: true, min: 256, max: 16 * 1024 * 1024 })), allowEmpty: opt(bool()) },
+    { paths: req(list(str(), { min: 1, single: true })), include: opt(list(str(), { min: 1, single: true })), maxLineBytes: opt(num({ int: true, min: 256, max: 16 * 1024 * 1024 })), allowEmpty: opt(bool()) },
     { ignore: ['type'] },
   ),
   cloudwatch: refine(

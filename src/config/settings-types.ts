@@ -46,8 +46,13 @@ export type LogFormat =
 
 export interface FileSource {
   readonly type: 'file';
-  /** Paths or globs (`*`, `**`, `?`), relative to the settings file; `.gz` is read transparently. */
+  /**
+   * Files, directories (read recursively) or globs (`*`, `**`, `?`, `{a,b}`), relative to the
+   * settings file. Gzip is read transparently (recognised by its bytes, not its name).
+   */
   readonly paths: readonly string[];
+  /** Inside a directory named in `paths`: the files to read (globs relative to it; default every file at any depth). */
+  readonly include?: readonly string[];
   /** Lines longer than this many bytes are truncated to it and counted (default 65536). */
   readonly maxLineBytes?: number;
   /** A window with no events is a normal outcome here (default false: the run fails, as broken log shipping would). */

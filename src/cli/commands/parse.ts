@@ -4,14 +4,14 @@
  * tools. Input is streamed; each line's template is kept as a 4-byte index, and rows are written
  * after the last line with each template's FINAL form (templates generalize as lines arrive).
  */
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { ParseOptions } from '../program.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import { AbortedError, UsageError } from '../../errors.js';
 import { createEventJoiner, createLineParser, newFormatStats } from '../../detector/format/index.js';
 import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.js';
+import { inputFiles } from './input-files.js';
 import { compileMasks } from '../../detector/mask/index.js';
 import { createMiner } from '../../detector/miner/index.js';
 import { csvField } from '../../detector/eval/csv.js';
@@ -41,13 +41,13 @@ async function writeAll(out: Writable, chunk: string): Promise<void> {
 }
 
 export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
-  const file = resolve(io.cwd, options.file);
-  try {
-    if (!(await stat(file)).isFile()) throw new UsageError(`${options.file}: not a file`);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`${options.file}: no such file`);
+  const files = await inputFiles(io, [options.file]);
+  if (files.length > 1) {
+    // LineId is a line number in ONE file: several files would need a file column Loghub's CSV has not
+    const names = files.slice(0, 3).map((f) => relative(io.cwd, f) || f).join(', ');
+    throw new UsageError(`parse reads one file (LineId is its line number); ${options.file} names ${files.length} files (${names}${files.length > 3 ? ', …' : ''}): run parse on each`);
   }
+  const file = files[0]!;
   const masks = (options.mask ?? []).map((m) => {
     try {
       return compileMasks([m])[0];
