@@ -1,7 +1,7 @@
 /**
  * `log-anomaly parse FILE`: mine templates and print one CSV row per parsed line
  * (`LineId,EventId,EventTemplate`, RFC-4180), so anyone can score the grouping with their own
- * tools. Input is streamed; each line's template is kept as a 4-byte index, and rows are written
+ * tools. LineId is the line's number in the file (blank lines count, so it points at the line). Input is streamed; each line's template is kept as a 4-byte index, and rows are written
  * after the last line with each template's FINAL form (templates generalize as lines arrive).
  */
 import { relative, resolve } from 'node:path';
@@ -62,15 +62,18 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
   const controller = new AbortController();
   const off = io.onSignal(() => controller.abort(new AbortedError('parse cancelled')));
   const ids = new IndexList();
+  // the line number (every line counts, blank ones too) of each event's first line: LineId
+  const lineIds = new IndexList();
   let unparsed = 0;
   // one row per event: a traceback joins the line that starts it and only that line is mined
-  const joiner = createEventJoiner(parseLine, { rawFormat: chosen.format.type === 'raw' }, stats, (_first, parsed) => {
+  const joiner = createEventJoiner(parseLine, { rawFormat: chosen.format.type === 'raw' }, stats, (_first, parsed, _text, lineNo) => {
     if (parsed === null) {
       unparsed++;
       return;
     }
     miner.add(parsed.content);
     ids.push(miner.lastIndex);
+    lineIds.push(lineNo);
   });
   try {
     let lineNo = 0;
@@ -88,7 +91,7 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
       let buf = 'LineId,EventId,EventTemplate\n';
       for (let i = 0; i < ids.length; i++) {
         const k = ids.at(i);
-        buf += `${i + 1},${miner.idAt(k)},${csvField(miner.templateAt(k))}\n`;
+        buf += `${lineIds.at(i)},${miner.idAt(k)},${csvField(miner.templateAt(k))}\n`;
         if (buf.length > 1 << 16) {
           if (controller.signal.aborted) throw new AbortedError('parse cancelled');
           await writeAll(out, buf);
