@@ -4,6 +4,7 @@
  * tools. LineId is the line's number in the file (blank lines count, so it points at the line). Input is streamed; each line's template is kept as a 4-byte index, and rows are written
  * after the last line with each template's FINAL form (templates generalize as lines arrive).
  */
+import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { ParseOptions } from '../program.js';
 import type { CliIo } from '../io.js';
@@ -12,6 +13,7 @@ import { AbortedError, UsageError } from '../../errors.js';
 import { createEventJoiner, createLineParser, newFormatStats } from '../../detector/format/index.js';
 import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.js';
 import { inputFiles } from './input-files.js';
+import { createProgressBar } from '../progress-bar.js';
 import { compileMasks } from '../../detector/mask/index.js';
 import { createMiner } from '../../detector/miner/index.js';
 import { csvField } from '../../detector/eval/csv.js';
@@ -55,7 +57,7 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
       throw new UsageError(`--mask ${JSON.stringify(m)}: ${(err as { problem?: string }).problem ?? (err as Error).message}`);
     }
   });
-  const chosen = await chooseFormat('parse', options.format, [file], io);
+  const chosen = await chooseFormat('parse', options.format, [file], io, options.quiet);
   const parseLine = createLineParser(chosen.format);
   const miner = createMiner({ masks });
   const stats = newFormatStats();
@@ -77,11 +79,17 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
   });
   try {
     let lineNo = 0;
-    for await (const batch of readLineBatches(file, { signal: controller.signal })) {
-      for (const line of batch) {
-        lineNo++;
-        if (line.trim().length > 0) joiner.push(line, lineNo);
+    let read = 0;
+    const bar = createProgressBar({ stream: io.stderr, total: (await stat(file)).size, label: 'parse', enabled: !options.quiet });
+    try {
+      for await (const batch of readLineBatches(file, { signal: controller.signal, onBytes: (n) => bar.update((read += n)) })) {
+        for (const line of batch) {
+          lineNo++;
+          if (line.trim().length > 0) joiner.push(line, lineNo);
+        }
       }
+    } finally {
+      bar.done();
     }
     joiner.end();
     const target = options.out ? resolve(io.cwd, options.out) : undefined;
@@ -104,8 +112,8 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
       await atomic?.abort();
       throw err;
     }
-    writeFormatSummary('parse', formatReport(chosen, stats), io);
-    if (target) {
+    writeFormatSummary('parse', formatReport(chosen, stats), io, options.quiet);
+    if (target && !options.quiet) {
       io.stderr.write(`parsed ${ids.length} events into ${miner.templates().length} templates${unparsed ? ` (${unparsed} lines did not match the format)` : ''}: ${options.out}\n`);
     } else if (unparsed) {
       io.stderr.write(`${unparsed} lines did not match the format and were skipped\n`);
