@@ -49,7 +49,7 @@ async function inTerminal(args: string[]): Promise<{ raw: string; screen: string
 
 const BAR = /\r\u001b\[K(parse|detect) {2}\[[█░]+\] +\d+% {2}[\d.]+ (MB|KB)\/21 MB {2}ETA (--|<?\d+[smh][\d]*[sm]?)/g;
 
-describe('progress bar on a terminal', () => {
+describe('progress bar on a terminal', { timeout: 180_000 }, () => {
   it('parse: percentage, bytes and ETA redrawn in place on stderr, then cleared', async () => {
     const { raw, screen } = await inTerminal(['parse', 'big.log', '--out', 'big.csv']);
     expect(screen).toContain('[exit 0]');
