@@ -4,7 +4,7 @@ import { quietStdout } from './quiet-stdout.js';
 /** What a command may touch of the outside world, so tests can run commands in-process. */
 export interface CliIo {
   readonly stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number };
-  readonly stderr: Writable;
+  readonly stderr: Writable & { isTTY?: boolean; columns?: number };
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;

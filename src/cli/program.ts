@@ -32,8 +32,8 @@ export interface SubmitOptions { config?: string; runId?: string; skipInstall?: 
 export interface WorkerOptions { concurrency?: number; nats?: string; config?: string; graceSeconds?: number; ackWaitSeconds?: number; metricsPort?: number; metricsHost?: string }
 export interface ServeOptions { config?: string; nats?: string; dryRun?: boolean; skipInstall?: boolean; outDir?: string; metricsPort?: number; metricsHost?: string; graceSeconds?: number }
 export interface SchedulesOptions { config?: string; json?: boolean; count?: number }
-export interface ParseOptions { file: string; format?: string; mask?: string[]; out?: string }
-export interface DetectOptions { files: string[]; baseline?: string[]; format?: string; json?: boolean; config?: string; sessionKey?: string; mask?: string[]; maxLineBytes?: number }
+export interface ParseOptions { file: string; format?: string; mask?: string[]; out?: string; quiet?: boolean }
+export interface DetectOptions { files: string[]; baseline?: string[]; format?: string; json?: boolean; config?: string; sessionKey?: string; mask?: string[]; maxLineBytes?: number; quiet?: boolean }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const port = (v: string) => {
@@ -186,10 +186,11 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
   program
     .command('parse')
     .description('mine templates: one CSV row per parsed line (LineId,EventId,EventTemplate)')
-    .argument('<file>', 'log file (plain or .gz)')
+    .argument('<file>', 'log file, plain or gzip (or a directory holding one)')
     .option('--format <fmt>', 'auto (default: detect from the first lines), a format name (postgresql, syslog, access-log... see docs/detection.md), json[:<messageField>], logfmt, raw, or a loghub pattern "<Date> <Time> <Level> <Component>: <Content>"')
     .addOption(new Option('--mask <regex>', 'extra masking regex (repeatable)').argParser(collect))
     .option('-o, --out <file.csv>', 'write CSV here instead of stdout')
+    .option('-q, --quiet', 'no progress bar (shown on a terminal for long files) and no format notes on stderr')
     .action(async (file: string, opts: Omit<ParseOptions, 'file'>) => {
       const { parse } = await import('./commands/parse.js');
       onResult(await parse({ ...opts, file }, io));
@@ -200,7 +201,7 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .description('the detector alone: anomalies in FILES against a baseline')
     // Optional here so that `detect --baseline B A` (the variadic flag took A too) gets a message
     // that says what happened, not commander's "missing argument"; commands/detect.ts checks.
-    .argument('[files...]', 'log files (plain or .gz); put them before --baseline')
+    .argument('[files...]', 'log files, directories (read recursively) or globs; plain or gzip; put them before --baseline')
     // Variadic: `--baseline b1.log b2.log` (a shell glob) as well as repeated flags; it takes every
     // argument up to the next flag or `--`.
     .addOption(new Option('--baseline <files...>', 'normal logs to learn from (several files, or repeat the flag); after FILES, or end its list with --'))
@@ -210,6 +211,7 @@ export function buildProgram(io: CliIo, onResult: (code: number) => void): Comma
     .option('--session-key <regex>', 'regex that captures a session id (request/trace/block id)')
     .addOption(new Option('--mask <regex>', 'extra masking regex (repeatable)').argParser(collect))
     .option('--max-line-bytes <n>', 'truncate longer lines to this many bytes (default 65536)', int('--max-line-bytes'))
+    .option('-q, --quiet', 'no progress bar (shown on a terminal for long inputs, not with --json) and no format notes on stderr')
     .action(async (files: string[], opts: Omit<DetectOptions, 'files'>) => {
       const { detect } = await import('./commands/detect.js');
       onResult(await detect({ ...opts, files }, io));

@@ -120,8 +120,13 @@ export const formatSchema = tagged({
 
 const fileSource = obj(
   {
-    /** Paths or globs (`*`, `**`, `?`), relative to the settings file; `.gz` is read transparently. */
+    /**
+     * Files, directories (read recursively) or globs (`*`, `**`, `?`, `{a,b}`), relative to the
+     * settings file. Gzip is read transparently (recognised by its bytes, not its name).
+     */
     paths: req(list(str(), { min: 1, single: true })),
+    /** Inside a directory named in `paths`: the files to read (globs relative to it; default every file at any depth). */
+    include: opt(list(str(), { min: 1, single: true })),
     /** Lines longer than this many bytes are truncated to it and counted (default 65536). */
     maxLineBytes: opt(num({ int: true, min: 256, max: 16 * 1024 * 1024 })),
     /** A window with no events is a normal outcome here (default false: the run fails, as broken log shipping would). */

@@ -2,7 +2,11 @@
 import type { Bus } from '../bus/bus.js';
 import { createLogger, type ProgressUpdate, type ServiceContext } from '../services/context.js';
 
-/** At most one progress event per step per this many ms (the last one, current = total, always goes). */
+/**
+ * At most one progress event per step and unit per this many ms (the last one, current = total,
+ * always goes). Per unit: ingestion reports lines and bytes together, and one shared clock let the
+ * lines update through and dropped every bytes one (no bar with a total until the end).
+ */
 export const PROGRESS_INTERVAL_MS = 50;
 
 export interface ServiceContextOptions {
@@ -16,12 +20,12 @@ export interface ServiceContextOptions {
 
 export function createServiceContext(o: ServiceContextOptions): ServiceContext {
   const now = o.now ?? Date.now;
-  let last = -Infinity;
+  const last = new Map<string, number>();
   const progress = (p: ProgressUpdate) => {
     const t = now();
     const final = p.total !== undefined && p.current >= p.total;
-    if (!final && t - last < PROGRESS_INTERVAL_MS) return;
-    last = t;
+    if (!final && t - (last.get(p.unit) ?? -Infinity) < PROGRESS_INTERVAL_MS) return;
+    last.set(p.unit, t);
     o.bus.emit({ type: 'progress', step: o.step, unit: p.unit, current: p.current, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.label ? { label: p.label } : {}) });
   };
   return {

@@ -8,8 +8,7 @@
  * (never retried: retrying cannot fix them); read failures are IO; anything unexpected inside the
  * engine is DETECTOR_FAILED, not retryable (the same input fails the same way).
  */
-import { readdir } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { DetectInput, DetectOutput } from '../contracts.js';
 import type { ServiceContext } from './context.js';
 import { PipelineError, ErrorCode, throwIfAborted } from '../errors.js';
@@ -17,6 +16,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { createLineParser, resolveFormat } from '../detector/format/index.js';
 import { runDetector, loadModel, saveModel, readEvents, fileSource, mergeSources, templatesCsv, type AnomaliesDoc } from '../detector/index.js';
 import { runExternalDetector } from './detect-external.js';
+import { expandGlob } from './ingest/glob.js';
 import { matchMute, muteId } from '../detector/mutes.js';
 import type { Anomaly } from '../detector/anomalies-schema.js';
 import { loadMutes } from '../detector/baseline/mutes-store.js';
@@ -107,26 +107,16 @@ function logSummary(doc: AnomaliesDoc, ctx: ServiceContext, modelOut: string): v
   ctx.log.info('baseline model updated', { path: modelOut });
 }
 
-/** Paths with `*` / `?` in the file name part (`examples/baseline/*.log.gz`), sorted. */
+/**
+ * `detector.baseline` entries by the rule `source.paths` follows (ingest/glob.ts): a file, a
+ * directory read recursively, or a glob; sorted. An entry that matches nothing is an error naming it.
+ */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
-    const name = basename(p);
-    if (!/[*?]/.test(name)) {
-      out.push(p);
-      continue;
-    }
-    const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-    const dir = dirname(p);
-    let entries: string[];
-    try {
-      entries = await readdir(dir);
-    } catch (err) {
-      throw new PipelineError(ErrorCode.NOT_FOUND, `detector.baseline: cannot list ${dir}: ${(err as Error).message}`, { cause: err });
-    }
-    const hits = entries.filter((e) => re.test(e)).sort();
+    const hits = await expandGlob(p, '/');
     if (hits.length === 0) throw new PipelineError(ErrorCode.NOT_FOUND, `detector.baseline: no file matches ${p}`);
-    out.push(...hits.map((h) => join(dir, h)));
+    out.push(...hits);
   }
   return out;
 }

@@ -38,17 +38,21 @@ describe('engine input', () => {
     }
   });
 
-  it('a 1 MB single line and binary junk go through detection without harm', async () => {
+  it('a 1 MB single line goes through detection without harm; binary junk is refused naming the file (input-rule.test.ts)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'input-'));
     const big = join(dir, 'big.log');
     await writeFile(big, 'x'.repeat(1 << 20) + '\n' + 'normal line here\n');
     const junk = join(dir, 'junk.bin');
     await writeFile(junk, Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7919) % 256)));
     const parser = createLineParser({ type: 'raw' });
-    const r = await runDetector([fileSource(big, parser), fileSource(junk, parser)], { config: DEFAULT_DETECTION_CONFIG });
-    expect(r.doc.input.lines).toBeGreaterThan(2);
-    expect(r.doc.input.streams).toEqual(['big', 'junk.bin']);
+    const r = await runDetector([fileSource(big, parser)], { config: DEFAULT_DETECTION_CONFIG });
+    expect(r.doc.input.lines).toBe(2);
+    expect(r.doc.input.streams).toEqual(['big']);
     expect(JSON.stringify(r.doc).length).toBeLessThan(4 << 20);
+    await expect(runDetector([fileSource(big, parser), fileSource(junk, parser)], { config: DEFAULT_DETECTION_CONFIG })).rejects.toMatchObject({
+      code: 'INPUT_INVALID',
+      message: expect.stringMatching(/junk\.bin: binary data \(NUL bytes in its first 8192 bytes\)/),
+    });
   });
 
   it('merges sources by timestamp; untimed lines follow their predecessor', async () => {

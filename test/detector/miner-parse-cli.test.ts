@@ -1,4 +1,4 @@
-/** `log-anomaly parse` in-process: CSV shape, RFC-4180 quoting, LineId over parsed lines, atomic --out, bad input. */
+/** `log-anomaly parse` in-process: CSV shape, RFC-4180 quoting, LineId as the line number in the file, atomic --out, bad input. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,8 @@ describe('log-anomaly parse', () => {
     expect(await parse({ file: 'a.log', format: FORMAT }, cli)).toBe(0);
     const rows = parseCsv(cli.out());
     expect(rows[0]).toEqual(['LineId', 'EventId', 'EventTemplate']);
-    expect(rows.slice(1).map((r) => r[0])).toEqual(['1', '2', '3']);
+    // line 2 joined the event of line 1: the next events start on lines 3 and 4
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['1', '3', '4']);
     expect(rows[1][2]).toBe('user <*> logged in, session <*>');
     expect(rows[2][1]).toBe(rows[1][1]);
     // a quoted word is a variable span (docs/detection.md "Variable spans"); the quotes still need CSV quoting
@@ -50,6 +51,21 @@ describe('log-anomaly parse', () => {
     expect(cli.err()).toContain('format <Date> <Time> <Level> <Component>: <Content> matched 75% of 4 lines; 1 continuation line joined');
     expect(cli.err()).toContain('warning: --format');
     expect(cli.err()).toContain('| garbage line');
+  });
+
+  it('LineId is the line number in the file: blank and whitespace-only lines count', async () => {
+    const lines = ['', 'job a-1 started', '', '   ', 'job b-2 started', '\t', '', 'worker 7 idle', 'job c-3 started', ''];
+    await writeFile(join(dir, 'gaps.log'), lines.join('\n'));
+    const cli = io();
+    expect(await parse({ file: 'gaps.log' }, cli)).toBe(0);
+    const rows = parseCsv(cli.out()).slice(1);
+    expect(rows.map((r) => r[0])).toEqual(['2', '5', '8', '9']);
+    // checked against the file: each LineId's line is the line the template came from
+    const file = (await readFile(join(dir, 'gaps.log'), 'utf8')).split('\n');
+    for (const [id, , template] of rows) {
+      const re = new RegExp(`^${template!.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/<\*>/g, '.+')}$`);
+      expect(file[Number(id) - 1]).toMatch(re);
+    }
   });
 
   it('writes --out atomically, reads .gz, applies --mask', async () => {

@@ -43,7 +43,8 @@ afterAll(async () => {
   await rm(out, { recursive: true, force: true });
 });
 
-describe('the TUI in a real terminal (tmux)', () => {
+// each test waits up to 120 s for the CLI (a loaded machine runs the demo slowly): the test's own limit must be longer
+describe('the TUI in a real terminal (tmux)', { timeout: 180_000 }, () => {
   it('runs the demo and leaves the final screen at 200x50: the DAG done, anomalies, report, email, chart', async () => {
     const tmux = runInTmux('examples/demo.yaml', 'tui-e2e-demo', '--no-pace', { columns: 200, rows: 50 });
     const screen = await tmux.waitFor(/\[exit \d+\]/, 120_000);

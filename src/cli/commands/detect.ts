@@ -1,12 +1,11 @@
 /**
  * `log-anomaly detect FILES... [--baseline FILES...] [--format FMT] [--json] [--config FILE]
- * [--session-key REGEX] [--mask REGEX]...`: the detector alone, on raw log files (plain or .gz)
- * read through the format parser. Prints anomalies.json (--json) or a table. Exit 0 whether or not
+ * [--session-key REGEX] [--mask REGEX]...`: the detector alone, on raw log files (plain or gzip; directories are read
+ * recursively, globs expanded) read through the format parser. Prints anomalies.json (--json) or a table. Exit 0 whether or not
  * anomalies were found; 2 on bad input, and when the input held no lines at all (nothing was
  * checked; the output still says so); 1 when reading fails. What could not be checked (an empty
  * baseline, no timestamps) goes to stderr as well as into `notices`.
  */
-import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, type CliIo } from '../io.js';
 import type { DetectOptions } from '../program.js';
@@ -14,24 +13,13 @@ import { UsageError } from '../../errors.js';
 import { createLineParser, newFormatStats } from '../../detector/format/index.js';
 import { runDetector, fileSource, mergeSources, DEFAULT_DETECTION_CONFIG } from '../../detector/index.js';
 import { loadDetectionConfig } from './detect-config.js';
+import { inputFiles } from './input-files.js';
+import { createProgressBar } from '../progress-bar.js';
+import { stat } from 'node:fs/promises';
 import { formatAnomalyTable } from './detect-table.js';
 import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.js';
 import { userRegExp } from '../../util/linear-regex.js';
 import { DEFAULT_MAX_LINE_BYTES, type LineCounts } from '../../detector/input/read-lines.js';
-
-async function existing(io: CliIo, files: readonly string[], flag: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const f of files) {
-    const p = resolve(io.cwd, f);
-    try {
-      await access(p);
-    } catch {
-      throw new UsageError(`${flag}${f}: no such file`);
-    }
-    out.push(p);
-  }
-  return out;
-}
 
 function checkRegex(source: string, flag: string): void {
   try {
@@ -53,32 +41,39 @@ export async function detect(options: DetectOptions, io: CliIo): Promise<number>
   }
   for (const m of options.mask ?? []) checkRegex(m, '--mask');
   if (options.sessionKey) checkRegex(options.sessionKey, '--session-key');
-  const files = await existing(io, options.files, '');
-  const baselineFiles = await existing(io, options.baseline ?? [], '--baseline ');
+  const files = await inputFiles(io, options.files);
+  const baselineFiles = await inputFiles(io, options.baseline ?? [], '--baseline ');
   const config = options.config ? await loadDetectionConfig(resolve(io.cwd, options.config)) : DEFAULT_DETECTION_CONFIG;
-  const chosen = await chooseFormat('detect', options.format, [...files, ...baselineFiles], io);
+  const chosen = await chooseFormat('detect', options.format, [...files, ...baselineFiles], io, options.quiet);
   const parser = createLineParser(chosen.format);
   const rawFormat = chosen.format.type === 'raw';
   const stats = newFormatStats();
   const counts: LineCounts = { truncated: 0, offset: 0 };
 
+  // baseline files are read first (learning), then the files to check: one bar over both
+  let total = 0;
+  for (const f of [...files, ...baselineFiles]) total += (await stat(f)).size;
+  let read = 0;
+  const bar = createProgressBar({ stream: io.stderr, total, label: 'detect', enabled: !options.json && !options.quiet });
+  const onBytes = (n: number) => bar.update((read += n));
   const abort = new AbortController();
   const off = io.onSignal((sig) => abort.abort(new Error(`received ${sig}`)));
   try {
     const result = await runDetector(
-      [mergeSources(files.map((f) => fileSource(f, parser, undefined, { rawFormat, stats, maxLineBytes: options.maxLineBytes, counts })))],
+      [mergeSources(files.map((f) => fileSource(f, parser, undefined, { rawFormat, stats, maxLineBytes: options.maxLineBytes, counts, onBytes })))],
       {
         config,
         masks: options.mask,
         sessionKey: options.sessionKey ?? null,
-        baselineSources: baselineFiles.length > 0 ? [mergeSources(baselineFiles.map((f) => fileSource(f, parser, undefined, { rawFormat })))] : [],
+        baselineSources: baselineFiles.length > 0 ? [mergeSources(baselineFiles.map((f) => fileSource(f, parser, undefined, { rawFormat, onBytes })))] : [],
         baselineLabel: `--baseline ${options.baseline?.join(' ')}`,
         signal: abort.signal,
         orderedInput: true,
       },
     );
+    bar.done();
     const report = formatReport(chosen, stats);
-    writeFormatSummary('detect', report, io);
+    writeFormatSummary('detect', report, io, options.quiet);
     const doc = { ...result.doc, input: { ...result.doc.input, format: report, ...(counts.truncated > 0 ? { truncatedLines: counts.truncated } : {}) } };
     if (counts.truncated > 0) {
       io.stderr.write(`log-anomaly detect: ${counts.truncated} line(s) longer than ${options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES} bytes were truncated (--max-line-bytes)\n`);
@@ -88,6 +83,7 @@ export async function detect(options: DetectOptions, io: CliIo): Promise<number>
     for (const n of result.doc.notices ?? []) io.stderr.write(`log-anomaly detect: ${n.message}\n`);
     return result.doc.input.lines === 0 ? ExitCode.usage : ExitCode.ok;
   } finally {
+    bar.done();
     off();
   }
 }

@@ -22,14 +22,14 @@ export interface FormatReport {
   readonly share: number;
 }
 
-export async function chooseFormat(command: string, flag: string | undefined, files: readonly string[], io: CliIo): Promise<ResolvedFormat> {
+export async function chooseFormat(command: string, flag: string | undefined, files: readonly string[], io: CliIo, quiet = false): Promise<ResolvedFormat> {
   const given: LogFormat = flag ? parseFormatFlag(flag) : { type: 'auto' };
   let first: ResolvedFormat | null = null;
   for (const file of files) {
     const r = await resolveFormat(first?.format ?? given, file);
     if (first === null) {
       first = r;
-      io.stderr.write(`log-anomaly ${command}: format ${describeChoice(r)} of ${basename(file)}\n`);
+      if (!quiet) io.stderr.write(`log-anomaly ${command}: format ${describeChoice(r)} of ${basename(file)}\n`);
     }
     // a format detected on the first file and not fitting another is worth a warning, not an error
     const auto = given.type === 'auto';
@@ -48,7 +48,8 @@ export function formatReport(r: ResolvedFormat, stats: FormatStats): FormatRepor
   return { name: r.name, detected: r.detected, lines: stats.lines, matched: stats.matched, joined: stats.joined, share: stats.lines === 0 ? 1 : stats.matched / stats.lines };
 }
 
-export function writeFormatSummary(command: string, report: FormatReport, io: CliIo): void {
+export function writeFormatSummary(command: string, report: FormatReport, io: CliIo, quiet = false): void {
+  if (quiet) return;
   const joined = report.joined > 0 ? `; ${report.joined} continuation line${report.joined === 1 ? '' : 's'} joined into the events before them` : '';
   io.stderr.write(`log-anomaly ${command}: format ${report.name} matched ${sharePercent(report.matched, report.lines)} of ${report.lines} line${report.lines === 1 ? '' : 's'}${joined}\n`);
 }

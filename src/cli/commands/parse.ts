@@ -1,17 +1,19 @@
 /**
  * `log-anomaly parse FILE`: mine templates and print one CSV row per parsed line
  * (`LineId,EventId,EventTemplate`, RFC-4180), so anyone can score the grouping with their own
- * tools. Input is streamed; each line's template is kept as a 4-byte index, and rows are written
+ * tools. LineId is the line's number in the file (blank lines count, so it points at the line). Input is streamed; each line's template is kept as a 4-byte index, and rows are written
  * after the last line with each template's FINAL form (templates generalize as lines arrive).
  */
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { ParseOptions } from '../program.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import { AbortedError, UsageError } from '../../errors.js';
 import { createEventJoiner, createLineParser, newFormatStats } from '../../detector/format/index.js';
 import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.js';
+import { inputFiles } from './input-files.js';
+import { createProgressBar } from '../progress-bar.js';
 import { compileMasks } from '../../detector/mask/index.js';
 import { createMiner } from '../../detector/miner/index.js';
 import { csvField } from '../../detector/eval/csv.js';
@@ -41,13 +43,13 @@ async function writeAll(out: Writable, chunk: string): Promise<void> {
 }
 
 export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
-  const file = resolve(io.cwd, options.file);
-  try {
-    if (!(await stat(file)).isFile()) throw new UsageError(`${options.file}: not a file`);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`${options.file}: no such file`);
+  const files = await inputFiles(io, [options.file]);
+  if (files.length > 1) {
+    // LineId is a line number in ONE file: several files would need a file column Loghub's CSV has not
+    const names = files.slice(0, 3).map((f) => relative(io.cwd, f) || f).join(', ');
+    throw new UsageError(`parse reads one file (LineId is its line number); ${options.file} names ${files.length} files (${names}${files.length > 3 ? ', …' : ''}): run parse on each`);
   }
+  const file = files[0]!;
   const masks = (options.mask ?? []).map((m) => {
     try {
       return compileMasks([m])[0];
@@ -55,30 +57,39 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
       throw new UsageError(`--mask ${JSON.stringify(m)}: ${(err as { problem?: string }).problem ?? (err as Error).message}`);
     }
   });
-  const chosen = await chooseFormat('parse', options.format, [file], io);
+  const chosen = await chooseFormat('parse', options.format, [file], io, options.quiet);
   const parseLine = createLineParser(chosen.format);
   const miner = createMiner({ masks });
   const stats = newFormatStats();
   const controller = new AbortController();
   const off = io.onSignal(() => controller.abort(new AbortedError('parse cancelled')));
   const ids = new IndexList();
+  // the line number (every line counts, blank ones too) of each event's first line: LineId
+  const lineIds = new IndexList();
   let unparsed = 0;
   // one row per event: a traceback joins the line that starts it and only that line is mined
-  const joiner = createEventJoiner(parseLine, { rawFormat: chosen.format.type === 'raw' }, stats, (_first, parsed) => {
+  const joiner = createEventJoiner(parseLine, { rawFormat: chosen.format.type === 'raw' }, stats, (_first, parsed, _text, lineNo) => {
     if (parsed === null) {
       unparsed++;
       return;
     }
     miner.add(parsed.content);
     ids.push(miner.lastIndex);
+    lineIds.push(lineNo);
   });
   try {
     let lineNo = 0;
-    for await (const batch of readLineBatches(file, { signal: controller.signal })) {
-      for (const line of batch) {
-        lineNo++;
-        if (line.trim().length > 0) joiner.push(line, lineNo);
+    let read = 0;
+    const bar = createProgressBar({ stream: io.stderr, total: (await stat(file)).size, label: 'parse', enabled: !options.quiet });
+    try {
+      for await (const batch of readLineBatches(file, { signal: controller.signal, onBytes: (n) => bar.update((read += n)) })) {
+        for (const line of batch) {
+          lineNo++;
+          if (line.trim().length > 0) joiner.push(line, lineNo);
+        }
       }
+    } finally {
+      bar.done();
     }
     joiner.end();
     const target = options.out ? resolve(io.cwd, options.out) : undefined;
@@ -88,7 +99,7 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
       let buf = 'LineId,EventId,EventTemplate\n';
       for (let i = 0; i < ids.length; i++) {
         const k = ids.at(i);
-        buf += `${i + 1},${miner.idAt(k)},${csvField(miner.templateAt(k))}\n`;
+        buf += `${lineIds.at(i)},${miner.idAt(k)},${csvField(miner.templateAt(k))}\n`;
         if (buf.length > 1 << 16) {
           if (controller.signal.aborted) throw new AbortedError('parse cancelled');
           await writeAll(out, buf);
@@ -101,8 +112,8 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
       await atomic?.abort();
       throw err;
     }
-    writeFormatSummary('parse', formatReport(chosen, stats), io);
-    if (target) {
+    writeFormatSummary('parse', formatReport(chosen, stats), io, options.quiet);
+    if (target && !options.quiet) {
       io.stderr.write(`parsed ${ids.length} events into ${miner.templates().length} templates${unparsed ? ` (${unparsed} lines did not match the format)` : ''}: ${options.out}\n`);
     } else if (unparsed) {
       io.stderr.write(`${unparsed} lines did not match the format and were skipped\n`);

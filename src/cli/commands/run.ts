@@ -10,6 +10,7 @@ import type { PipelineSettings } from '../../config/settings-types.js';
 import { UsageError } from '../../errors.js';
 import { generateRunId, leaseIntervalFrom, openDurableRun, runDirFor, settingsHash, startRun, validateRunId, type DurableRun } from '../../runtime.js';
 import { formatEventLine } from '../format-event.js';
+import { createProgressBar, type ProgressBar } from '../progress-bar.js';
 import type { CliIo } from '../io.js';
 import type { RunOptions } from '../program.js';
 import type { Lease } from '../../durable/lease.js';
@@ -73,13 +74,27 @@ function applyOutDir(settings: PipelineSettings, opts: RunOptions): PipelineSett
 }
 
 function attachPrinter(bus: Bus, mode: 'lines' | 'json', io: CliIo): void {
+  // lines mode on a terminal: a bar for work that reports bytes of a known total (file ingestion)
+  const bars = new Map<string, ProgressBar>();
   bus.events$.subscribe((e: BusEvent) => {
     if (mode === 'json') {
       io.stdout.write(JSON.stringify(e) + '\n');
       return;
     }
+    if (e.type === 'progress' && e.unit === 'bytes' && e.total !== undefined) {
+      let bar = bars.get(e.step);
+      if (!bar) bars.set(e.step, (bar = createProgressBar({ stream: io.stderr, total: e.total, label: e.step.split('/').pop() ?? e.step })));
+      bar.update(e.current);
+    }
+    if (e.type === 'step' && e.status !== 'running') {
+      bars.get(e.step)?.done();
+      bars.delete(e.step);
+    }
     const line = formatEventLine(e);
-    if (line !== undefined) io.stdout.write(line + '\n');
+    if (line === undefined) return;
+    // the bar shares the terminal with these lines: wipe it first, the next update redraws it
+    for (const b of bars.values()) b.clear();
+    io.stdout.write(line + '\n');
   });
 }
 

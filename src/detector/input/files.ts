@@ -25,6 +25,8 @@ export interface FileSourceOptions {
   readonly maxLineBytes?: number;
   /** May be shared by the files of one input: `truncated` adds up across them (`offset` is per file). */
   readonly counts?: LineCounts;
+  /** Bytes read from disk (compressed bytes for gzip), after each chunk: for a progress bar. */
+  readonly onBytes?: (bytes: number) => void;
 }
 
 /**
@@ -41,7 +43,7 @@ export function fileSource(path: string, parser: LineParser, stream = streamName
       else out.push({ content: p.content, raw: text, contentStart: lines === 1 ? p.contentStart ?? -1 : -1, timestamp: p.timestamp, stream: p.stream ?? stream, level: p.level, lineNo });
     });
     let lineNo = 0;
-    for await (const batch of readLineBatches(path, { signal, maxLineBytes: options.maxLineBytes, counts: options.counts })) {
+    for await (const batch of readLineBatches(path, { signal, maxLineBytes: options.maxLineBytes, counts: options.counts, onBytes: options.onBytes })) {
       for (const raw of batch) {
         lineNo++;
         if (raw.length === 0) continue;

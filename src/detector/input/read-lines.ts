@@ -12,7 +12,8 @@
 import { createReadStream, openSync, statSync, readSync, closeSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
+import { assertText, classifyHead, SNIFF_BYTES } from './file-kind.js';
 import { AbortedError, PipelineError, ErrorCode } from '../../errors.js';
 
 // Larger reads measured slower (256 KB and 1 MB: more lines in flight per batch, more GC).
@@ -49,17 +50,8 @@ export interface ReadLinesOptions {
   readonly counts?: LineCounts;
 }
 
+/** The `.gz` suffix, for stream names only: whether a file is gzip is decided by its bytes (file-kind.ts). */
 export const isGzipPath = (path: string): boolean => /\.gz$/i.test(path);
-
-export function openMaybeGzip(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): Readable {
-  const file = createReadStream(path, { highWaterMark: CHUNK, signal });
-  if (onBytes) file.on('data', (c: string | Buffer) => onBytes(c.length));
-  if (!isGzipPath(path)) return file;
-  const gunzip = createGunzip({ chunkSize: CHUNK });
-  file.on('error', (err) => gunzip.destroy(err));
-  return file.pipe(gunzip);
-}
-
 /**
  * The chunks of a regular file, read synchronously into one reused buffer: a 64 KB read from the
  * page cache takes tens of microseconds, less than the engine spends on the lines it yields, while
@@ -82,16 +74,66 @@ function* fileChunks(fd: number, signal?: AbortSignal, onBytes?: (n: number) => 
   }
 }
 
+/**
+ * A file that streams (gzip, or not a regular file): its first chunk decides whether it goes
+ * through gunzip, so a FIFO is sniffed without being read twice.
+ */
 async function* streamChunks(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
-  for await (const chunk of openMaybeGzip(path, signal, onBytes)) yield chunk as Buffer;
+  const raw = createReadStream(path, { highWaterMark: CHUNK, signal })[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await raw.next();
+  if (first.done) return;
+  onBytes?.(first.value.length);
+  async function* rest(): AsyncGenerator<Buffer> {
+    for (let n = await raw.next(); !n.done; n = await raw.next()) {
+      onBytes?.(n.value.length);
+      yield n.value;
+    }
+  }
+  if (classifyHead(path, first.value) === 'text') {
+    yield first.value;
+    yield* rest();
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: CHUNK });
+  // pipeline destroys gunzip with the source's error, and iterating gunzip then throws it
+  pipeline(Readable.from((async function* () {
+    yield first.value;
+    yield* rest();
+  })()), gunzip, () => {});
+  let head = true;
+  for await (const chunk of gunzip) {
+    if (head) assertText(path, chunk as Buffer, true);
+    head = false;
+    yield chunk as Buffer;
+  }
 }
 
-/** Gzip, and anything that is not a regular file (a FIFO would block a synchronous read), streams. */
+/** The first bytes of a regular file, read at offset 0 (the file position stays where it was). */
+function headOf(fd: number): Buffer {
+  const b = Buffer.alloc(SNIFF_BYTES);
+  return b.subarray(0, readSync(fd, b, 0, SNIFF_BYTES, 0));
+}
+
+/**
+ * Gzip (by its magic bytes, whatever the name), and anything that is not a regular file (a FIFO
+ * would block a synchronous read), streams; a plain regular file is read synchronously. Other
+ * compressions, archives and binary files throw before a line is read (file-kind.ts).
+ */
 function chunksOf(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): Iterable<Buffer> | AsyncIterable<Buffer> {
   // stat, not open, decides: opening a FIFO waits for its writer (on the event loop, if done
   // synchronously), and a second open after the first would wait for a second writer
-  if (isGzipPath(path) || !statSync(path).isFile()) return streamChunks(path, signal, onBytes);
-  return fileChunks(openSync(path, 'r'), signal, onBytes);
+  if (!statSync(path).isFile()) return streamChunks(path, signal, onBytes);
+  const fd = openSync(path, 'r');
+  let kind: 'gzip' | 'text';
+  try {
+    kind = classifyHead(path, headOf(fd));
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  if (kind === 'text') return fileChunks(fd, signal, onBytes);
+  closeSync(fd);
+  return streamChunks(path, signal, onBytes);
 }
 
 /**

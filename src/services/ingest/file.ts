@@ -1,5 +1,5 @@
 /**
- * `source.type: file`: local paths and globs, plain or gzip, streamed line by line through the
+ * `source.type: file`: local paths, directories and globs, plain or gzip, streamed line by line through the
  * configured format into normalized events. Lines that do not fit the format are kept as raw
  * messages (no timestamp) and counted as `unparsed`; blank lines are skipped.
  */
@@ -20,13 +20,16 @@ export const EVENTS_FILE = 'events.ndjson';
 const PROGRESS_EVERY_LINES = 50_000;
 const PROGRESS_EVERY_MS = 200;
 
-/** Every file the patterns name, in order; a pattern that matches nothing is an error naming it. */
-export async function resolveSourceFiles(paths: readonly string[], baseDir: string): Promise<string[]> {
+/**
+ * Every file the entries name, in order (a directory: its files matching `include`, recursively);
+ * an entry that matches nothing is an error naming it.
+ */
+export async function resolveSourceFiles(paths: readonly string[], baseDir: string, include?: readonly string[]): Promise<string[]> {
   if (paths.length === 0) throw new PipelineError(ErrorCode.INPUT_INVALID, 'source.paths is empty: name at least one file or glob');
   const files: string[] = [];
   const seen = new Set<string>();
   for (const p of paths) {
-    const matched = await expandGlob(p, baseDir);
+    const matched = await expandGlob(p, baseDir, include);
     if (matched.length === 0) {
       throw new PipelineError(ErrorCode.NOT_FOUND, `no log file matches "${p}" (resolved from ${baseDir})`, { retryable: false, details: { path: p } });
     }
@@ -68,7 +71,7 @@ async function chooseFormat(format: IngestInput['format'], files: readonly strin
 export async function ingestFiles(input: IngestInput & { source: FileSource }, ctx: ServiceContext): Promise<IngestOutput> {
   const { signal, log, progress } = ctx;
   throwIfAborted(signal, 'ingest');
-  const files = await resolveSourceFiles(input.source.paths, input.baseDir);
+  const files = await resolveSourceFiles(input.source.paths, input.baseDir, input.source.include);
   let totalBytes = 0;
   for (const f of files) totalBytes += (await stat(f)).size;
   const chosen = await chooseFormat(input.format, files, signal, log);

@@ -1,92 +1,69 @@
 /**
- * Path and glob expansion without a dependency: `*` and `?` within one path segment, `**` for any
- * number of directories. Relative patterns resolve from `baseDir`. Results are sorted and unique.
+ * What a `source.paths` entry (or a `detect` / `parse` argument) names: a file; a directory, read
+ * recursively for the files matching `include` (default: every file, hidden ones too, so nothing
+ * in it is passed over unseen); or a glob (`*`, `?`, `**`, `{a,b}`, by tinyglobby). Relative
+ * entries resolve from `baseDir`. Results are sorted and unique. A directory that cannot be listed
+ * (permissions) is an error naming it, never an empty match.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { readdir as readdirCb } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { ErrorCode, PipelineError } from '../../errors.js';
 
-const GLOB_CHARS = /[*?[]/;
+/** Inside a directory: every file at any depth. */
+export const ALL_FILES: readonly string[] = ['**/*'];
 
 export function hasGlob(pattern: string): boolean {
-  return GLOB_CHARS.test(pattern);
+  return isDynamicPattern(pattern);
 }
 
-function segmentRegex(segment: string): RegExp {
-  let src = '';
-  for (const ch of segment) {
-    if (ch === '*') src += '[^/]*';
-    else if (ch === '?') src += '[^/]';
-    else src += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${src}$`);
+function unreadable(path: string, err: NodeJS.ErrnoException): PipelineError {
+  return new PipelineError(ErrorCode.IO, `cannot list ${path}: ${err.code ?? err.message}${err.code === 'EACCES' ? ' (permission denied)' : ''}`, { cause: err, details: { path } });
 }
 
-async function isDir(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
+/**
+ * tinyglobby (through fdir) skips directories it cannot read; this readdir remembers them so the
+ * caller can fail naming the first one. A directory that vanished mid-walk is not an error.
+ */
+function recordingFs(failures: { path: string; err: NodeJS.ErrnoException }[]) {
+  const wrapped = (path: string, options: { withFileTypes: true }, cb: (err: NodeJS.ErrnoException | null, entries?: unknown[]) => void) =>
+    readdirCb(path, options, (err, entries) => {
+      if (err && err.code !== 'ENOENT') failures.push({ path, err });
+      cb(err, entries);
+    });
+  // the adapter's type wants every readdir overload; fdir calls only this one
+  return { readdir: wrapped as unknown as typeof readdirCb };
 }
 
-async function walk(dir: string, segments: readonly string[], out: Set<string>): Promise<void> {
-  if (segments.length === 0) {
-    out.add(dir);
-    return;
-  }
-  const [head, ...tail] = segments;
-  if (head === '**') {
-    await walk(dir, tail, out); // zero directories
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) await walk(join(dir, e.name), segments, out);
-    return;
-  }
-  if (!hasGlob(head)) {
-    const next = join(dir, head);
-    if (tail.length === 0) {
-      try {
-        if ((await stat(next)).isFile()) out.add(next);
-      } catch {
-        /* absent: no match */
-      }
-    } else if (await isDir(next)) await walk(next, tail, out);
-    return;
-  }
-  const re = segmentRegex(head);
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    if (!re.test(e.name) || (e.name.startsWith('.') && !head.startsWith('.'))) continue;
-    const p = join(dir, e.name);
-    if (tail.length === 0) {
-      if (e.isFile() || (e.isSymbolicLink() && !(await isDir(p)))) out.add(p);
-    } else if (e.isDirectory() || (e.isSymbolicLink() && (await isDir(p)))) await walk(p, tail, out);
-  }
+async function globIn(cwd: string, patterns: readonly string[], dot: boolean): Promise<string[]> {
+  const failures: { path: string; err: NodeJS.ErrnoException }[] = [];
+  const found = await glob([...patterns], { cwd, absolute: true, onlyFiles: true, dot, expandDirectories: false, followSymbolicLinks: true, fs: recordingFs(failures) });
+  // fdir hands directories over with a trailing slash
+  if (failures.length > 0) throw unreadable(failures[0]!.path.replace(/(.)\/+$/, '$1'), failures[0]!.err);
+  return found;
 }
 
-/** Files matching one path or glob (empty when nothing matches). */
-export async function expandGlob(pattern: string, baseDir: string): Promise<string[]> {
+/** Files one entry names (empty when nothing matches). */
+export async function expandGlob(pattern: string, baseDir: string, include: readonly string[] = ALL_FILES): Promise<string[]> {
   const abs = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
-  if (!hasGlob(abs)) {
+  if (!hasGlob(pattern)) {
+    let st;
     try {
-      return (await stat(abs)).isFile() ? [abs] : [];
-    } catch {
-      return [];
+      st = await stat(abs);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return [];
+      throw unreadable(abs, e);
     }
+    if (!st.isDirectory()) return [abs];
+    // listed once directly: a directory we may not read fails here with its own name
+    await readdir(abs).catch((err: NodeJS.ErrnoException) => {
+      throw unreadable(abs, err);
+    });
+    return (await globIn(abs, include, true)).sort();
   }
-  const parts = abs.split(sep === '\\' ? /[\\/]/ : '/');
-  const firstGlob = parts.findIndex((p) => hasGlob(p));
-  const root = parts.slice(0, firstGlob).join('/') || '/';
-  const out = new Set<string>();
-  await walk(root, parts.slice(firstGlob), out);
-  return [...out].sort();
+  const cwd = isAbsolute(pattern) ? '/' : baseDir;
+  const rel = isAbsolute(pattern) ? pattern.slice(1) : pattern;
+  return (await globIn(cwd, [rel], false)).sort();
 }
