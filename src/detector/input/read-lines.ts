@@ -47,6 +47,12 @@ export interface ReadLinesOptions {
   /** Bytes read from disk (compressed bytes for .gz) after each chunk: progress against the file size. */
   readonly onBytes?: (bytes: number) => void;
   readonly counts?: LineCounts;
+  /**
+   * Start at this byte offset of the (decompressed) file: a `LineCounts.offset` of an earlier read,
+   * so the start of a line. A regular file is read from there; gzip and pipes are read from their
+   * start and the first `start` bytes are skipped.
+   */
+  readonly start?: number;
 }
 
 export const isGzipPath = (path: string): boolean => /\.gz$/i.test(path);
@@ -67,13 +73,15 @@ export function openMaybeGzip(path: string, signal?: AbortSignal, onBytes?: (n: 
  * readLineBatches gives the event loop a turn every TURN_EVERY chunks, so timers, aborts and the
  * UI still run during a long file. Each chunk is consumed before the next read overwrites it.
  */
-function* fileChunks(fd: number, signal?: AbortSignal, onBytes?: (n: number) => void): Generator<Buffer> {
+function* fileChunks(fd: number, start: number, signal?: AbortSignal, onBytes?: (n: number) => void): Generator<Buffer> {
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
+    let position = start;
     for (;;) {
       if (signal?.aborted) return;
-      const n = readSync(fd, buf, 0, CHUNK, null);
+      const n = readSync(fd, buf, 0, CHUNK, position);
       if (n === 0) return;
+      position += n;
       onBytes?.(n);
       yield buf.subarray(0, n);
     }
@@ -82,16 +90,30 @@ function* fileChunks(fd: number, signal?: AbortSignal, onBytes?: (n: number) => 
   }
 }
 
-async function* streamChunks(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
-  for await (const chunk of openMaybeGzip(path, signal, onBytes)) yield chunk as Buffer;
+async function* streamChunks(path: string, start: number, signal?: AbortSignal, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  let skip = start;
+  for await (const c of openMaybeGzip(path, signal, onBytes)) {
+    const chunk = c as Buffer;
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    yield skip > 0 ? chunk.subarray(skip) : chunk;
+    skip = 0;
+  }
 }
 
 /** Gzip, and anything that is not a regular file (a FIFO would block a synchronous read), streams. */
-function chunksOf(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): Iterable<Buffer> | AsyncIterable<Buffer> {
+function chunksOf(path: string, start: number, signal?: AbortSignal, onBytes?: (n: number) => void): Iterable<Buffer> | AsyncIterable<Buffer> {
   // stat, not open, decides: opening a FIFO waits for its writer (on the event loop, if done
   // synchronously), and a second open after the first would wait for a second writer
-  if (isGzipPath(path) || !statSync(path).isFile()) return streamChunks(path, signal, onBytes);
-  return fileChunks(openSync(path, 'r'), signal, onBytes);
+  if (!seeksTo(path)) return streamChunks(path, start, signal, onBytes);
+  return fileChunks(openSync(path, 'r'), start, signal, onBytes);
+}
+
+/** Whether a read with `start` seeks there (a plain regular file) rather than reading past the bytes before it. */
+export function seeksTo(path: string): boolean {
+  return !isGzipPath(path) && statSync(path).isFile();
 }
 
 /**
@@ -131,9 +153,11 @@ export async function* readLineBatches(path: string, options?: AbortSignal | Rea
   // the line in progress has passed the cap: its remaining bytes are skipped
   let overflow = false;
   let chunks = 0;
-  let base = 0;
+  const start = Math.max(0, opts.start ?? 0);
+  let base = start;
+  counts.offset = start;
   try {
-    for await (const chunk of chunksOf(path, signal, opts.onBytes)) {
+    for await (const chunk of chunksOf(path, start, signal, opts.onBytes)) {
       if (++chunks % TURN_EVERY === 0) await nextTurn();
       if (signal?.aborted) throw new AbortedError(`reading ${path} aborted`, { cause: signal.reason });
       const out: string[] = [];
