@@ -6,6 +6,7 @@
 //
 //   npm run build && node bench/ingest-checkpoint.bench.mjs
 //   BENCH_RUNS=7 BENCH_LINES=2000000 node bench/ingest-checkpoint.bench.mjs
+//   BENCH_COMPARE_DIST=/tmp/main/dist ...   # also another build's ingestion (main before checkpoints), interleaved
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -16,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 const root = join(import.meta.dirname, '..');
 const { ingestLogs } = await import(join(root, 'dist', 'services', 'ingest', 'index.js'));
 const { createStandaloneContext } = await import(join(root, 'dist', 'services', 'context.js'));
+const compare = process.env.BENCH_COMPARE_DIST ? await import(join(process.env.BENCH_COMPARE_DIST, 'services', 'ingest', 'index.js')) : null;
 const N = Number(process.env.BENCH_RUNS ?? 5);
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -32,7 +34,7 @@ try {
   out.end();
   await once(out, 'finish');
   await writeFile(join(work, 'settings.yaml'), '');
-  const modes = { off: String(1e12), 'default (2 s)': undefined, 'every batch': '0' };
+  const modes = { off: String(1e12), 'default (2 s)': undefined, 'every batch': '0', ...(compare ? { 'compare build': undefined } : {}) };
   const times = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
   const checkpoints = {};
   for (let r = 0; r < N; r++) {
@@ -42,7 +44,7 @@ try {
       const runDir = join(work, `run-${r}-${mode.split(' ')[0]}`);
       const ctx = createStandaloneContext();
       const t = performance.now();
-      await ingestLogs({ runDir, baseDir: work, format: { type: 'loghub', pattern: '<Date> <Time> <Level> <Component>: <Content>', timestampFields: ['Date', 'Time'] }, source: { type: 'file', paths: [log] } }, ctx);
+      await (mode === 'compare build' ? compare.ingestLogs : ingestLogs)({ runDir, baseDir: work, format: { type: 'loghub', pattern: '<Date> <Time> <Level> <Component>: <Content>', timestampFields: ['Date', 'Time'] }, source: { type: 'file', paths: [log] } }, ctx);
       times[mode].push(performance.now() - t);
       checkpoints[mode] = ctx.logs.filter((l) => l.msg === 'ingest checkpoint').length;
       await rm(runDir, { recursive: true, force: true });
