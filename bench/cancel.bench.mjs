@@ -95,7 +95,8 @@ async function main() {
     const res = {};
     for (let r = 0; r < runs; r++) {
       for (const [name, dist] of builds) {
-        for (const mode of ['throughput', 'cancel', 'burst']) {
+        // BENCH_MODES=throughput: only the throughput runs
+        for (const mode of (process.env.BENCH_MODES ?? 'throughput,cancel,burst').split(',')) {
           ((res[name] ??= {})[mode] ??= []).push(measure(mode, work, dist));
         }
       }
@@ -103,9 +104,11 @@ async function main() {
     console.log(`detection of ${LINES.toLocaleString('en-US')} generated lines (session key on), ${runs} runs each, medians; node ${process.version}`);
     for (const [name] of builds) {
       const m = res[name];
+      m.cancel ??= [];
+      m.burst ??= [];
       const lps = median(m.throughput.map((x) => (x.lines / x.ms) * 1000));
       const cps = median(m.throughput.map((x) => (x.lines / x.cpuMs) * 1000));
-      const fmt = (xs) => `median ${median(xs.map((x) => x.latencyMs)).toFixed(0)} ms (runs: ${xs.map((x) => `${x.latencyMs.toFixed(0)}${x.outcome === 'completed' ? ' completed' : ''}`).join(', ')})`;
+      const fmt = (xs) => xs.length === 0 ? 'not measured' : `median ${median(xs.map((x) => x.latencyMs)).toFixed(0)} ms (runs: ${xs.map((x) => `${x.latencyMs.toFixed(0)}${x.outcome === 'completed' ? ' completed' : ''}`).join(', ')})`;
       console.log(`${name}: throughput ${Math.round(lps).toLocaleString('en-US')} lines/s wall, ${Math.round(cps).toLocaleString('en-US')} lines per CPU-second`);
       console.log(`${name}: cancel 1.5 s into the merged-file run: ${fmt(m.cancel)}`);
       console.log(`${name}: cancel 0.5 s into the burst source: ${fmt(m.burst)}`);
