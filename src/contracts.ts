@@ -41,6 +41,8 @@ export interface IngestInput {
   readonly format: LogFormat;
   /** Directory that relative source paths resolve from (the settings file's). */
   readonly baseDir: string;
+  /** How often file ingestion saves a mid-file checkpoint (ms; default 2000). */
+  readonly checkpointEveryMs?: number;
 }
 export interface IngestOutput {
   /** NDJSON, one `{"timestamp":ms|null,"stream":"...","message":"...","level"?:"..."}` per line. */

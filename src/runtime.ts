@@ -19,6 +19,7 @@ import { buildSummary, describeSource, writeCrashedRecord, writeRunRecord } from
 import { createServiceContext } from './runtime/service-context.js';
 import { notifyAllChannels, withWebhookEnvCheck } from './runtime/notify.js';
 import { configSecrets, emailSecrets, uploadSecrets } from './runtime/secrets.js';
+import { checkpointIntervalFrom } from './services/ingest/file-checkpoint.js';
 import { defaultServices } from './services/index.js';
 import type { DurableRun } from './durable/index.js';
 import { plannedReportUri } from './services/upload/index.js';
@@ -117,6 +118,7 @@ async function execute(
     uploadReport: (input, ctx) => chosen.uploadReport({ ...input, secrets: uploadSecrets(env, input) }, ctx),
     sendNotificationEmails: (input, ctx) => chosen.sendNotificationEmails({ ...input, secrets: emailSecrets(env, input) }, ctx),
     executeLogAnomaly: (input, ctx) => chosen.executeLogAnomaly({ ...input, env }, ctx),
+    ingestLogs: (input, ctx) => chosen.ingestLogs({ ...input, checkpointEveryMs: checkpointIntervalFrom(env) }, ctx),
   };
   const runParams: RunParams = { skipInstall: params.skipInstall, dryRun: params.dryRun, source: describeSource(settings.source), configFile: settings.file, ...(params.window ? { window: params.window } : {}), ...(params.schedule ? { schedule: params.schedule } : {}) };
   const startedAt = new Date();

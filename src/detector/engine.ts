@@ -20,6 +20,7 @@ import { createSessionTracker, sampleOf, toModelData, type SessionModelData, typ
 import { buildHistogram } from './histogram.js';
 import { createVariantResolver } from './detect/variants.js';
 import { foldMergedBaseline, foldMergedSessions, foldMergedTemplates } from './fold-merged.js';
+import type { Pacer } from '../util/pacer.js';
 
 export const DETECTOR_NAME = 'log-anomaly-builtin';
 export const DETECTOR_VERSION = '1.0.0';
@@ -63,6 +64,8 @@ export interface DetectionEngine {
   push(line: EngineLine): void;
   readonly lines: number;
   finish(): EngineResult;
+  /** finish() with a pause between its phases (the detectors, sessions), so a cancel reaches it. */
+  finishPaced(pacer: Pick<Pacer, 'maybePause'>): Promise<EngineResult>;
 }
 
 /** Where the engine counts a miner template's lines. */
@@ -146,6 +149,58 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
     const slot = { acc, textLevel: textLevels.get(id)! };
     slots.set(minedId, slot);
     return slot;
+  }
+
+  // The end of a run in phases: finish() runs them at once, finishPaced() lets the event loop in between.
+  function* finishing(): Generator<void, EngineResult> {
+    // counters taken under ids the miner has since merged move to the surviving id
+    const resolve = miner.resolve ? (id: string) => miner.resolve!(id) : (id: string) => id;
+    foldMergedTemplates(templates, resolve, (id) => miner.template(id));
+    if (baseline) foldMergedBaseline(baseline, resolve);
+    const run: RunStats = { lines, bucketMs: B, from, to, templates, totals, streams: [...streams].sort(), streamCells };
+    const input: DetectorInput = { run, baseline, config };
+    const enabled = (k: AnomalyKind) => opts.detect !== false && config.rules.kinds[k]?.enabled !== false;
+    const found: Anomaly[] = [];
+    yield;
+    if (enabled('new_template')) found.push(...detectNewTemplates(input));
+    if (enabled('rare_template')) found.push(...detectRareTemplates(input));
+    yield;
+    const freq = detectFrequency(input).filter((a) => enabled(a.kind));
+    found.push(...freq);
+    yield;
+    if (enabled('error_rate_surge')) found.push(...detectErrorRate(input));
+    if (enabled('stream_silence')) found.push(...detectStreamSilence(input));
+    yield;
+    let sessions: SessionModelData | null = null;
+    if (tracker) {
+      const closed = tracker.finish();
+      yield;
+      const sigs = foldMergedSessions(closed, resolve);
+      yield;
+      sessions = toModelData(sigs);
+      yield;
+      if (enabled('session_anomaly')) {
+        const text = (id: string) => templates.get(id)?.template ?? miner.template(id) ?? id;
+        found.push(...detectSessions(sigs, baseline?.sessions ?? null, text));
+      }
+    }
+    yield;
+    found.sort((a, b) => b.score - a.score || (a.firstSeen ?? 0) - (b.firstSeen ?? 0) || (a.id < b.id ? -1 : 1));
+    const doc: AnomaliesDoc = {
+      schema: ANOMALIES_SCHEMA,
+      version: ANOMALIES_VERSION,
+      generatedAt: (opts.now?.() ?? new Date()).toISOString(),
+      detector: { name: DETECTOR_NAME, version: DETECTOR_VERSION },
+      input: { lines, streams: run.streams, from, to, templates: templates.size },
+      baseline: baseline ? { lines: baseline.lines, templates: Object.keys(baseline.templates).length, source: baseline.source } : null,
+      bucketSeconds: config.thresholds.bucketSeconds,
+      histogram: buildHistogram(run, found),
+      anomalies: found,
+      incidents: groupIncidents(found, config.thresholds.bucketSeconds),
+    };
+    const counts = new Map([...templates.values()].map((t) => [t.id, t.count]));
+    const all = miner.templates().map((t) => ({ id: t.id, template: templates.get(t.id)?.template ?? t.template, count: counts.get(t.id) ?? 0 }));
+    return { doc, run, sessions, templates: all };
   }
 
   return {
@@ -234,45 +289,15 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
       }
     },
     finish() {
-      // counters taken under ids the miner has since merged move to the surviving id
-      const resolve = miner.resolve ? (id: string) => miner.resolve!(id) : (id: string) => id;
-      foldMergedTemplates(templates, resolve, (id) => miner.template(id));
-      if (baseline) foldMergedBaseline(baseline, resolve);
-      const run: RunStats = { lines, bucketMs: B, from, to, templates, totals, streams: [...streams].sort(), streamCells };
-      const input: DetectorInput = { run, baseline, config };
-      const enabled = (k: AnomalyKind) => opts.detect !== false && config.rules.kinds[k]?.enabled !== false;
-      const found: Anomaly[] = [];
-      if (enabled('new_template')) found.push(...detectNewTemplates(input));
-      if (enabled('rare_template')) found.push(...detectRareTemplates(input));
-      const freq = detectFrequency(input).filter((a) => enabled(a.kind));
-      found.push(...freq);
-      if (enabled('error_rate_surge')) found.push(...detectErrorRate(input));
-      if (enabled('stream_silence')) found.push(...detectStreamSilence(input));
-      let sessions: SessionModelData | null = null;
-      if (tracker) {
-        const sigs = foldMergedSessions(tracker.finish(), resolve);
-        sessions = toModelData(sigs);
-        if (enabled('session_anomaly')) {
-          const text = (id: string) => templates.get(id)?.template ?? miner.template(id) ?? id;
-          found.push(...detectSessions(sigs, baseline?.sessions ?? null, text));
-        }
+      const steps = finishing();
+      for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+    },
+    async finishPaced(pacer) {
+      const steps = finishing();
+      for (let r = steps.next(); ; r = steps.next()) {
+        if (r.done) return r.value;
+        await pacer.maybePause();
       }
-      found.sort((a, b) => b.score - a.score || (a.firstSeen ?? 0) - (b.firstSeen ?? 0) || (a.id < b.id ? -1 : 1));
-      const doc: AnomaliesDoc = {
-        schema: ANOMALIES_SCHEMA,
-        version: ANOMALIES_VERSION,
-        generatedAt: (opts.now?.() ?? new Date()).toISOString(),
-        detector: { name: DETECTOR_NAME, version: DETECTOR_VERSION },
-        input: { lines, streams: run.streams, from, to, templates: templates.size },
-        baseline: baseline ? { lines: baseline.lines, templates: Object.keys(baseline.templates).length, source: baseline.source } : null,
-        bucketSeconds: config.thresholds.bucketSeconds,
-        histogram: buildHistogram(run, found),
-        anomalies: found,
-        incidents: groupIncidents(found, config.thresholds.bucketSeconds),
-      };
-      const counts = new Map([...templates.values()].map((t) => [t.id, t.count]));
-      const all = miner.templates().map((t) => ({ id: t.id, template: templates.get(t.id)?.template ?? t.template, count: counts.get(t.id) ?? 0 }));
-      return { doc, run, sessions, templates: all };
     },
   };
 }

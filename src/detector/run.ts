@@ -13,6 +13,7 @@ import { createEngine, flaggedCells, type EngineLine, type EngineResult } from '
 import { rebucket, type BaselineModel } from './baseline/model.js';
 import { foldRun } from './baseline/learn.js';
 import { runNotices } from './notices.js';
+import { createPacer, type Pacer } from '../util/pacer.js';
 
 /** A re-openable stream of line batches (a file, the events NDJSON, an array in tests). */
 export type LineSource = (signal?: AbortSignal) => AsyncIterable<readonly EngineLine[]>;
@@ -61,6 +62,7 @@ export async function runDetector(sources: readonly LineSource[], opts: Detector
   const masks = (opts.masks ?? []).map((m, i) => compileRegex(m, { file, field: `${prefix}.masks[${i}]` }, 'g'));
   const sessionKey = opts.sessionKey ? compileRegex(opts.sessionKey, { file, field: `${prefix}.sessionKey` }) : null;
   const bucketSeconds = opts.config.thresholds.bucketSeconds;
+  const pacer = createPacer(opts.signal, 'detection');
   let model = opts.model ? rebucket(opts.model, bucketSeconds) : null;
   // An empty baseline is no baseline: against it every template would be "new".
   if (model && model.lines === 0) model = null;
@@ -69,8 +71,8 @@ export async function runDetector(sources: readonly LineSource[], opts: Detector
   if (!model && opts.baselineSources && opts.baselineSources.length > 0) {
     const miner = createMiner({ masks });
     const learner = createEngine({ config: opts.config, miner, sessionKey, detect: false, now: opts.now, orderedInput: opts.orderedInput });
-    await feed(learner, opts.baselineSources, opts, 'baseline');
-    const learned = learner.finish();
+    await feed(learner, opts.baselineSources, opts, 'baseline', pacer);
+    const learned = await learner.finishPaced(pacer);
     baselineLines = learned.run.lines;
     if (learned.run.lines > 0) model = foldRun(null, learned.run, {
       bucketSeconds,
@@ -84,8 +86,9 @@ export async function runDetector(sources: readonly LineSource[], opts: Detector
 
   const miner: TemplateMiner = createMiner({ masks, ...(model?.miner ? { state: model.miner } : {}) });
   const engine = createEngine({ config: opts.config, miner, baseline: model, sessionKey, now: opts.now, orderedInput: opts.orderedInput });
-  await feed(engine, sources, opts, 'detect');
-  const finished = engine.finish();
+  await feed(engine, sources, opts, 'detect', pacer);
+  const finished = await engine.finishPaced(pacer);
+  await pacer.maybePause();
   const notices = runNotices(finished.run, model, baselineLines, bucketSeconds);
   const result = notices.length > 0 ? { ...finished, doc: { ...finished.doc, notices } } : finished;
   const updated = foldRun(model, result.run, {
@@ -100,17 +103,37 @@ export async function runDetector(sources: readonly LineSource[], opts: Detector
   return { ...result, model: updated };
 }
 
+/** Lines between two looks at the clock: a few microseconds of work each, so the pacer is rarely late. */
+const PACE_EVERY = 256;
+
+/**
+ * Pushes lines from `from` until the pacer's slice is used up; returns where it stopped. A plain
+ * function, so the hot loop keeps its locals in registers (in the async caller, anything alive
+ * across an await lives in a heap context).
+ */
+function pushSlice(engine: { push(l: EngineLine): void }, batch: readonly EngineLine[], from: number, pacer: Pacer): number {
+  for (let i = from; i < batch.length; i++) {
+    engine.push(batch[i]!);
+    if (i % PACE_EVERY === PACE_EVERY - 1 && pacer.due()) return i + 1;
+  }
+  return batch.length;
+}
+
 async function feed(
   engine: { push(l: EngineLine): void; readonly lines: number },
   sources: readonly LineSource[],
   opts: DetectorRunOptions,
   phase: 'baseline' | 'detect',
+  pacer: Pacer,
 ): Promise<void> {
   let nextReport = 100_000;
   for (const source of sources) {
     for await (const batch of source(opts.signal)) {
       if (opts.signal?.aborted) throw new AbortedError('detection aborted', { cause: opts.signal.reason });
-      for (let i = 0; i < batch.length; i++) engine.push(batch[i]);
+      // a source may hand over any number of lines without a macrotask in between (a merge, an
+      // array): the pacer gives the event loop its turns, so cancel and timeouts reach the loop
+      for (let i = pushSlice(engine, batch, 0, pacer); i < batch.length; i = pushSlice(engine, batch, i, pacer)) await pacer.pause();
+      await pacer.maybePause();
       if (engine.lines >= nextReport) {
         opts.onProgress?.(engine.lines, phase);
         nextReport = engine.lines + 100_000;

@@ -82,9 +82,13 @@ export async function writeSnapshot(runDir: string, snapshot: unknown): Promise<
   await writeJsonAtomic(join(runDir, STATE_DIR, SNAPSHOT_FILE), snapshot);
 }
 
-/** Forgets every saved step (a fresh, non-resumed execution of a run id starts from nothing). */
+/** Where file ingestion keeps its mid-ingest checkpoint (services/ingest/file-checkpoint.ts). */
+const INGEST_DIR = 'ingest';
+
+/** Forgets every saved step and ingest checkpoint (a fresh, non-resumed execution of a run id starts from nothing). */
 export async function clearStepOutputs(runDir: string): Promise<void> {
   await rm(join(runDir, STATE_DIR, STEPS_DIR), { recursive: true, force: true });
+  await rm(join(runDir, STATE_DIR, INGEST_DIR), { recursive: true, force: true });
 }
 
 /**

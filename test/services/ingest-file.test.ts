@@ -76,7 +76,7 @@ describe('file ingestion', () => {
     expect(ctx.progressUpdates.filter((p) => p.unit === 'lines').length).toBeGreaterThan(1);
   });
 
-  it('stops on abort and leaves no events file behind', async () => {
+  it('stops on abort and leaves no events file behind (only its checkpoint, for the next attempt)', async () => {
     await writeFile(join(dir, 'a.log'), '2024-01-01 10:00:00 INFO a: x\n'.repeat(200_000));
     const controller = new AbortController();
     const ctx = createStandaloneContext({ signal: controller.signal });
@@ -85,7 +85,8 @@ describe('file ingestion', () => {
     await expect(
       ingestLogs({ runDir: join(dir, 'run'), baseDir: dir, format: FORMAT, source: { type: 'file', paths: ['a.log'] } }, abortingCtx),
     ).rejects.toMatchObject({ code: 'ABORTED' });
-    expect(await readdir(join(dir, 'run'))).toEqual([]);
+    expect(await readdir(join(dir, 'run'))).toEqual(['state']);
+    expect((await readdir(join(dir, 'run', 'state', 'ingest'))).sort()).toEqual(['events.ndjson.partial', 'file-checkpoint.json']);
   });
 
   it('a path or glob that matches nothing is a non-retryable error naming it', async () => {

@@ -274,4 +274,4 @@ export function createLineParser(format: LogFormat, options: LineParserOptions =
 export { PRESETS, PRESET_NAMES } from './presets.js';
 export { formatName, sniffLines, measureFormat, type FormatChoice } from './sniff.js';
 export { resolveFormat, resolveFromLines, describeChoice, describeMisses, verdict, sharePercent, WARN_SHARE, type ResolvedFormat } from './resolve.js';
-export { createEventJoiner, newFormatStats, looksLikeContinuation, type FormatStats, type JoinedEvent, type EmitEvent } from './multiline.js';
+export { createEventJoiner, newFormatStats, looksLikeContinuation, type FormatStats, type JoinedEvent, type EmitEvent, type EventJoiner, type JoinerState } from './multiline.js';

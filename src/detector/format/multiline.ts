@@ -73,11 +73,30 @@ export interface EventJoiner {
   push(raw: string, lineNo: number): void;
   /** Emits the event still open (end of file) and adds this reader's counts to the stats. */
   end(): void;
+  /** The joiner's state between two lines (the open event included), for an ingest checkpoint. */
+  save(): JoinerState;
+}
+
+/**
+ * Everything a joiner holds between lines, plain JSON: a joiner created with it continues exactly
+ * where the saved one stood, so an ingest resumed at a byte offset emits the same events.
+ */
+export interface JoinerState {
+  readonly open: boolean;
+  readonly first: string;
+  readonly parsed: ParsedLine | null;
+  readonly lineNo: number;
+  readonly parts: readonly string[] | null;
+  readonly chars: number;
+  readonly inTrace: boolean;
+  readonly lastTimestamp: number | null;
+  readonly seen: number;
+  readonly matched: number;
 }
 
 export function createEventJoiner(
   parse: (line: string) => ParsedLine | null,
-  options: { readonly rawFormat: boolean; readonly maxLines?: number; readonly maxChars?: number },
+  options: { readonly rawFormat: boolean; readonly maxLines?: number; readonly maxChars?: number; readonly resume?: JoinerState },
   stats: FormatStats,
   emit: EmitEvent,
 ): EventJoiner {
@@ -95,6 +114,11 @@ export function createEventJoiner(
   // counted locally and added to stats by end(): plain locals are cheaper per line than object fields
   let seen = 0;
   let matched = 0;
+  if (options.resume) {
+    const r = options.resume;
+    ({ open, first, parsed, lineNo, chars, inTrace, lastTimestamp, seen, matched } = r);
+    parts = r.parts === null ? null : [...r.parts];
+  }
 
   const flush = () => {
     if (!open) return;
@@ -178,5 +202,6 @@ export function createEventJoiner(
       seen = 0;
       matched = 0;
     },
+    save: () => ({ open, first, parsed, lineNo, parts: parts === null ? null : [...parts], chars, inTrace, lastTimestamp, seen, matched }),
   };
 }

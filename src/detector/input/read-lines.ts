@@ -48,6 +48,12 @@ export interface ReadLinesOptions {
   /** Bytes read from disk (compressed bytes for .gz) after each chunk: progress against the file size. */
   readonly onBytes?: (bytes: number) => void;
   readonly counts?: LineCounts;
+  /**
+   * Start at this byte offset of the (decompressed) file: a `LineCounts.offset` of an earlier read,
+   * so the start of a line. A regular file is read from there; gzip and pipes are read from their
+   * start and the first `start` bytes are skipped.
+   */
+  readonly start?: number;
 }
 
 /** The `.gz` suffix, for stream names only: whether a file is gzip is decided by its bytes (file-kind.ts). */
@@ -59,13 +65,15 @@ export const isGzipPath = (path: string): boolean => /\.gz$/i.test(path);
  * readLineBatches gives the event loop a turn every TURN_EVERY chunks, so timers, aborts and the
  * UI still run during a long file. Each chunk is consumed before the next read overwrites it.
  */
-function* fileChunks(fd: number, signal?: AbortSignal, onBytes?: (n: number) => void): Generator<Buffer> {
+function* fileChunks(fd: number, start: number, signal?: AbortSignal, onBytes?: (n: number) => void): Generator<Buffer> {
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
+    let position = start;
     for (;;) {
       if (signal?.aborted) return;
-      const n = readSync(fd, buf, 0, CHUNK, null);
+      const n = readSync(fd, buf, 0, CHUNK, position);
       if (n === 0) return;
+      position += n;
       onBytes?.(n);
       yield buf.subarray(0, n);
     }
@@ -78,7 +86,7 @@ function* fileChunks(fd: number, signal?: AbortSignal, onBytes?: (n: number) => 
  * A file that streams (gzip, or not a regular file): its first chunk decides whether it goes
  * through gunzip, so a FIFO is sniffed without being read twice.
  */
-async function* streamChunks(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+async function* decodedChunks(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
   const raw = createReadStream(path, { highWaterMark: CHUNK, signal })[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await raw.next();
   if (first.done) return;
@@ -108,6 +116,22 @@ async function* streamChunks(path: string, signal?: AbortSignal, onBytes?: (n: n
   }
 }
 
+/**
+ * decodedChunks from byte `start` of the decoded content: gzip and pipes cannot seek, so the bytes
+ * before it are read and skipped.
+ */
+async function* streamChunks(path: string, start: number, signal?: AbortSignal, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  let skip = start;
+  for await (const chunk of decodedChunks(path, signal, onBytes)) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    yield skip > 0 ? chunk.subarray(skip) : chunk;
+    skip = 0;
+  }
+}
+
 /** The first bytes of a regular file, read at offset 0 (the file position stays where it was). */
 function headOf(fd: number): Buffer {
   const b = Buffer.alloc(SNIFF_BYTES);
@@ -119,10 +143,10 @@ function headOf(fd: number): Buffer {
  * would block a synchronous read), streams; a plain regular file is read synchronously. Other
  * compressions, archives and binary files throw before a line is read (file-kind.ts).
  */
-function chunksOf(path: string, signal?: AbortSignal, onBytes?: (n: number) => void): Iterable<Buffer> | AsyncIterable<Buffer> {
+function chunksOf(path: string, start: number, signal?: AbortSignal, onBytes?: (n: number) => void): Iterable<Buffer> | AsyncIterable<Buffer> {
   // stat, not open, decides: opening a FIFO waits for its writer (on the event loop, if done
   // synchronously), and a second open after the first would wait for a second writer
-  if (!statSync(path).isFile()) return streamChunks(path, signal, onBytes);
+  if (!statSync(path).isFile()) return streamChunks(path, start, signal, onBytes);
   const fd = openSync(path, 'r');
   let kind: 'gzip' | 'text';
   try {
@@ -131,9 +155,22 @@ function chunksOf(path: string, signal?: AbortSignal, onBytes?: (n: number) => v
     closeSync(fd);
     throw err;
   }
-  if (kind === 'text') return fileChunks(fd, signal, onBytes);
+  if (kind === 'text') return fileChunks(fd, start, signal, onBytes);
   closeSync(fd);
-  return streamChunks(path, signal, onBytes);
+  return streamChunks(path, start, signal, onBytes);
+}
+
+/** Whether a read with `start` seeks there (a plain regular text file) rather than reading past the bytes before it. */
+export function seeksTo(path: string): boolean {
+  if (!statSync(path).isFile()) return false;
+  const fd = openSync(path, 'r');
+  try {
+    return classifyHead(path, headOf(fd)) === 'text';
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -173,9 +210,11 @@ export async function* readLineBatches(path: string, options?: AbortSignal | Rea
   // the line in progress has passed the cap: its remaining bytes are skipped
   let overflow = false;
   let chunks = 0;
-  let base = 0;
+  const start = Math.max(0, opts.start ?? 0);
+  let base = start;
+  counts.offset = start;
   try {
-    for await (const chunk of chunksOf(path, signal, opts.onBytes)) {
+    for await (const chunk of chunksOf(path, start, signal, opts.onBytes)) {
       if (++chunks % TURN_EVERY === 0) await nextTurn();
       if (signal?.aborted) throw new AbortedError(`reading ${path} aborted`, { cause: signal.reason });
       const out: string[] = [];

@@ -10,10 +10,10 @@ import type { IngestInput, IngestOutput } from '../../contracts.js';
 import type { FileSource } from '../../config/settings-types.js';
 import type { ServiceContext } from '../context.js';
 import { ErrorCode, PipelineError, throwIfAborted } from '../../errors.js';
-import { createEventJoiner, createLineParser, describeMisses, newFormatStats, resolveFormat, sharePercent, verdict, WARN_SHARE, type ResolvedFormat } from '../../detector/format/index.js';
+import { createEventJoiner, createLineParser, describeMisses, newFormatStats, resolveFormat, sharePercent, verdict, WARN_SHARE, type EventJoiner, type FormatStats, type ResolvedFormat } from '../../detector/format/index.js';
 import { expandGlob } from './glob.js';
-import { DEFAULT_MAX_LINE_BYTES, readLineBatches, type LineCounts } from '../../detector/input/read-lines.js';
-import { createEventsWriter } from './events-writer.js';
+import { DEFAULT_MAX_LINE_BYTES, readLineBatches, seeksTo, type LineCounts } from '../../detector/input/read-lines.js';
+import { CHECKPOINT_EVERY_MS, inputFingerprint, loadFileCheckpoint, openPartialEvents, saveFileCheckpoint } from './file-checkpoint.js';
 
 export const EVENTS_FILE = 'events.ndjson';
 
@@ -76,15 +76,21 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
   for (const f of files) totalBytes += (await stat(f)).size;
   const chosen = await chooseFormat(input.format, files, signal, log);
   const parse = createLineParser(chosen.format);
-  const stats = newFormatStats();
   const target = join(input.runDir, EVENTS_FILE);
-  const writer = await createEventsWriter(target);
-  const streams = new Set<string>();
-  let lines = 0;
-  let unparsed = 0;
-  let bytes = 0;
-  let from: number | null = null;
-  let to: number | null = null;
+  // an earlier attempt's checkpoint (a retry, or run --resume after a kill) is where this one starts
+  const fingerprint = await inputFingerprint(input, files);
+  const ck = await loadFileCheckpoint(input.runDir, fingerprint);
+  const stats: FormatStats = ck ? { ...ck.stats, misses: [...ck.stats.misses] } : newFormatStats();
+  const writer = await openPartialEvents(input.runDir, ck ? ck.eventsBytes : null);
+  const streams = new Set<string>(ck?.streams ?? []);
+  let lines = ck?.lines ?? 0;
+  let unparsed = ck?.unparsed ?? 0;
+  let from: number | null = ck?.from ?? null;
+  let to: number | null = ck?.to ?? null;
+  // bytes of the files (compressed for .gz) read so far, as an uninterrupted run counts them
+  let bytes = ck ? ck.bytesBefore + (seeksTo(files[ck.fileIndex]!) ? ck.offset : 0) : 0;
+  let bytesRead = 0;
+  let truncated = ck?.truncatedBefore ?? 0;
   let lastLines = 0;
   let lastAt = Date.now();
   const report = (file: string, force = false) => {
@@ -96,13 +102,30 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
     progress({ unit: 'bytes', current: bytes, total: totalBytes, label: streamNameFor(file) });
   };
   const maxLineBytes = input.source.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  let truncated = 0;
+  const checkpointEvery = input.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
+  let lastCheckpoint = Date.now();
+  // where the read stands between two batches: what a checkpoint records
+  let at: { fileIndex: number; bytesBefore: number; lineNo: number; counts: LineCounts; joiner: EventJoiner } | undefined;
+  const checkpoint = async () => {
+    if (!at) return;
+    const eventsBytes = await writer.sync();
+    const { fileIndex, bytesBefore, lineNo, counts, joiner } = at;
+    await saveFileCheckpoint(input.runDir, {
+      v: 1, fingerprint, fileIndex, offset: counts.offset, lineNo, bytesBefore, truncatedBefore: truncated, truncated: counts.truncated,
+      eventsBytes, lines, unparsed, from, to, streams: [...streams], stats, joiner: joiner.save(),
+    });
+    lastCheckpoint = Date.now();
+    log.debug('ingest checkpoint', { file: streamNameFor(files[fileIndex]!), offset: counts.offset, events: lines, eventsBytes });
+  };
+  if (ck) log.info('resuming ingestion at its last checkpoint', { file: streamNameFor(files[ck.fileIndex]!), offset: ck.offset, events: ck.lines });
   log.info('ingesting log files', { files: files.length, bytes: totalBytes });
   try {
-    for (const file of files) {
+    for (let fileIndex = ck?.fileIndex ?? 0; fileIndex < files.length; fileIndex++) {
+      const file = files[fileIndex]!;
+      const resumed = ck && fileIndex === ck.fileIndex ? ck : undefined;
       const fileStream = streamNameFor(file);
       // tracebacks join the event that starts them (format/multiline.ts); the joined text is kept as `text`
-      const joiner = createEventJoiner(parse, { rawFormat: chosen.format.type === 'raw' }, stats, (_first, parsed, text, _lineNo, joined) => {
+      const joiner = createEventJoiner(parse, { rawFormat: chosen.format.type === 'raw', resume: resumed?.joiner }, stats, (_first, parsed, text, _lineNo, joined) => {
         lines++;
         if (parsed === null) {
           unparsed++;
@@ -119,26 +142,36 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
         }
         writer.write({ timestamp: ts, stream, message: parsed.content, level: parsed.level, text: joined > 1 ? text : undefined });
       });
-      let lineNo = 0;
-      const counts: LineCounts = { truncated: 0, offset: 0 };
-      for await (const batch of readLineBatches(file, { signal, maxLineBytes, counts, onBytes: (n) => (bytes += n) })) {
+      let lineNo = resumed?.lineNo ?? 0;
+      const counts: LineCounts = { truncated: resumed?.truncated ?? 0, offset: resumed?.offset ?? 0 };
+      at = { fileIndex, bytesBefore: resumed?.bytesBefore ?? bytes, lineNo, counts, joiner };
+      const onBytes = (n: number) => {
+        bytes += n;
+        bytesRead += n;
+      };
+      for await (const batch of readLineBatches(file, { signal, maxLineBytes, counts, onBytes, start: resumed?.offset })) {
         for (const raw of batch) {
           lineNo++;
           if (raw.length === 0 || raw.trim().length === 0) continue;
           joiner.push(raw, lineNo);
         }
+        at.lineNo = lineNo;
         await writer.flush();
         report(file);
+        if (Date.now() - lastCheckpoint >= checkpointEvery) await checkpoint();
       }
       joiner.end();
+      at = undefined;
       report(file, true);
       if (counts.truncated > 0) log.warn('lines longer than the line cap were truncated', { file: streamNameFor(file), truncated: counts.truncated, maxLineBytes });
       truncated += counts.truncated;
     }
     throwIfAborted(signal, 'ingest');
-    await writer.commit();
+    await writer.commit(target);
   } catch (err) {
-    await writer.abort();
+    // cancelled between two batches: record where it stood, so a resume loses nothing
+    if (signal.aborted) await checkpoint().catch(() => undefined);
+    await writer.close().catch(() => undefined);
     if (err instanceof PipelineError) throw err;
     const e = err as NodeJS.ErrnoException;
     throw new PipelineError(e.code === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO, `reading logs failed: ${e.message}`, { cause: err });
@@ -148,7 +181,7 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
   log.info(`log format ${chosen.name} matched ${sharePercent(stats.matched, stats.lines)} of lines`, format);
   const eventsBytes = (await stat(target)).size;
   ctx.artifact({ name: EVENTS_FILE, uri: pathToFileURL(target).href, bytes: eventsBytes });
-  log.info('ingested', { lines, unparsed, truncated, streams: streams.size });
+  log.info('ingested', { lines, unparsed, truncated, streams: streams.size, bytesRead, ...(ck ? { resumedAt: { file: streamNameFor(files[ck.fileIndex]!), offset: ck.offset } } : {}) });
   return {
     eventsFile: target,
     lines,
