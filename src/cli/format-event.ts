@@ -29,7 +29,7 @@ export function formatEventLine(e: BusEvent): string | undefined {
         ? ` anomalies=${s.anomalies.total} reported=${s.anomalies.reported}${s.anomalies.incidents ? ` incidents=${s.anomalies.incidents.length}` : ''} notification=${s.notification.status}${s.notification.webhooks?.length ? ` webhooks=${s.notification.webhooks.map((w) => `${w.name}:${w.status}`).join(',')}` : ''}${s.reportUri ? ` report=${s.reportUri}` : ''}`
         : '';
       const why =
-        e.status === 'failed' ? ` at ${e.failedStep ?? '?'}: ${e.error?.message ?? ''}` : e.status === 'cancelled' && e.error ? ` (${e.error.message})` : '';
+        e.status === 'failed' ? ` at ${e.failedStep ?? '?'}: ${e.error?.message ?? ''}` : (e.status === 'cancelled' || e.status === 'crashed') && e.error ? ` (${e.error.message})` : '';
       // One line per incident under the run's last line: what a person reads first in CI logs.
       const incidents = (s?.anomalies.incidents ?? []).map(
         (inc, i) =>

@@ -1,8 +1,8 @@
 /**
  * The NATS lease (issue 13, point 2) against the real server: two executions of one run id on
  * "two machines" (two output dirs, so only NATS can tell) -> exactly one runs; a SIGKILLed --nats
- * run is taken over once its heartbeat stopped for 3 intervals, `runs` shows it crashed and a
- * `watch` that was waiting for it gets that state instead of hanging (then follows the takeover).
+ * run is taken over once its heartbeat stopped for 3 intervals and `runs` shows it crashed; a `watch`
+ * waiting for it ends with `crashed` instead of hanging; one started after the takeover follows it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -56,8 +56,10 @@ describe('NATS lease', () => {
     const out = join(dir, 'k');
     const killed = await runAndKillAt(['run', '--run-id', 'n-dead', '--out-dir', out, ...runNats(settings)], (e) => e.type === 'step' && e.step === 'execute_logAnomaly' && e.status === 'done', INTERVAL);
     expect(killed.killed).toBe(true);
-    // A watcher of the dead run: before the takeover it has nothing to end on.
-    const watcher = startAndWaitFor(['watch', 'n-dead', ...nats(settings)], (e) => e.type === 'run' && e.status === 'crashed');
+    // A watcher of the dead run ends with `crashed` (exit 1) once it finds the lease stale: it does not hang.
+    const watcher = startAndWaitFor(['watch', 'n-dead', ...nats(settings)], (e) => e.type === 'run' && e.status === 'crashed', INTERVAL);
+    await watcher.seen;
+    expect((await watcher.exited).code).toBe(1);
     // Until 3 heartbeats are missed the NATS lease still names the dead holder; the takeover follows.
     let resumed = await runCli(['run', '--out-dir', out, '--resume', 'n-dead', '--json', ...runNats(settings)], { env: INTERVAL });
     for (let i = 0; i < 20 && resumed.code === 1 && /already running/.test(resumed.stderr); i++) {
@@ -67,11 +69,13 @@ describe('NATS lease', () => {
     const events = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(events.find((e) => e.type === 'run')).toMatchObject({ status: 'crashed', exitCode: 1 });
     expect(events.filter((e) => e.type === 'step' && e.reason === 'resumed').map((e) => e.step)).toContain('execute_logAnomaly');
-    // The watcher no longer hangs: it gets the dead execution's `crashed`, then (history follows it)
-    // the taking-over execution to its end.
-    await watcher.seen;
-    const w = await watcher.exited;
+    // A watcher after the takeover replays the dead execution's `crashed`, then (history follows
+    // it) the taking-over execution to its end.
+    const late = startAndWaitFor(['watch', 'n-dead', ...nats(settings)], (e) => e.type === 'run' && e.status === 'crashed');
+    await late.seen;
+    const w = await late.exited;
     expect(w.code, w.stderr).toBe(0);
+    expect(late.events.at(-1)).toMatchObject({ type: 'run', status: 'completed' });
     const runs = await runCli(['runs', '--json', ...nats(settings)]);
     const rec = JSON.parse(runs.stdout).find((r: any) => r.runId === 'n-dead');
     expect(rec).toMatchObject({ status: 'completed', executions: 2 });

@@ -3,12 +3,13 @@
  * bus gives: the CLI lines, NDJSON and the TUI cannot tell a remote run from a local one.
  * A stream cursor (stream-cursor.ts) reads it: each stored event once, in order, across server restarts.
  */
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Observable } from 'rxjs';
-import { isFinalRunEvent, type BusEvent } from '../events.js';
+import { isFinalRunEvent, type BusEvent, type RunParams } from '../events.js';
 import { runEventsFilter, type NatsNames } from './names.js';
 import { lastStoredEvent } from './history.js';
+import { crashedEvent, type LivenessProbe } from './run-liveness.js';
 import { createSequencer } from './sequencer.js';
 import { openStreamCursor } from './stream-cursor.js';
 import { ensureEventStream, type StreamLimits } from './setup.js';
@@ -23,6 +24,13 @@ export interface FollowOptions {
   /** How long a seq gap may stay open before the events behind it are released (default 10 s). */
   readonly gapTimeoutMs?: number;
   readonly onWarning?: (msg: string) => void;
+  /**
+   * Asked while the followed run has not ended: a run whose execution it finds dead (its lease
+   * expired, nobody took it over) ends with a `run crashed` event instead of a wait forever.
+   */
+  readonly liveness?: LivenessProbe;
+  /** How often `liveness` is asked (default 1 s). */
+  readonly livenessEveryMs?: number;
 }
 
 /**
@@ -34,6 +42,10 @@ export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observ
     let closed = false;
     let target = opts.runId;
     const continueAfter = new Set<number>();
+    let jsm: JetStreamManager | undefined;
+    // The followed run as printed so far: its last seq, and the params of its latest start.
+    let lastSeq = 0;
+    let params: RunParams | undefined;
     const seq = createSequencer({
       gapTimeoutMs: opts.gapTimeoutMs ?? 10_000,
       // One run: from its first event. Live followers start wherever they joined.
@@ -42,6 +54,10 @@ export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observ
     const emit = (events: BusEvent[]) => {
       for (const e of events) {
         if (closed) return;
+        if (e.runId === target) {
+          lastSeq = e.seq;
+          if (e.type === 'run' && e.status === 'started') params = e.params;
+        }
         subscriber.next(e);
         if (!opts.all && isFinalRunEvent(e) && e.runId === target && !continueAfter.has(e.seq)) {
           closed = true;
@@ -57,9 +73,28 @@ export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observ
       emit(events);
     }, 1000);
     gapTimer.unref();
+    let probing = false;
+    const probe = async () => {
+      if (probing || closed || !opts.liveness || target === undefined || params === undefined || !jsm) return;
+      probing = true;
+      try {
+        const dead = await opts.liveness.deadExecution(target);
+        if (!dead || closed) return;
+        // Still catching up on stored history (or holding events behind a gap): the run's own end may be in it.
+        const stored = await lastStoredEvent(jsm, opts.names, target);
+        if ((stored && stored.seq > lastSeq) || seq.held() > 0 || closed) return;
+        emit([crashedEvent(target, lastSeq, params, dead)]);
+      } catch {
+        // NATS away for a moment: ask again at the next tick.
+      } finally {
+        probing = false;
+      }
+    };
+    const livenessTimer = opts.liveness && !opts.all ? setInterval(() => void probe(), opts.livenessEveryMs ?? 1000) : undefined;
+    livenessTimer?.unref();
 
     (async () => {
-      const jsm = await jetstreamManager(nc);
+      jsm = await jetstreamManager(nc);
       // Joining before anything was ever published must work: make sure the stream exists.
       await ensureEventStream(jsm, opts.names, opts.limits);
       // One run: its whole history. Live followers: what is stored after they joined.
@@ -98,6 +133,7 @@ export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observ
     return () => {
       closed = true;
       clearInterval(gapTimer);
+      clearInterval(livenessTimer);
       void stop?.();
     };
   });

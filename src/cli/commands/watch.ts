@@ -2,12 +2,15 @@
  * `log-anomaly watch [RUN_ID] [--all] [--json] [--tui]`: a run's history from JetStream, then its
  * live events, printed exactly like a local headless run; exits with the run's exit code.
  * Without RUN_ID it follows the next run that starts; `--all` follows every run until Ctrl-C.
+ * A run whose execution died and was not taken over ends as `crashed` (exit 1) when its lease goes stale.
  */
 import type { Observable } from 'rxjs';
 import { exitCodeFor, isFinalRunEvent, type BusEvent } from '../../bus/events.js';
 import { checkRunId, loadOptionalSettings, openNatsForCli, type NatsCliContext } from '../../bus/nats/cli-support.js';
 import { lastStoredEvent } from '../../bus/nats/history.js';
 import { followRunEvents } from '../../bus/nats/replay.js';
+import { openLivenessProbe } from '../../bus/nats/run-liveness.js';
+import { leaseIntervalFrom } from '../../durable/lease.js';
 import { ErrorCode, PipelineError, UsageError } from '../../errors.js';
 import { formatEventLine } from '../format-event.js';
 import type { CliIo } from '../io.js';
@@ -82,12 +85,20 @@ export async function watch(opts: WatchOptions, io: CliIo): Promise<number> {
       all: opts.all,
       limits: ctx.limits,
       onWarning: (m) => io.stderr.write(`log-anomaly: warn: ${m}\n`),
+      // A run whose process died (SIGKILL, a lost machine) ends with `crashed` once its lease is stale.
+      liveness: opts.all ? undefined : await openLivenessProbe(ctx.nc, ctx.names.prefix),
+      livenessEveryMs: livenessEveryMs(io.env),
     });
     const code = await showRemoteRun(events$, opts, io);
     return opts.all && code === INTERRUPTED ? 0 : code;
   } finally {
     await ctx.nc.close().catch(() => undefined);
   }
+}
+
+/** Asked as often as leases beat (LOG_ANOMALY_LEASE_INTERVAL_MS shortens both in tests), at most every second. */
+function livenessEveryMs(env: NodeJS.ProcessEnv): number {
+  return Math.min(1000, leaseIntervalFrom(env));
 }
 
 /**
