@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ErrorCode, PipelineError, UsageError } from '../errors.js';
 import type { StepOutputs } from '../machines/index.js';
 import { isAtomicTempName, writeJsonAtomic } from '../util/atomic-write.js';
+import { jsonProblem } from '../util/json-problem.js';
 
 export const STATE_DIR = 'state';
 const STATE_FILE = 'run-state.json';
@@ -44,7 +45,7 @@ async function readJson<T>(file: string): Promise<T | undefined> {
     return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new PipelineError(ErrorCode.IO, `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    throw new PipelineError(ErrorCode.IO, `cannot read ${file}: ${jsonProblem(err)}`, { cause: err });
   }
 }
 

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RUN_RECORD_FILE } from '../runtime/record.js';
 import { ownerState, readLockOwner } from './run-lock.js';
+import { jsonProblem } from '../util/json-problem.js';
 
 export type LocalRunStatus = 'completed' | 'failed' | 'cancelled' | 'running' | 'running?' | 'crashed' | 'unreadable';
 
@@ -50,7 +51,7 @@ export async function readLocalRun(dir: string, runId: string, now = Date.now())
     rec = JSON.parse(text) as Record<string, any>;
     if (!rec || typeof rec !== 'object' || typeof rec.status !== 'string') throw new Error('no status');
   } catch (err) {
-    return { runId, status: 'unreadable', path, problem: `${file}: not a run record (${(err as Error).message})` };
+    return { runId, status: 'unreadable', path, problem: `${file}: not a run record (${jsonProblem(err)})` };
   }
   const a = rec.summary?.anomalies;
   const base = {

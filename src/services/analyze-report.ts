@@ -21,6 +21,7 @@ import { applyRules, compileIgnorePatterns, countBySeverity, decideNotify, route
 import { buildReport } from './report/model.js';
 import { renderMarkdown } from './report/render-md.js';
 import { renderHtml } from './report/render-html.js';
+import { jsonProblem } from '../util/json-problem.js';
 
 /** How many findings the run summary (CLI line, TUI, email) carries. */
 export const TOP_FINDINGS = 10;
@@ -38,7 +39,7 @@ async function readAnomalies(file: string, signal: AbortSignal) {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new PipelineError(ErrorCode.INPUT_INVALID, `${file}: not valid JSON: ${(err as Error).message}`, { details: { file } });
+    throw new PipelineError(ErrorCode.INPUT_INVALID, `${file}: ${jsonProblem(err)}`, { details: { file } });
   }
   return validateAnomaliesDoc(value, file);
 }

@@ -21,6 +21,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { validateAnomaliesDoc, type AnomaliesDoc } from '../detector/index.js';
 import { csvField } from '../detector/templates-csv.js';
 import { truncate } from '../util/sanitize.js';
+import { jsonProblem } from '../util/json-problem.js';
 
 const KILL_GRACE_MS = 2000;
 
@@ -60,7 +61,7 @@ export async function runExternalDetector(
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new PipelineError(ErrorCode.DETECTOR_FAILED, `detector.command output ${out}: not JSON (${(err as Error).message})`);
+    throw new PipelineError(ErrorCode.DETECTOR_FAILED, `detector.command output ${out}: not JSON (${jsonProblem(err)})`);
   }
   const doc = validateAnomaliesDoc(value, `detector.command output`, { bucketSeconds: input.config.thresholds.bucketSeconds });
   await writeJsonAtomic(files.anomaliesFile, doc);

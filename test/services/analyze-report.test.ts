@@ -282,7 +282,7 @@ describe('analyzeReport invalid input', () => {
       createStandaloneContext(),
     ).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'INPUT_INVALID', retryable: false });
-    expect(String((err as Error).message)).toContain(`${anomaliesFile}: not valid JSON`);
+    expect(String((err as Error).message)).toContain(`${anomaliesFile}: invalid JSON`);
   });
 
   it('writes no report when the input is invalid', async () => {

@@ -8,6 +8,7 @@ import { AnomalyKind } from '../../config/detection-types.js';
 import { ErrorCode, PipelineError } from '../../errors.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { MUTES_SCHEMA, MUTES_VERSION, emptyMutes, type MuteEntry, type MutesDoc } from '../mutes.js';
+import { jsonProblem } from '../../util/json-problem.js';
 
 const KINDS = new Set<string>(Object.values(AnomalyKind));
 
@@ -27,7 +28,7 @@ export async function loadMutes(path: string): Promise<MutesDoc> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw invalid(path, '', `not JSON (${(err as Error).message})`);
+    throw invalid(path, '', `not JSON (${jsonProblem(err)})`);
   }
   return checkMutes(value, path);
 }

@@ -7,6 +7,7 @@ import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { PipelineError, ErrorCode } from '../../errors.js';
 import { BASELINE_SCHEMA, BASELINE_VERSION, type BaselineModel } from './model.js';
 import { emptyRhythm, type Rhythm } from './rhythm.js';
+import { jsonProblem } from '../../util/json-problem.js';
 
 export async function loadModel(path: string): Promise<BaselineModel | null> {
   let text: string;
@@ -20,7 +21,7 @@ export async function loadModel(path: string): Promise<BaselineModel | null> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw invalid(path, '', `not JSON (${(err as Error).message})`);
+    throw invalid(path, '', `not JSON (${jsonProblem(err)})`);
   }
   return checkModel(value, path);
 }

@@ -6,6 +6,7 @@
 import { PipelineError, ErrorCode } from '../../errors.js';
 import type { EngineLine } from '../engine.js';
 import { OWN_NDJSON_MAX_LINE_BYTES, readLineBatches } from './read-lines.js';
+import { jsonProblem } from '../../util/json-problem.js';
 
 export async function* readEvents(path: string, signal?: AbortSignal): AsyncGenerator<EngineLine[]> {
   let lineNo = 0;
@@ -29,7 +30,7 @@ function toEngineLine(text: string, lineNo: number, path: string): EngineLine {
   try {
     v = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw bad(path, lineNo, '(line)', `not JSON: ${(err as Error).message}`);
+    throw bad(path, lineNo, '(line)', `not JSON: ${jsonProblem(err)}`);
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad(path, lineNo, '(line)', 'expected a JSON object');
   const { message, timestamp, stream, level, text: joined } = v;

@@ -5,7 +5,6 @@
  * message; messages show the URL without credentials or query string.
  */
 import { AbortedError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError } from '../../errors.js';
-import { truncate } from '../../util/sanitize.js';
 import { redactUrl } from '../../util/redact-url.js';
 import { checkConfigHost } from './host-policy.js';
 import { MAX_YAML_BYTES } from '../../config/yaml-schema.js';
@@ -66,6 +65,15 @@ async function readBody(res: Response, url: string): Promise<string> {
 const tooBig = (url: string) =>
   new PipelineError(ErrorCode.CONFIG_INVALID, `${safeUrl(url)}: the response is larger than ${MAX_CONFIG_BYTES} bytes; is this a detection config?`);
 
+/** `(text/html, 1234 bytes)`: the content type and declared size of an error response; its text is never read. */
+async function describeBody(res: Response): Promise<string> {
+  await res.body?.cancel().catch(() => undefined);
+  const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  const length = res.headers.get('content-length');
+  const parts = [/^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : '', length && /^\d+$/.test(length) ? `${length} bytes` : ''].filter(Boolean);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
 export async function fetchConfig(url: string, opts: FetchOptions): Promise<FetchResult> {
   const headers: Record<string, string> = { accept: 'application/yaml, text/yaml, text/plain;q=0.9, */*;q=0.5' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -89,8 +97,9 @@ export async function fetchConfig(url: string, opts: FetchOptions): Promise<Fetc
       });
     }
     if (!res.ok) {
-      const body = await res.text().catch(() => '');
-      const detail = body.trim() ? `: ${truncate(body.trim().replace(/\s+/g, ' '), 200)}` : '';
+      // What came back, never what it says: an error body can hold anything (a token echoed back, a
+      // stack trace, a file), and this message goes to stderr, run.json and NATS.
+      const detail = await describeBody(res);
       const hint = res.status === 401 || res.status === 403 ? ' (check the token named by detectionConfig.tokenEnv)' : '';
       throw new HttpError(res.status, safeUrl(url), `config service answered ${res.status} for ${safeUrl(url)}${hint}${detail}`);
     }

@@ -13,6 +13,7 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PipelineError } from '../../errors.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
+import { jsonProblem } from '../../util/json-problem.js';
 
 export const LEDGER_FILE = 'notifications.json';
 
@@ -85,7 +86,7 @@ async function load(file: string, runId: string): Promise<LedgerDoc> {
     return { runId, sent: { ...doc.sent }, rejected: { ...(doc.rejected ?? {}) } };
   } catch (err) {
     // Refuse rather than guess: treating a damaged ledger as empty could notify everyone again.
-    throw new PipelineError(ErrorCode.INPUT_INVALID, `${file}: unreadable notification ledger (${(err as Error).message}); fix or remove it to send again`, { cause: err });
+    throw new PipelineError(ErrorCode.INPUT_INVALID, `${file}: unreadable notification ledger (${jsonProblem(err)}); fix or remove it to send again`, { cause: err });
   }
 }
 
