@@ -82,7 +82,7 @@ describe('JSON that does not parse', () => {
         configMeta: { version: '1', origin: 'x' }, ingest: { lines: 0, streams: [], from: null, to: null, source: 's' },
       } as never,
       createStandaloneContext(),
-    ).catch((e: unknown) => e as Error);
+    ).then(() => new Error('expected a failure'), (e: unknown) => e as Error);
     expect(err.message).toBe(`${anomaliesFile}: invalid JSON`);
   });
 
