@@ -17,7 +17,7 @@
 import type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner } from './types.js';
 import { applyMasks, globalize } from '../mask/index.js';
 import { isVariableToken, WILDCARD } from '../mask/token.js';
-import { createTokenBuffers, hashSignature, maskedTokens, signatureTokens, tokenizeLine } from './tokenize.js';
+import { createTokenBuffers, hashSignature, renderTokens, renderTokensMasked, signatureTokens, tokenizeLine } from './tokenize.js';
 import { find, fits, generalize, renderTemplate, type Cluster } from './cluster.js';
 import { templateIdFor } from './id.js';
 import { readState, writeState } from './state.js';
@@ -50,6 +50,13 @@ export interface ExtendedMinerOptions extends MinerOptions {
    * Default 50,000.
    */
   readonly maxTemplates?: number;
+  /**
+   * Configured masks decide grouping only; templates show the built-in maskers' shapes where those
+   * find a variable (`core.<*>` where a mask took all of `core.2275`). Default false: a mask's
+   * `<*>` is what the template shows. The Loghub benchmark sets it, as its masks are the
+   * reference parsers' preprocessing, not a template convention.
+   */
+  readonly masksGroupOnly?: boolean;
   /** Templates sharing a prefix before their differing tails count as free text (tails.ts); default familySize + 1. */
   readonly tailFamilySize?: number;
 }
@@ -94,6 +101,9 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const generalByLength = new Map<number, Cluster[]>();
   const families = new Map<string, Cluster[]>();
   const buf = createTokenBuffers();
+  const masksGroupOnly = opts.masksGroupOnly ?? false;
+  /** The line as written, tokenized again when configured masks changed it (templates are rendered from it). */
+  const rawBuf = createTokenBuffers();
   const tails = createTailIndex({ minPrefix: minContext, size: opts.tailFamilySize ?? familySize + 1, lengths: 3 });
   let lastIndex = -1;
 
@@ -292,6 +302,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   };
 
   function add(content: string, from = 0): MinedLine {
+    const rawFrom = from;
     let masked = content;
     if (masks.length > 0) {
       masked = applyMasks(from === 0 ? content : content.slice(from), masks);
@@ -301,7 +312,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     let c = lookup(key);
     let isNew = false;
     if (c === undefined) {
-      const tokens = maskedTokens(buf);
+      const tokens = masked === content ? renderTokens(buf) : renderTokensMasked(buf, content, rawFrom, rawBuf, masksGroupOnly);
       c = similar(key, tokens);
       if (c === undefined) {
         if (clusters.length >= maxTemplates) {
