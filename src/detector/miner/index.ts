@@ -22,6 +22,7 @@ import { find, fits, generalize, renderTemplate, type Cluster } from './cluster.
 import { templateIdFor } from './id.js';
 import { readState, writeState } from './state.js';
 import { MinedResult } from './mined.js';
+import { displayTemplate } from './display.js';
 import { createTailIndex, tailShape, TAIL, type TailMerge } from './tails.js';
 
 export type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner, ParsedLine } from './types.js';
@@ -115,7 +116,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
       tokens,
       sig,
       count,
-      text,
+      text: displayTemplate(tokens),
       parent: null,
       general: sig.includes(WILDCARD),
     };

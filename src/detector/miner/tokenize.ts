@@ -418,15 +418,35 @@ function nextStartsDate(s: string, from: number): boolean {
  * addresses, paths, quoted runs) is one `<*>`. Only the rendered template changes: the
  * signature keeps one `<*>` per masked part, so grouping does not depend on it.
  */
-const NUMBER_RUN = /^[/+-]?\d+(?:\.\d+)*(?:[:,#-]+\d+(?:\.\d+)*)*$/;
+const DECIMAL_RUN = /^[+-]?\d+(?:\.\d+)*(?:[-#]+\d+(?:\.\d+)*)*$/;
 const DECIMAL = /\d+(?:\.\d+)*/g;
+const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
+/** A host name: two or more dots between word labels (`proxy.example.edu.hk`). */
+const HOST = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){2,}$/;
+const hasDigit = (p: string) => /\d/.test(p);
 
 export function renderVariable(s: string, x: number, y: number): string {
-  if (y - x < 3) return WILDCARD;
-  const v = s.slice(x, y);
-  if (!NUMBER_RUN.test(v)) return WILDCARD;
-  const body = v.charCodeAt(0) === 47 || v.charCodeAt(0) === 43 || v.charCodeAt(0) === 45 ? v.slice(1) : v;
-  return body.replace(DECIMAL, WILDCARD);
+  if (y - x < 2) return WILDCARD;
+  let v = s.slice(x, y);
+  if (v.charCodeAt(0) === 47 && v.indexOf('/', 1) < 0) v = v.slice(1); // `/10.0.0.1:80`: the slash belongs to the value
+  if (DECIMAL_RUN.test(v)) return v.replace(/^[+-]/, '').replace(DECIMAL, WILDCARD);
+  // parts of one value joined by `:`, `/`, `,` or `#` (`host/10.0.0.1:9000`, `host:8030`), each
+  // part a value of its own (a number, an id with digits, a host name); a MAC address or a
+  // path is one value
+  const parts = v.split(/([:/,#]+)/);
+  if (parts.length < 3) return WILDCARD;
+  let pieces = 0;
+  let hexPairs = 0;
+  for (let i = 0; i < parts.length; i += 2) {
+    const p = parts[i];
+    if (p.length === 0 || !(hasDigit(p) || HOST.test(p))) return WILDCARD;
+    pieces++;
+    if (HEX_PAIR.test(p)) hexPairs++;
+  }
+  if (hexPairs >= 5) return WILDCARD;
+  let out = '';
+  for (let i = 0; i < parts.length; i++) out += i % 2 === 1 ? parts[i] : DECIMAL_RUN.test(parts[i]) ? parts[i].replace(/^[+-]/, '').replace(DECIMAL, WILDCARD) : WILDCARD;
+  return pieces > 1 ? out : WILDCARD;
 }
 
 /** Letters (then `_` or `-` among them) before the one digit at x. */
@@ -480,7 +500,7 @@ export function renderTokens(buf: TokenBuffers): string[] {
 export function renderTokensMasked(buf: TokenBuffers, raw: string, from: number, rawBuf: TokenBuffers, shapesWin = false): string[] {
   const out = renderTokens(buf);
   tokenizeLine(raw, rawBuf, true, from);
-  if (rawBuf.length !== buf.length) return out;
+  if (rawBuf.length !== buf.length) return shapesWin ? renderTokens(rawBuf) : out;
   for (let t = 0; t < out.length; t++) {
     const m = out[t];
     if (!m.includes(WILDCARD)) continue;
