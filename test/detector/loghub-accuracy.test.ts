@@ -23,22 +23,28 @@ const reference = (outputs.present ? JSON.parse(readFileSync(join(outputs.dir, '
   Record<string, Record<string, { GA: number; FGA: number; PA: number; FTA: number } | number>>
 >;
 
+/** Our miner's template id and template per line of a system (its masks group, shapes render). */
+function mineSystem(sys: LoghubSystem): { ids: string[]; templates: string[] } {
+  const parse = createLineParser({ type: 'loghub', pattern: sys.logFormat });
+  const miner = createMiner({ masks: compileMasks(sys.regex), masksGroupOnly: true });
+  const idx: number[] = [];
+  for (const line of readFileSync(sys.logFile, 'utf8').split('\n')) {
+    const p = parse(line);
+    if (p === null) continue;
+    miner.add(p.content);
+    idx.push(miner.lastIndex);
+  }
+  return { ids: idx.map((i) => miner.idAt(i)), templates: idx.map((i) => miner.templateAt(i)) };
+}
+
 /** Group accuracy (GA against the original ground truth) of our miner on each system. */
 function minerGA(list: readonly LoghubSystem[], truthOf: (sys: LoghubSystem) => string): Record<string, number> {
   const scores: Record<string, number> = {};
   for (const sys of list) {
-    const parse = createLineParser({ type: 'loghub', pattern: sys.logFormat });
-    const miner = createMiner({ masks: compileMasks(sys.regex) });
-    const idx: number[] = [];
-    for (const line of readFileSync(sys.logFile, 'utf8').split('\n')) {
-      const p = parse(line);
-      if (p === null) continue;
-      miner.add(p.content);
-      idx.push(miner.lastIndex);
-    }
+    const { ids } = mineSystem(sys);
     const truth = loadTruth(truthOf(sys));
-    expect(idx, `${sys.name}: every line parses`).toHaveLength(truth.eventIds.length);
-    scores[sys.name] = groupingScores(idx.map((i) => miner.idAt(i)), truth.eventIds).GA;
+    expect(ids, `${sys.name}: every line parses`).toHaveLength(truth.eventIds.length);
+    scores[sys.name] = groupingScores(ids, truth.eventIds).GA;
   }
   return scores;
 }
@@ -49,6 +55,32 @@ describe.skipIf(!loghub.present)('Loghub-2k group accuracy', () => {
     const mean = Object.values(scores).reduce((a, b) => a + b, 0) / systems.length;
     expect(Object.keys(scores)).toHaveLength(16);
     expect(mean, JSON.stringify(scores)).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+/**
+ * Floors against the Loghub-2.0 corrected ground truth (14 systems), keyed by template string as
+ * its evaluator does: grouping must not pay for readable templates. Raise them as templates improve.
+ */
+const FLOORS = { GA: 0.985, FGA: 0.96, PA: 0.75, FTA: 0.71 };
+/** Systems whose GA (lh2) is at or above 0.985: they stay there. */
+const GA_KEPT = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'BGL', 'HealthApp', 'Apache', 'Proxifier', 'OpenSSH', 'OpenStack'];
+
+describe.skipIf(!loghub.present)('Loghub-2k template accuracy (Loghub-2.0 corrected ground truth)', () => {
+  it(`means: GA >= ${FLOORS.GA}, FGA >= ${FLOORS.FGA}, PA >= ${FLOORS.PA}, FTA >= ${FLOORS.FTA}; GA kept per system`, () => {
+    const rows: Record<string, { GA: number; FGA: number; PA: number; FTA: number }> = {};
+    for (const sys of systems) {
+      const file = truthFiles(SHARED, sys.name).lh2;
+      if (!file) continue;
+      const truth = loadTruth(file).templates;
+      const { templates } = mineSystem(sys);
+      rows[sys.name] = { ...groupingScores(templates, truth), ...templateScores(templates, truth) };
+    }
+    expect(Object.keys(rows)).toHaveLength(14);
+    const mean = (k: keyof typeof FLOORS) => Object.values(rows).reduce((a, r) => a + r[k], 0) / 14;
+    const table = JSON.stringify(rows);
+    for (const k of ['GA', 'FGA', 'PA', 'FTA'] as const) expect(mean(k), `${k}: ${table}`).toBeGreaterThanOrEqual(FLOORS[k]);
+    for (const name of GA_KEPT) expect(rows[name].GA, name).toBeGreaterThanOrEqual(0.985);
   });
 });
 

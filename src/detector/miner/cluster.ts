@@ -4,6 +4,7 @@
  * with a mined line never change. Merged clusters point at the survivor through `parent`.
  */
 import { WILDCARD } from '../mask/token.js';
+import { displayTemplate } from './display.js';
 
 export interface Cluster {
   readonly id: string;
@@ -32,7 +33,7 @@ export function find(c: Cluster): Cluster {
 }
 
 export function renderTemplate(c: Cluster): string {
-  if (c.text === null) c.text = c.tokens.join(' ');
+  if (c.text === null) c.text = displayTemplate(c.tokens);
   return c.text;
 }
 

@@ -16,12 +16,13 @@
  */
 import type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner } from './types.js';
 import { applyMasks, globalize } from '../mask/index.js';
-import { WILDCARD } from '../mask/token.js';
-import { createTokenBuffers, hashSignature, maskedTokens, signatureTokens, tokenizeLine } from './tokenize.js';
+import { isVariableToken, WILDCARD } from '../mask/token.js';
+import { createTokenBuffers, hashSignature, renderTokens, renderTokensMasked, signatureTokens, tokenizeLine } from './tokenize.js';
 import { find, fits, generalize, renderTemplate, type Cluster } from './cluster.js';
 import { templateIdFor } from './id.js';
 import { readState, writeState } from './state.js';
 import { MinedResult } from './mined.js';
+import { displayTemplate } from './display.js';
 import { createTailIndex, tailShape, TAIL, type TailMerge } from './tails.js';
 import { createSimilarIndex } from './similar-index.js';
 import { FamilyTable } from './families.js';
@@ -52,6 +53,13 @@ export interface ExtendedMinerOptions extends MinerOptions {
    * Default 50,000.
    */
   readonly maxTemplates?: number;
+  /**
+   * Configured masks decide grouping only; templates show the built-in maskers' shapes where those
+   * find a variable (`core.<*>` where a mask took all of `core.2275`). Default false: a mask's
+   * `<*>` is what the template shows. The Loghub benchmark sets it, as its masks are the
+   * reference parsers' preprocessing, not a template convention.
+   */
+  readonly masksGroupOnly?: boolean;
   /** Templates sharing a prefix before their differing tails count as free text (tails.ts); default familySize + 1. */
   readonly tailFamilySize?: number;
 }
@@ -97,6 +105,9 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const families = new FamilyTable();
   let familyKeys = new Int32Array(64);
   const buf = createTokenBuffers();
+  const masksGroupOnly = opts.masksGroupOnly ?? false;
+  /** The line as written, tokenized again when configured masks changed it (templates are rendered from it). */
+  const rawBuf = createTokenBuffers();
   const tails = createTailIndex({ minPrefix: minContext, size: opts.tailFamilySize ?? familySize + 1, lengths: 3 });
   // a template is in byLength exactly while it is neither merged nor a tail template
   const similarIndex = createSimilarIndex((c) => c.parent === null && !tails.isTail(c));
@@ -110,7 +121,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
       tokens,
       sig,
       count,
-      text,
+      text: displayTemplate(tokens),
       parent: null,
       general: sig.includes(WILDCARD),
     };
@@ -281,6 +292,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   };
 
   function add(content: string, from = 0): MinedLine {
+    const rawFrom = from;
     let masked = content;
     if (masks.length > 0) {
       masked = applyMasks(from === 0 ? content : content.slice(from), masks);
@@ -290,7 +302,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     let c = lookup(key);
     let isNew = false;
     if (c === undefined) {
-      const tokens = maskedTokens(buf);
+      const tokens = masked === content ? renderTokens(buf) : renderTokensMasked(buf, content, rawFrom, rawBuf, masksGroupOnly);
       c = similar(key, tokens);
       if (c === undefined) {
         if (clusters.length >= maxTemplates) {

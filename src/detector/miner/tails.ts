@@ -67,7 +67,9 @@ const PROSE_WORD = /^\p{L}[\p{L}'\u2019-]*[.,;:!?]?$/u;
 export function tailShape(c: Cluster, p: number): { cut: number; masked: number } {
   const t = c.tokens;
   const sig = c.sig;
-  const inSig = (i: number, j: number) => j < sig.length && (t[i] === sig[j] || sig[j] === WILDCARD || !isVariableToken(t[i]));
+  // a rendered token may differ from its signature form (`blk_<*>` renders `<*>`, `ssh<*>` renders `ssh2`)
+  const inSig = (i: number, j: number) =>
+    j < sig.length && (t[i] === sig[j] || sig[j] === WILDCARD || !isVariableToken(t[i]) || (sig[j].includes(WILDCARD) && !isVariableToken(sig[j])));
   let i = 0;
   let j = 0;
   for (; i < t.length && j < p; i++) if (inSig(i, j)) j++;

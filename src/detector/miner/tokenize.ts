@@ -16,6 +16,7 @@ import {
   hasWildcardIn,
   isDateWordAt,
   isDigitCode,
+  isVariableToken,
   MASKABLE,
   planScanned,
   plan,
@@ -407,4 +408,104 @@ function nextStartsDate(s: string, from: number): boolean {
   let e = j;
   while (e < s.length && !isSpace(s.charCodeAt(e))) e++;
   return e > j && isDateWordAt(s, j, e);
+}
+
+/**
+ * A masked part in the shape people write it (the Loghub-2.0 corrected conventions): numbers
+ * joined by `:`, `,`, `-` or `#` keep their separators (`10.0.0.1:50010` is `<*>:<*>`, a date
+ * `2017-05-16` is `<*>-<*>-<*>`, a time `<*>:<*>:<*>`), dotted numbers stay one (`10.0.0.1`,
+ * `1.2.13`), a leading `/` or sign belongs to the value; anything else masked (hex ids, UUIDs, MAC
+ * addresses, paths, quoted runs) is one `<*>`. Only the rendered template changes: the
+ * signature keeps one `<*>` per masked part, so grouping does not depend on it.
+ */
+const DECIMAL_RUN = /^[+-]?\d+(?:\.\d+)*(?:[-#]+\d+(?:\.\d+)*)*$/;
+const DECIMAL = /\d+(?:\.\d+)*/g;
+const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
+/** A host name: two or more dots between word labels (`proxy.example.edu.hk`). */
+const HOST = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){2,}$/;
+const hasDigit = (p: string) => /\d/.test(p);
+
+export function renderVariable(s: string, x: number, y: number): string {
+  if (y - x < 2) return WILDCARD;
+  let v = s.slice(x, y);
+  if (v.charCodeAt(0) === 47 && v.indexOf('/', 1) < 0) v = v.slice(1); // `/10.0.0.1:80`: the slash belongs to the value
+  if (DECIMAL_RUN.test(v)) return v.replace(/^[+-]/, '').replace(DECIMAL, WILDCARD);
+  // parts of one value joined by `:`, `/`, `,` or `#` (`host/10.0.0.1:9000`, `host:8030`), each
+  // part a value of its own (a number, an id with digits, a host name); a MAC address or a
+  // path is one value
+  const parts = v.split(/([:/,#]+)/);
+  if (parts.length < 3) return WILDCARD;
+  let pieces = 0;
+  let hexPairs = 0;
+  for (let i = 0; i < parts.length; i += 2) {
+    const p = parts[i];
+    if (p.length === 0 || !(hasDigit(p) || HOST.test(p))) return WILDCARD;
+    pieces++;
+    if (HEX_PAIR.test(p)) hexPairs++;
+  }
+  if (hexPairs >= 5) return WILDCARD;
+  let out = '';
+  for (let i = 0; i < parts.length; i++) out += i % 2 === 1 ? parts[i] : DECIMAL_RUN.test(parts[i]) ? parts[i].replace(/^[+-]/, '').replace(DECIMAL, WILDCARD) : WILDCARD;
+  return pieces > 1 ? out : WILDCARD;
+}
+
+/** Letters (then `_` or `-` among them) before the one digit at x. */
+function isNameDigit(s: string, start: number, x: number): boolean {
+  if (x === start || !isDigitCode(s.charCodeAt(x))) return false;
+  for (let i = start; i < x; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c | 32) >= 97 && (c | 32) <= 122) && !(i > start && (c === 95 || c === 45))) return false;
+  }
+  return ((s.charCodeAt(x - 1) | 32) >= 97 && (s.charCodeAt(x - 1) | 32) <= 122);
+}
+
+const isGlue = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
+
+function renderAt(buf: TokenBuffers, t: number): string {
+  const s = buf.text;
+  const x = buf.xs[t];
+  const start = buf.starts[t];
+  const end = buf.ends[t];
+  if (x < 0) return s.slice(start, end);
+  const y = buf.ys[t];
+  // a name ending in one digit (`ssh2`, `eth1`, `IPV6`) is masked so that `eth0`/`eth1` share a
+  // signature, but as written it is a name: the template shows it (a family that proves it
+  // varies turns it into <*>)
+  if (y === x + 1 && y === end && isNameDigit(s, start, x)) return s.slice(start, end);
+  // a variable glued to word characters (`blk_<*>`, `<*>ms`) is one variable: no separator
+  // tells the constant part from the value
+  let a = x;
+  while (a > start && isGlue(s.charCodeAt(a - 1))) a--;
+  let b = y;
+  while (b < end && isGlue(s.charCodeAt(b))) b++;
+  if (a < x || b > y) return s.slice(start, a) + WILDCARD + s.slice(b, end);
+  return s.slice(start, x) + renderVariable(s, x, y) + s.slice(y, end);
+}
+
+/** The template's tokens for a new template: masked parts rendered by renderVariable. */
+export function renderTokens(buf: TokenBuffers): string[] {
+  const out = new Array<string>(buf.length);
+  for (let t = 0; t < buf.length; t++) out[t] = renderAt(buf, t);
+  return out;
+}
+
+/**
+ * renderTokens when configured masks rewrote the line first (in `buf`): a configured regex knows
+ * nothing of shapes (`10.0.0.1:50010` becomes one `<*>`), so a token is rendered from the line as
+ * written (`raw`, tokenized into `rawBuf`) when the built-in maskers find a variable there too and
+ * the mask did not take more of it (`job-<*>` from the line stays `<*>` when a mask took all of
+ * `job-17`), unless `shapesWin` (the mask groups, the built-in shapes render). When a mask joined
+ * or split tokens the two do not line up, and the masked line is rendered as it is.
+ */
+export function renderTokensMasked(buf: TokenBuffers, raw: string, from: number, rawBuf: TokenBuffers, shapesWin = false): string[] {
+  const out = renderTokens(buf);
+  tokenizeLine(raw, rawBuf, true, from);
+  if (rawBuf.length !== buf.length) return shapesWin ? renderTokens(rawBuf) : out;
+  for (let t = 0; t < out.length; t++) {
+    const m = out[t];
+    if (!m.includes(WILDCARD)) continue;
+    const r = renderAt(rawBuf, t);
+    if (r.includes(WILDCARD) && (shapesWin || isVariableToken(r) || !isVariableToken(m))) out[t] = r;
+  }
+  return out;
 }

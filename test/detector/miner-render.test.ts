@@ -1,0 +1,62 @@
+/**
+ * Template text as people write it (issue 12 point 5, the Loghub-2.0 corrected conventions):
+ * rendering only, so grouping is the same whatever the text shows.
+ */
+import { describe, expect, it } from 'vitest';
+import { createMiner } from '../../src/detector/miner/index.js';
+import { renderVariable } from '../../src/detector/miner/tokenize.js';
+
+const one = (line: string, opts = {}) => createMiner(opts).add(line).template;
+
+describe('template text', () => {
+  it.each([
+    ['10.251.73.220:50010', '<*>:<*>'],
+    ['/10.251.30.6:33145', '<*>:<*>'],
+    ['2017-05-16', '<*>-<*>-<*>'],
+    ['07:07:00', '<*>:<*>:<*>'],
+    ['1.2.13', '<*>'],
+    ['-17', '<*>'],
+    ['1514038440000##6993##548365', '<*>##<*>##<*>'],
+    ['msra-sa-41/10.190.173.170:9000', '<*>/<*>:<*>'],
+    ['proxy.cse.cuhk.edu.hk:5070', '<*>:<*>'],
+    ['b9000564-fe1a-409b-b8cc-1e88b294cd1d', '<*>'],
+    ['00:11:43:e3:ba:c3', '<*>'],
+    ['00:11:22:33:44:55', '<*>'],
+    ['/var/lib/nova/instances/_base/a489c868', '<*>'],
+  ])('a masked %s shows as %s', (value, shown) => {
+    expect(renderVariable(value, 0, value.length)).toBe(shown);
+  });
+
+  it('a variable glued to a word is one variable; a label and its separator stay', () => {
+    expect(one('Deleting block blk_-1781953582842324563 now')).toBe('Deleting block <*> now');
+    expect(one('generating core.2275 for node-246 at ambient=31')).toBe('generating core.<*> for node-<*> at ambient=<*>');
+  });
+
+  it('a name ending in one digit is shown as written, and still groups with its siblings', () => {
+    const m = createMiner();
+    const a = m.add('link up on eth0 at 1000 Mb/s');
+    const b = m.add('link up on eth1 at 100 Mb/s');
+    expect(a.template).toBe('link up on eth0 at <*> Mb/s');
+    expect(m.resolve!(b.templateId)).toBe(m.resolve!(a.templateId));
+  });
+
+  it('value words (true, false, null, root, admin) show as <*> but do not group unlike lines', () => {
+    const m = createMiner();
+    const a = m.add('session opened for user root by (uid=0)');
+    const b = m.add('session opened for user cyrus by (uid=0)');
+    expect(a.template).toBe('session opened for user <*> by (uid=<*>)');
+    expect(b.template).toBe('session opened for user cyrus by (uid=<*>)');
+    expect(b.templateId).not.toBe(a.templateId);
+    expect(one('initDataPrivacy the dataPrivacy is true')).toBe('initDataPrivacy the dataPrivacy is <*>');
+    expect(one('auth failure; user=admin')).toBe('auth failure; user=<*>');
+    expect(one('the rootkit check passed')).toBe('the rootkit check passed');
+  });
+
+  it("a configured mask that takes more of a token than the built-in maskers is what the template shows, unless masks only group", () => {
+    const masks = [/[a-z]{3}-\d+/g];
+    expect(one('job abc-123 done', { masks })).toBe('job <*> done');
+    expect(one('job abc-123 done', { masks, masksGroupOnly: true })).toBe('job abc-<*> done');
+    // a mask that only sees the address and port as one value: the template still shows both
+    expect(one('served 10.0.0.1:80 ok', { masks: [/(\d+\.){3}\d+(:\d+)?/g] })).toBe('served <*>:<*> ok');
+  });
+});
