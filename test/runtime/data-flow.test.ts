@@ -34,7 +34,7 @@ describe('data flow between steps', () => {
     const runDir = handle.runDir;
 
     expect(input('installPackages')).toEqual({ commands: [], cwd: dir });
-    expect(input('ingestLogs')).toEqual({ runDir, source: { type: 'file', paths: ['logs/*.log'] }, format: { type: 'raw' }, baseDir: dir });
+    expect(input('ingestLogs')).toEqual({ runDir, source: { type: 'file', paths: ['logs/*.log'] }, format: { type: 'raw' }, baseDir: dir, checkpointEveryMs: 2000 });
     // The config service's cached copy is a last resort: the service needs to know which attempt is the last.
     // Secrets: only the variables a step's settings name (none here), added by the composition root.
     expect(input('downloadConfig')).toEqual({ runDir, source: { location: 'config.yaml' }, baseDir: dir, attempts: 3, secrets: {} });
