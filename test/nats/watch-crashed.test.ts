@@ -59,6 +59,12 @@ it('a SIGKILLed run --nats that nobody takes over: watch ends with crashed (exit
   const lines = await runCli(['watch', 'dead-1', ...nats], { env: INTERVAL });
   expect(lines.code).toBe(1);
   expect(lines.stdout.trimEnd().split('\n').at(-1)).toMatch(/run dead-1 crashed \(run dead-1 stopped without finishing: its process \(pid \d+ on \S+\) is gone; no execution has taken it over\) exit=1$/);
+
+  // `runs` over NATS alone (an empty local folder) shows it crashed too, not running forever.
+  const listed = await runCli(['runs', '--json', '--out-dir', join(dir, 'elsewhere'), ...nats], { env: INTERVAL });
+  expect(listed.code, listed.stderr).toBe(0);
+  const row = (JSON.parse(listed.stdout) as { runId: string; status: string; problem?: string }[]).find((r) => r.runId === 'dead-1');
+  expect(row).toMatchObject({ status: 'crashed', problem: expect.stringMatching(/^pid \d+ on \S+ is gone$/) });
 }, 120_000);
 
 async function publishStarted(runId: string) {

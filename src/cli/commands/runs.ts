@@ -10,6 +10,7 @@ import { UsageError } from '../../errors.js';
 import { filterRuns, listLocalRuns, sortNewestFirst, type LocalRun } from '../../runs/local-runs.js';
 import type { RunRecord } from '../../bus/nats/run-record.js';
 import { openRunsKv } from '../../bus/nats/setup.js';
+import { openLivenessProbe, type LivenessProbe } from '../../bus/nats/run-liveness.js';
 import { sanitizeForTerminal as clean } from '../../util/sanitize.js';
 import type { CliIo } from '../io.js';
 import type { RunsOptions } from '../program.js';
@@ -62,10 +63,27 @@ export interface RunRow extends Partial<Omit<RunRecord, 'status'>> {
   readonly from: readonly ('local' | 'nats')[];
 }
 
+/**
+ * Runs the KV still calls started whose execution is dead by its lease (SIGKILLed, nobody took
+ * over): run id -> why, the way `watch` judges it (bus/nats/run-liveness.ts).
+ */
+export async function deadRuns(remote: readonly RunRecord[], probe: LivenessProbe): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const r of remote) {
+    if (r.status !== 'started') continue;
+    const dead = await probe.deadExecution(r.runId);
+    if (dead) out.set(r.runId, dead.reason === 'pid gone' ? `pid ${dead.holder.pid} on ${dead.holder.host} is gone` : `no heartbeat since ${dead.holder.heartbeatAt}`);
+  }
+  return out;
+}
+
 /** The KV knows remote runs; the folder knows local files. A finished local record wins the status. */
-export function mergeRuns(local: readonly LocalRun[], remote: readonly RunRecord[]): RunRow[] {
+export function mergeRuns(local: readonly LocalRun[], remote: readonly RunRecord[], dead: ReadonlyMap<string, string> = new Map()): RunRow[] {
   const rows = new Map<string, RunRow>();
-  for (const r of remote) rows.set(r.runId, { ...r, status: r.status === 'started' ? 'running' : r.status, from: ['nats'] });
+  for (const r of remote) {
+    const why = dead.get(r.runId);
+    rows.set(r.runId, why !== undefined ? { ...r, status: 'crashed', problem: why, from: ['nats'] } : { ...r, status: r.status === 'started' ? 'running' : r.status, from: ['nats'] });
+  }
   for (const l of local) {
     const k = rows.get(l.runId);
     if (!k) {
@@ -118,17 +136,19 @@ export async function runs(opts: RunsOptions, io: CliIo): Promise<number> {
   const dir = opts.outDir ? resolve(io.cwd, opts.outDir) : settings.output.dir;
   const local = await listLocalRuns(dir);
   let remote: RunRecord[] = [];
+  let dead = new Map<string, string>();
   let where = dir;
   if (opts.nats || io.env.NATS_URL || settings.nats) {
     const ctx = await openNatsForCli({ nats: opts.nats, settings, name: 'log-anomaly runs' }, io);
     try {
       remote = await readRunRecords(await openRunsKv(ctx.nc, ctx.names, ctx.limits));
+      dead = await deadRuns(remote, await openLivenessProbe(ctx.nc, ctx.names.prefix));
       where = `${dir} and ${ctx.where} (bucket ${ctx.names.runsBucket})`;
     } finally {
       await ctx.nc.close().catch(() => undefined);
     }
   }
-  const rows = filterRuns(mergeRuns(local, remote), { status: opts.status, since, limit: opts.limit ?? 20 });
+  const rows = filterRuns(mergeRuns(local, remote, dead), { status: opts.status, since, limit: opts.limit ?? 20 });
   if (opts.json) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   else if (rows.length === 0) io.stdout.write(`no runs${opts.status?.length || since !== undefined ? ' match' : ''} in ${where}\n`);
   else io.stdout.write(formatRunRows(rows));
