@@ -33,7 +33,8 @@ for (let i = 0; i < RUNS; i++) {
   }
   times.push(ms);
   tmux('kill-server');
-  rmSync(out, { recursive: true, force: true });
+  // The demo may still be writing its cancelled run's state as tmux goes away: retry while it does.
+  rmSync(out, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
 }
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
