@@ -13,9 +13,9 @@ export const BASELINE_SCHEMA = 'log-anomaly-pipeline/baseline' as const;
 /** 2: rhythm (gaps, peaks, hour/day counts), span and exposure; buckets include empty ones. */
 export const BASELINE_VERSION = 2 as const;
 
-export interface TemplateRate {
-  template: string;
-  /** All lines ever learned for this template (not decayed). */
+/** Lines per bucket of a template or a stream (decayed with the model), and its own rhythm. */
+export interface StreamRate {
+  /** All lines ever learned (not decayed). */
   total: number;
   /** Over the model's `buckets` buckets (decayed): Σ count, Σ count², buckets with count > 0. */
   sum: number;
@@ -25,14 +25,8 @@ export interface TemplateRate {
   rhythm: Rhythm;
 }
 
-/** One stream's lines per bucket (decayed like the template rates) and its own rhythm. */
-export interface StreamRate {
-  total: number;
-  sum: number;
-  sumSq: number;
-  present: number;
-  lastSeen: number | null;
-  rhythm: Rhythm;
+export interface TemplateRate extends StreamRate {
+  template: string;
 }
 
 export interface ErrorRateStats {
@@ -99,7 +93,11 @@ export function emptyModel(bucketSeconds: number, source: string): BaselineModel
  * mean's own uncertainty (mean / buckets) widens the variance when the baseline is short.
  */
 export function templateCountModel(model: BaselineModel, id: string): CountModel & { sd: number; observed: number } {
-  const r = model.templates[id];
+  return rateCountModel(model, model.templates[id]);
+}
+
+/** The count model of any rate (a template's, a stream's); none learned is a rate of zero. */
+export function rateCountModel(model: BaselineModel, r: StreamRate | undefined): CountModel & { sd: number; observed: number } {
   const n = Math.max(1, model.buckets);
   const sum = r?.sum ?? 0;
   const mean = (sum + 0.5) / (n + 1);
@@ -145,14 +143,6 @@ function fmtSpan(ms: number): string {
   return h >= 48 ? `${Math.round(h / 24)} days` : h >= 1 ? `${Math.round(h)} hours` : `${Math.max(1, Math.round(ms / 60_000))} minutes`;
 }
 
-/** The count model of one stream per bucket, as templateCountModel's for a template. */
-export function streamCountModel(model: BaselineModel, r: StreamRate): CountModel & { sd: number; observed: number } {
-  const n = Math.max(1, model.buckets);
-  const mean = (r.sum + 0.5) / (n + 1);
-  const rawVar = Math.max(0, r.sumSq / n - (r.sum / n) ** 2);
-  return { mean, variance: Math.max(rawVar, mean) + mean / n, sd: Math.sqrt(rawVar), observed: r.sum / n };
-}
-
 /** Share of buckets in which the template appeared at all. */
 export function presence(model: BaselineModel, id: string): number {
   const r = model.templates[id];
@@ -175,27 +165,17 @@ export function rebucket(model: BaselineModel, bucketSeconds: number): BaselineM
   const f = bucketSeconds / model.bucketSeconds;
   const buckets = model.buckets / f;
   const templates: Record<string, TemplateRate> = {};
-  for (const [id, r] of Object.entries(model.templates)) {
+  const again = <R extends StreamRate>(r: R): R => {
     const mean = r.sum / model.buckets;
     const variance = Math.max(0, r.sumSq / model.buckets - mean * mean);
     const mean2 = mean * f;
     // Over-dispersion scales with the window; Poisson-like noise adds up linearly.
     const var2 = variance * f;
-    templates[id] = {
-      ...r,
-      sum: mean2 * buckets,
-      sumSq: (var2 + mean2 * mean2) * buckets,
-      present: Math.min(buckets, r.present / Math.max(1, f)),
-      rhythm: rebucketRhythm(r.rhythm, f),
-    };
-  }
+    return { ...r, sum: mean2 * buckets, sumSq: (var2 + mean2 * mean2) * buckets, present: Math.min(buckets, r.present / Math.max(1, f)), rhythm: rebucketRhythm(r.rhythm, f) };
+  };
+  for (const [id, r] of Object.entries(model.templates)) templates[id] = again(r);
   const streams: Record<string, StreamRate> = {};
-  for (const [name, r] of Object.entries(model.streams ?? {})) {
-    const mean = r.sum / model.buckets;
-    const variance = Math.max(0, r.sumSq / model.buckets - mean * mean);
-    const mean2 = mean * f;
-    streams[name] = { ...r, sum: mean2 * buckets, sumSq: (variance * f + mean2 * mean2) * buckets, present: Math.min(buckets, r.present / Math.max(1, f)), rhythm: rebucketRhythm(r.rhythm, f) };
-  }
+  for (const [name, r] of Object.entries(model.streams ?? {})) streams[name] = again(r);
   const e = model.errors;
   return {
     ...model,

@@ -12,7 +12,7 @@
  */
 import type { Anomaly } from '../anomalies-schema.js';
 import { AnomalyKind } from '../../config/detection-types.js';
-import { streamCountModel, type StreamRate } from '../baseline/model.js';
+import { rateCountModel, type StreamRate } from '../baseline/model.js';
 import { fmtGap, routine, seasonFactor, seasonality, seen } from '../baseline/rhythm.js';
 import { coverage, groupConsecutive, runBuckets } from './buckets.js';
 import { bumpSeverity, fmtCount, fmtDuration, fmtPer, fmtPercent, fmtTime, severityFor } from './explain.js';
@@ -55,7 +55,7 @@ export function detectStreamSilence(input: DetectorInput): Anomaly[] {
     if (rate.present / baseline.buckets < STEADY) continue;
     const cells = run.streamCells.get(name);
     if (!cells && renamed) continue;
-    const cm = streamCountModel(baseline, rate);
+    const cm = rateCountModel(baseline, rate);
     if (cm.observed < th.minCount) continue;
     const flags: Flag[] = [];
     for (const b of buckets) {
