@@ -1,0 +1,50 @@
+// ESLint (issue 14, point 8): typescript-eslint's strictest type-aware preset over src/ and test/
+// (tsconfig.json through the project service); the plain-JavaScript scripts, benchmarks and configs
+// get ESLint's recommended rules without type information. `npm run lint` runs it with knip and
+// the import-cycle check. Every rule switched off or relaxed below says why.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'coverage/**', 'reports/**', '.stryker-tmp/**', 'bench/results/**', 'node_modules/**'] },
+
+  {
+    files: ['**/*.{ts,tsx}'],
+    extends: [js.configs.recommended, tseslint.configs.strictTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Numbers print as written in messages and paths; the rule stays on for what prints badly
+      // (objects, undefined, null, never).
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // `() => fn()` as a callback that returns nothing is the usual shorthand; elsewhere a void
+      // value used as a value is still an error.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+    },
+  },
+
+  {
+    files: ['test/**/*.{ts,tsx}'],
+    rules: {
+      // A wrong `!` in a test throws and fails that test, which is what a test should do.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // Tests read JSON.parse output, CLI output and spies' call arguments (typed any) and check
+      // their shape with expect(); a wrong guess fails the assertion rather than hiding a bug.
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      // Tests hand deliberately ill-typed values to the code under test to check its validation.
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: { ...globals.node } },
+  },
+);
