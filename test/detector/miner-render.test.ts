@@ -40,6 +40,18 @@ describe('template text', () => {
     expect(m.resolve!(b.templateId)).toBe(m.resolve!(a.templateId));
   });
 
+  it('a name with one digit inside it is a constant: function and class names are written as they are', () => {
+    expect(one('jk2_init() Found child 6725 in scoreboard slot 10')).toBe('jk2_init() Found child <*> in scoreboard slot <*>');
+    expect(one('Slf4jLogger started')).toBe('Slf4jLogger started');
+    const m = createMiner();
+    const a = m.add('jk2_init() Found child 1 in slot 2');
+    const b = m.add('mod5_init() Found child 1 in slot 2');
+    expect(b.templateId).not.toBe(a.templateId);
+    // a hex id with one digit, a number with letters around it, a number in front: still values
+    expect(one('cache deadbe3f evicted')).toBe('cache <*> evicted');
+    expect(one('took 5ms')).toBe('took <*>');
+  });
+
   it('value words (true, false, null, root, admin) show as <*> but do not group unlike lines', () => {
     const m = createMiner();
     const a = m.add('session opened for user root by (uid=0)');

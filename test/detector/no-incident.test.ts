@@ -83,9 +83,12 @@ const hasLoghub = loghub.present;
  * warning its first half never had, OpenSSH an error its first half never had (`fatal: Write
  * failed: Connection reset by peer [preauth]`, once, at ERROR; it passed before only because the
  * engine counted a merged family's early lines as templates seen once, which made the baseline
- * look as if it were still learning). The rest hold the goal; these are reported by the bench.
+ * look as if it were still learning), HPC an error its first half never had (`Failed subcommands
+ * 3406`, once, at ERROR; it passed before only because `root_domain` stayed a template of its own
+ * beside `domain <*>` while `root3_domain` was masked as a value; with one-digit names kept as
+ * names the family merges, and the baseline drops below the 1% novelty that reads as still learning). The rest hold the goal; these are reported by the bench.
  */
-const KNOWN = new Set(['Thunderbird', 'Proxifier', 'Mac', 'OpenStack', 'OpenSSH']);
+const KNOWN = new Set(['Thunderbird', 'Proxifier', 'Mac', 'OpenStack', 'OpenSSH', 'HPC']);
 
 describe.skipIf(!hasLoghub)('no incident: Loghub-2k, each system\'s first half against its second', () => {
   it('nothing of medium or above on the systems without a known event', async () => {

@@ -122,6 +122,9 @@ export function planScanned(s: string, start: number, end: number, flags: number
       plan.y = b;
       return b - 1;
     }
+    // a name with one digit inside it (`jk2_init()`, `Slf4jLogger`, `log4j`) is a function or
+    // class name, a constant: values with a single digit in the middle of letters are rare
+    if (isNameWithDigit(s, a, b)) return -1;
     variable = true;
   }
   // (without a letter anywhere there is no label: numbers, IPs and times skip the search)
@@ -247,6 +250,26 @@ function isWordDigit(s: string, a: number, b: number): boolean {
     if (!((c | 32) >= 97 && (c | 32) <= 122) && !(i > a && (c === 95 || c === 45))) return false;
   }
   return true;
+}
+
+/**
+ * Letters, `_` and one digit that sits between letters (`jk2_init`, `Slf4jLogger`), with a letter
+ * beyond a-f somewhere (hex ids are values), optionally followed by `()`.
+ */
+function isNameWithDigit(s: string, a: number, b: number): boolean {
+  if (b - a >= 2 && s.charCodeAt(b - 1) === 40) b--; // `init(` once `)` was peeled
+  let digit = -1;
+  let nonHex = false;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigitCode(c)) digit = i;
+    else if ((c | 32) >= 103 && (c | 32) <= 122) nonHex = true;
+    else if (!((c | 32) >= 97 && (c | 32) <= 102) && c !== 95) return false;
+  }
+  if (!nonHex || digit <= a || digit >= b - 1) return false;
+  const before = s.charCodeAt(digit - 1) | 32;
+  const after = s.charCodeAt(digit + 1);
+  return before >= 97 && before <= 122 && (((after | 32) >= 97 && (after | 32) <= 122) || after === 95);
 }
 
 function isEmptyPair(a: number, b: number): boolean {
