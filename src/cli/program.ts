@@ -6,34 +6,17 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliIo } from './io.js';
 import { examplesText } from './help-examples.js';
-
-export interface RunOptions {
-  config?: string;
-  runId?: string;
-  skipInstall?: boolean;
-  dryRun?: boolean;
-  resendUnknown?: boolean;
-  outDir?: string;
-  json?: boolean;
-  headless?: boolean;
-  nats?: string;
-  requireNats?: boolean;
-  since?: string;
-  from?: string;
-  to?: string;
-  /** true/false from --pace/--no-pace; undefined: on for the bundled demo only. */
-  pace?: boolean;
-  resume?: string;
-  force?: boolean;
-}
-export interface WatchOptions { runId?: string; wait?: boolean; all?: boolean; json?: boolean; tui?: boolean; nats?: string; config?: string }
-export interface RunsOptions { json?: boolean; limit?: number; nats?: string; config?: string; status?: string[]; since?: string; outDir?: string }
-export interface SubmitOptions { config?: string; runId?: string; skipInstall?: boolean; dryRun?: boolean; wait?: boolean; json?: boolean; nats?: string }
-export interface WorkerOptions { concurrency?: number; nats?: string; config?: string; graceSeconds?: number; ackWaitSeconds?: number; metricsPort?: number; metricsHost?: string }
-export interface ServeOptions { config?: string; nats?: string; dryRun?: boolean; skipInstall?: boolean; outDir?: string; metricsPort?: number; metricsHost?: string; graceSeconds?: number }
-export interface SchedulesOptions { config?: string; json?: boolean; count?: number }
-export interface ParseOptions { file: string; format?: string; mask?: string[]; out?: string; quiet?: boolean }
-export interface DetectOptions { files: string[]; baseline?: string[]; format?: string; json?: boolean; config?: string; sessionKey?: string; mask?: string[]; maxLineBytes?: number; quiet?: boolean }
+// Each command declares its options; type-only imports are erased, so a command's module still
+// loads only when that command runs.
+import type { RunOptions } from './commands/run.js';
+import type { WatchOptions } from './commands/watch.js';
+import type { RunsOptions } from './commands/runs.js';
+import type { SubmitOptions } from './commands/submit.js';
+import type { WorkerOptions } from './commands/worker.js';
+import type { ServeOptions } from './commands/serve.js';
+import type { SchedulesOptions } from './commands/schedules.js';
+import type { ParseOptions } from './commands/parse.js';
+import type { DetectOptions } from './commands/detect.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const port = (v: string) => {

@@ -8,7 +8,6 @@
  */
 import { resolve } from 'node:path';
 import { ExitCode, type CliIo } from '../io.js';
-import type { DetectOptions } from '../program.js';
 import { UsageError } from '../../errors.js';
 import { createLineParser, newFormatStats } from '../../detector/format/index.js';
 import { runDetector, fileSource, mergeSources, DEFAULT_DETECTION_CONFIG } from '../../detector/index.js';
@@ -20,6 +19,9 @@ import { formatAnomalyTable } from './detect-table.js';
 import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.js';
 import { userRegExp } from '../../util/linear-regex.js';
 import { DEFAULT_MAX_LINE_BYTES, type LineCounts } from '../../detector/input/read-lines.js';
+
+/** What commander hands the action (program.ts declares the flags). */
+export interface DetectOptions { files: string[]; baseline?: string[]; format?: string; json?: boolean; config?: string; sessionKey?: string; mask?: string[]; maxLineBytes?: number; quiet?: boolean }
 
 function checkRegex(source: string, flag: string): void {
   try {

@@ -6,7 +6,6 @@
  */
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import type { ParseOptions } from '../program.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import { AbortedError, UsageError } from '../../errors.js';
@@ -21,6 +20,9 @@ import { readLineBatches } from '../../detector/input/read-lines.js';
 import { createAtomicStream } from '../../util/atomic-write.js';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+
+/** What commander hands the action (program.ts declares the flags). */
+export interface ParseOptions { file: string; format?: string; mask?: string[]; out?: string; quiet?: boolean }
 
 class IndexList {
   private data = new Int32Array(1 << 16);

@@ -12,8 +12,28 @@ import { generateRunId, leaseIntervalFrom, openDurableRun, runDirFor, settingsHa
 import { formatEventLine } from '../format-event.js';
 import { createProgressBar, type ProgressBar } from '../progress-bar.js';
 import type { CliIo } from '../io.js';
-import type { RunOptions } from '../program.js';
 import type { Lease } from '../../durable/lease.js';
+
+/** What commander hands the action (program.ts declares the flags). */
+export interface RunOptions {
+  config?: string;
+  runId?: string;
+  skipInstall?: boolean;
+  dryRun?: boolean;
+  resendUnknown?: boolean;
+  outDir?: string;
+  json?: boolean;
+  headless?: boolean;
+  nats?: string;
+  requireNats?: boolean;
+  since?: string;
+  from?: string;
+  to?: string;
+  /** true/false from --pace/--no-pace; undefined: on for the bundled demo only. */
+  pace?: boolean;
+  resume?: string;
+  force?: boolean;
+}
 
 export type OutputMode = 'tui' | 'lines' | 'json';
 

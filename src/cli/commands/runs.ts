@@ -13,7 +13,9 @@ import { openRunsKv } from '../../bus/nats/setup.js';
 import { openLivenessProbe, type LivenessProbe } from '../../bus/nats/run-liveness.js';
 import { sanitizeForTerminal as clean } from '../../util/sanitize.js';
 import type { CliIo } from '../io.js';
-import type { RunsOptions } from '../program.js';
+
+/** What commander hands the action (program.ts declares the flags). */
+export interface RunsOptions { json?: boolean; limit?: number; nats?: string; config?: string; status?: string[]; since?: string; outDir?: string }
 
 function duration(ms: number | undefined): string {
   if (ms === undefined) return '-';

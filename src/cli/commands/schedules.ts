@@ -10,7 +10,9 @@ import { loadScheduleState, stateFile } from '../../schedule/state.js';
 import { tickRunId } from '../../schedule/tick.js';
 import { sanitizeForTerminal as clean } from '../../util/sanitize.js';
 import type { CliIo } from '../io.js';
-import type { SchedulesOptions } from '../program.js';
+
+/** What commander hands the action (program.ts declares the flags). */
+export interface SchedulesOptions { config?: string; json?: boolean; count?: number }
 
 export interface ScheduleView {
   readonly name: string;

@@ -18,8 +18,10 @@ import type { Tick } from '../../schedule/tick.js';
 import { sanitizeForTerminal as clean } from '../../util/sanitize.js';
 import { formatEventLine } from '../format-event.js';
 import type { CliIo } from '../io.js';
-import type { ServeOptions } from '../program.js';
 import { applyOverrides } from './run.js';
+
+/** What commander hands the action (program.ts declares the flags). */
+export interface ServeOptions { config?: string; nats?: string; dryRun?: boolean; skipInstall?: boolean; outDir?: string; metricsPort?: number; metricsHost?: string; graceSeconds?: number }
 
 function describe(e: SchedulerEvent): string | undefined {
   switch (e.type) {

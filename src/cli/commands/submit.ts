@@ -10,8 +10,10 @@ import { followRunEvents } from '../../bus/nats/replay.js';
 import { generateRequestRunId, submitRunRequest } from '../../bus/nats/requests.js';
 import { loadSettings } from '../../config/settings.js';
 import type { CliIo } from '../io.js';
-import type { SubmitOptions } from '../program.js';
 import { showRemoteRun } from './watch.js';
+
+/** What commander hands the action (program.ts declares the flags). */
+export interface SubmitOptions { config?: string; runId?: string; skipInstall?: boolean; dryRun?: boolean; wait?: boolean; json?: boolean; nats?: string }
 
 export async function submit(opts: SubmitOptions, io: CliIo): Promise<number> {
   const runId = checkRunId(opts.runId ?? generateRequestRunId());

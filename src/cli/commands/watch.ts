@@ -14,7 +14,9 @@ import { leaseIntervalFrom } from '../../durable/lease.js';
 import { ErrorCode, PipelineError, UsageError } from '../../errors.js';
 import { formatEventLine } from '../format-event.js';
 import type { CliIo } from '../io.js';
-import type { WatchOptions } from '../program.js';
+
+/** What commander hands the action (program.ts declares the flags). */
+export interface WatchOptions { runId?: string; wait?: boolean; all?: boolean; json?: boolean; tui?: boolean; nats?: string; config?: string }
 
 /** Exit code when watching stopped (Ctrl-C) before the run reached a final state. */
 export const INTERRUPTED = 130;

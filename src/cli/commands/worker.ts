@@ -13,7 +13,9 @@ import { startWorker } from '../../worker/worker.js';
 import { settingsForWindow } from '../../schedule/tick.js';
 import { formatEventLine } from '../format-event.js';
 import type { CliIo } from '../io.js';
-import type { WorkerOptions } from '../program.js';
+
+/** What commander hands the action (program.ts declares the flags). */
+export interface WorkerOptions { concurrency?: number; nats?: string; config?: string; graceSeconds?: number; ackWaitSeconds?: number; metricsPort?: number; metricsHost?: string }
 
 /**
  * How long an unacknowledged request waits before it goes to another worker (all workers share
