@@ -8,7 +8,7 @@
 import type { LogFormat } from '../../config/settings-types.js';
 import { PRESETS } from './presets.js';
 import { createEventJoiner, newFormatStats, type FormatStats } from './multiline.js';
-import { createLineParser } from './index.js';
+import { createLineParser } from './line-parser.js';
 import { MESSAGE_KEYS } from './json-fields.js';
 
 export const SNIFF_LINES = 200;
