@@ -6,7 +6,7 @@
  * to templates.csv once, under the id the miner (and the next run's baseline) knows it by.
  */
 import type { AnomalySample } from './anomalies-schema.js';
-import type { TemplateAcc } from './detect/types.js';
+import type { TemplateAcc } from './run-stats.js';
 import { parseSignature, signatureOf, type SignatureAcc } from './detect/sessions.js';
 import type { BaselineModel } from './baseline/model.js';
 

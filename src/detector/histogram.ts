@@ -1,6 +1,6 @@
 /** The run's volume per bucket for sparklines, with the buckets that hold findings marked. */
 import type { AnomaliesDoc, Anomaly } from './anomalies-schema.js';
-import type { RunStats } from './detect/types.js';
+import type { RunStats } from './run-stats.js';
 import { runBuckets } from './detect/buckets.js';
 
 /** Longer runs are drawn with coarser buckets so the histogram stays small. */

@@ -4,7 +4,7 @@
  * Each notice goes into anomalies.json (`notices`) and to stderr in the CLI.
  */
 import type { DetectionNotice } from './anomalies-schema.js';
-import type { RunStats } from './detect/types.js';
+import type { RunStats } from './run-stats.js';
 import { stillLearning, type BaselineModel } from './baseline/model.js';
 import { expectedNovelty } from './detect/templates.js';
 import { fmtDuration } from './detect/explain.js';

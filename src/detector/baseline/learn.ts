@@ -5,7 +5,7 @@
  * incident must not become normal). Then decay and evict to stay bounded.
  */
 import type { MinerState } from '../miner/types.js';
-import type { RunStats } from '../detect/types.js';
+import type { RunStats } from '../run-stats.js';
 import { emptyModel, type BaselineModel, type StreamRate, type TemplateRate } from './model.js';
 import { mergeSessions, type SessionModelData } from '../detect/sessions.js';
 import { runBuckets } from '../detect/buckets.js';

@@ -6,7 +6,7 @@
  * Only the few largest gaps and peaks are kept (with when they happened, so they age out with the
  * model's horizon): "seen several times" needs the third largest, explanations need the first.
  */
-import type { RunStats } from '../detect/types.js';
+import type { RunStats } from '../run-stats.js';
 
 /** Gaps and peaks kept per template and for all lines. */
 export const KEEP = 6;
