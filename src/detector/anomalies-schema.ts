@@ -3,7 +3,6 @@
  * external `detector.command` must both produce this shape (validated before use).
  */
 import type { AnomalyKind, Severity } from '../config/detection-types.js';
-import type { Incident } from './incidents.js';
 
 export const ANOMALIES_SCHEMA = 'log-anomaly-pipeline/anomalies' as const;
 /** 2 added `incidents`; version 1 documents (from older external detectors) are still read. */
@@ -41,6 +40,25 @@ export interface Anomaly {
   /** Bucket start (epoch ms) for per-bucket kinds; session key for session anomalies. */
   readonly bucket?: number;
   readonly session?: string;
+}
+
+/** A group of anomalies that are one event in the world: src/detector/incidents.ts groups them. */
+export interface Incident {
+  /** `inc-<hash of the trigger's kind and template>`: the same cause gets the same id tomorrow. */
+  readonly id: string;
+  /** Words for a subject line: `payments: db connection pool exhausted`. */
+  readonly title: string;
+  readonly severity: Severity;
+  /** The finding id of the probable trigger (the earliest onset). */
+  readonly trigger: string;
+  /** Finding ids, ordered by onset (trigger first). */
+  readonly findings: readonly string[];
+  readonly streams: readonly string[];
+  /** Epoch ms of the earliest onset and latest end, null when no finding has a time. */
+  readonly onset: number | null;
+  readonly end: number | null;
+  /** Lines involved: the sum of the findings' counts. */
+  readonly volume: number;
 }
 
 /** Something the run could not check (no input, empty baseline...): see detector/notices.ts. */

@@ -14,25 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SEVERITY_ORDER, type AnomalyKind, type Severity } from '../config/detection-types.js';
-import type { Anomaly } from './anomalies-schema.js';
-
-export interface Incident {
-  /** `inc-<hash of the trigger's kind and template>`: the same cause gets the same id tomorrow. */
-  readonly id: string;
-  /** Words for a subject line: `payments: db connection pool exhausted`. */
-  readonly title: string;
-  readonly severity: Severity;
-  /** The finding id of the probable trigger (the earliest onset). */
-  readonly trigger: string;
-  /** Finding ids, ordered by onset (trigger first). */
-  readonly findings: readonly string[];
-  readonly streams: readonly string[];
-  /** Epoch ms of the earliest onset and latest end, null when no finding has a time. */
-  readonly onset: number | null;
-  readonly end: number | null;
-  /** Lines involved: the sum of the findings' counts. */
-  readonly volume: number;
-}
+import type { Anomaly, Incident } from './anomalies-schema.js';
 
 /** What grouping needs of a finding; reported findings (with rule severities) fit too. */
 export type IncidentInput = Pick<Anomaly, 'id' | 'kind' | 'severity' | 'template' | 'templateId' | 'count' | 'firstSeen' | 'lastSeen' | 'stream' | 'samples' | 'session'>;

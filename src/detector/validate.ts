@@ -5,8 +5,8 @@
  * tool may not know (generatedAt, detector, input, histogram...) are filled in when absent; every
  * anomaly must be complete.
  */
-import { ANOMALIES_READABLE_VERSIONS, ANOMALIES_SCHEMA, ANOMALIES_VERSION, type AnomaliesDoc, type Anomaly } from './anomalies-schema.js';
-import { groupIncidents, type Incident } from './incidents.js';
+import { ANOMALIES_READABLE_VERSIONS, ANOMALIES_SCHEMA, ANOMALIES_VERSION, type AnomaliesDoc, type Anomaly, type Incident } from './anomalies-schema.js';
+import { groupIncidents } from './incidents.js';
 import { AnomalyKind, SEVERITY_ORDER } from '../config/detection-types.js';
 import { PipelineError, ErrorCode } from '../errors.js';
 

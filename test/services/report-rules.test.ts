@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DetectionConfig } from '../../src/config/detection-types.js';
 import type { Anomaly } from '../../src/detector/anomalies-schema.js';
 import { applyRules, decideNotify, routeIncidents, routeWebhooks } from '../../src/services/report/rules.js';
-import type { Incident } from '../../src/detector/incidents.js';
+import type { Incident } from '../../src/detector/anomalies-schema.js';
 
 function anomaly(over: Partial<Anomaly>): Anomaly {
   return {

@@ -3,7 +3,7 @@
  * draw from, so the three files never disagree.
  */
 import type { AnomaliesDoc } from '../../detector/anomalies-schema.js';
-import type { Incident } from '../../detector/incidents.js';
+import type { Incident } from '../../detector/anomalies-schema.js';
 import type { AnalyzeInput } from '../../contracts.js';
 import type { Severity } from '../../config/detection-types.js';
 import { redactUrl } from '../../util/redact-url.js';

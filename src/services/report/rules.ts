@@ -5,7 +5,7 @@
  */
 import type { Anomaly } from '../../detector/anomalies-schema.js';
 import { SEVERITY_ORDER, type DetectionConfig, type RouteRule, type Severity, type WebhookConfig } from '../../config/detection-types.js';
-import type { Incident } from '../../detector/incidents.js';
+import type { Incident } from '../../detector/anomalies-schema.js';
 import { ConfigError, ErrorCode } from '../../errors.js';
 import { matchMute, type MuteEntry } from '../../detector/mutes.js';
 import { userRegExp } from '../../util/linear-regex.js';
