@@ -130,6 +130,21 @@ export function isRetryable(err: unknown): boolean {
   return err instanceof PipelineError ? err.retryable : false;
 }
 
+/**
+ * The message of whatever was thrown: an Error's (or an error-shaped object's, such as one from
+ * another realm) message, else the thrown value as text. Catch clauses see `unknown`, and a thrown
+ * string has no `.message`.
+ */
+export function messageOf(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string') return err.message;
+  return String(err);
+}
+
+/** A Node system error's code (`ENOENT`, `EACCES`...), or undefined when the thrown value has none. */
+export function errnoCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+}
+
 /** A plain, serialisable view of an error for events and reports (never a stack, never secrets). */
 export interface ErrorInfo {
   name: string;

@@ -13,7 +13,7 @@ import { exitCodeFor, type RunParams, type RunStatus } from './bus/events.js';
 import type { PipelineSettings } from './config/settings-types.js';
 import type { Env, RunParamsInput, RunResult, Services } from './contracts.js';
 import { StepId } from './dag.js';
-import { toErrorInfo, UsageError } from './errors.js';
+import { toErrorInfo, UsageError, messageOf } from './errors.js';
 import { analyzeMachine, pipelineMachine, postProcessMachine, prepareMachine, type PipelineOutput, type TaskInput } from './machines/index.js';
 import { buildSummary, describeSource, writeCrashedRecord, writeRunRecord } from './runtime/record.js';
 import { createServiceContext } from './runtime/service-context.js';
@@ -154,9 +154,9 @@ async function execute(
     try {
       await writeRunRecord(runDir, { result: res, params: runParams, startedAt, finishedAt: new Date(), cancelReason: out?.cancelReason, crashed: durable?.takenOver });
     } catch (e) {
-      bus.emit({ type: 'log', level: 'error', msg: `could not write run.json: ${(e as Error).message}` });
+      bus.emit({ type: 'log', level: 'error', msg: `could not write run.json: ${messageOf(e)}` });
     }
-    await durable?.close().catch((e) => bus.emit({ type: 'log', level: 'warn', msg: `could not release the run lease: ${(e as Error).message}` }));
+    await durable?.close().catch((e) => bus.emit({ type: 'log', level: 'warn', msg: `could not release the run lease: ${messageOf(e)}` }));
     bus.emit({ type: 'run', status, params: runParams, exitCode, ...(res.failedStep ? { failedStep: res.failedStep } : {}), ...(res.error ? { error: res.error } : {}), ...(summary ? { summary } : {}) });
     await journal?.close();
     return res;

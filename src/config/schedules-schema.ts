@@ -5,6 +5,7 @@
 import { compileCron, parseWindow } from '../schedule/cron.js';
 import { isMap, isSeq, type Node } from 'yaml';
 import { def, fail, list, nodeOf, num, obj, oneOf, req, str, type At } from './yaml-schema.js';
+import { messageOf } from '../errors.js';
 
 const entry = obj({
   /** Names the runs: `<name>-YYYYMMDD-HHMMSS` (the tick's UTC time); it must stay a valid run id (at most 64 characters). */
@@ -30,7 +31,7 @@ const one = (node: Node | null, at: At) => {
   try {
     compileCron(raw.cron, 'UTC');
   } catch (err) {
-    fail(field('cron'), `not a valid cron rule: ${(err as Error).message}`);
+    fail(field('cron'), `not a valid cron rule: ${messageOf(err)}`);
   }
   try {
     compileCron(raw.cron, raw.timezone);

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, ErrorCode } from '../errors.js';
+import { ConfigError, ErrorCode, errnoCode, messageOf } from '../errors.js';
 import { settingsSchema } from './settings-schema.js';
 import type { LogSource, PipelineSettings, UploadSettings } from './settings-types.js';
 import { LineCounter, parseDocument, type Node } from 'yaml';
@@ -79,7 +79,7 @@ export async function loadSettings(file: string | undefined, opts: { cwd: string
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    const why = errnoCode(err) === 'ENOENT' ? 'no such file' : messageOf(err);
     throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: file ?? path }, `cannot read settings: ${why}`, { cause: err });
   }
   const settings = parseSettings(text, path, file ?? path);

@@ -4,7 +4,7 @@
  * stream the input through the engine, and fold the run back into the model.
  */
 import type { DetectionConfig } from '../config/detection-types.js';
-import { ConfigError, ErrorCode, AbortedError } from '../errors.js';
+import { ConfigError, ErrorCode, AbortedError, messageOf } from '../errors.js';
 import { userRegExp } from '../util/linear-regex.js';
 import type { TemplateMiner } from './miner/types.js';
 import { createMiner } from './miner/index.js';
@@ -52,7 +52,7 @@ export function compileRegex(source: string, where: { file: string; field: strin
   try {
     return userRegExp(source, flags);
   } catch (err) {
-    throw new ConfigError(ErrorCode.CONFIG_INVALID, where, `invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message}`);
+    throw new ConfigError(ErrorCode.CONFIG_INVALID, where, `invalid regular expression ${JSON.stringify(source)}: ${messageOf(err)}`);
   }
 }
 

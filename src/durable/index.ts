@@ -8,6 +8,7 @@ import type { StepOutputs } from '../machines/index.js';
 import { acquireFileLease } from './lease-file.js';
 import type { Lease, LeaseInfo } from './lease.js';
 import { checkResumable, clearStepOutputs, readRunState, readStepOutputs, removeOrphanTemps, writeRunState, writeSnapshot, writeStepOutput } from './run-state.js';
+import { messageOf } from '../errors.js';
 
 export { LeaseHeldError, leaseIntervalFrom, type Lease, type LeaseInfo } from './lease.js';
 export { settingsHash } from './run-state.js';
@@ -72,7 +73,7 @@ function durable(o: DurableRunOptions, leases: Lease[], resumed: StepOutputs, re
   const flush = async (): Promise<void> => {
     while (dirty) {
       dirty = false;
-      await writeSnapshot(o.runDir, latest).catch((err) => o.onWarn?.(`could not save the run snapshot: ${(err as Error).message}`));
+      await writeSnapshot(o.runDir, latest).catch((err) => o.onWarn?.(`could not save the run snapshot: ${messageOf(err)}`));
     }
   };
   return {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startHeartbeat } from './heartbeat.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { DEFAULT_LEASE_INTERVAL_MS, LeaseHeldError, MISSED_BEATS, newLeaseInfo, staleReason, type Lease, type LeaseInfo, type LeaseOptions } from './lease.js';
+import { errnoCode, messageOf } from '../errors.js';
 
 export const LEASE_FILE = 'lease.json';
 
@@ -22,7 +23,7 @@ async function createExclusive(file: string, body: string): Promise<boolean> {
     }
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (errnoCode(err) === 'EEXIST') return false;
     throw err;
   }
 }
@@ -31,7 +32,7 @@ async function readLease(file: string): Promise<LeaseInfo | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as LeaseInfo;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errnoCode(err) === 'ENOENT') return undefined;
     // A lease file cut short (disk full, a crash inside the very first write): nobody can hold it.
     if (err instanceof SyntaxError) return { v: 1, runId: '?', pid: -1, host: '?', startedAt: new Date(0).toISOString(), heartbeatAt: new Date(0).toISOString(), intervalMs: 1, token: '' };
     throw err;
@@ -81,7 +82,7 @@ export async function acquireFileLease(runDir: string, o: LeaseOptions): Promise
     current = { ...current, heartbeatAt: new Date(now()).toISOString() };
     await writeJsonAtomic(file, current);
   };
-  const heartbeat = startHeartbeat(intervalMs, beat, (err) => o.onWarn?.(`lease heartbeat failed: ${(err as Error).message}`));
+  const heartbeat = startHeartbeat(intervalMs, beat, (err) => o.onWarn?.(`lease heartbeat failed: ${messageOf(err)}`));
   return {
     info,
     ...(takenOver ? { takenOver } : {}),

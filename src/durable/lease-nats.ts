@@ -8,6 +8,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DEFAULT_LEASE_INTERVAL_MS, LeaseHeldError, newLeaseInfo, staleReason, type Lease, type LeaseInfo, type LeaseOptions } from './lease.js';
 import { startHeartbeat } from './heartbeat.js';
+import { messageOf } from '../errors.js';
 
 export function leaseBucketName(prefix: string): string {
   return `${prefix}_leases`;
@@ -59,11 +60,11 @@ export async function acquireNatsLease(kv: KV, o: LeaseOptions): Promise<Lease> 
       if (on?.operation === 'PUT' && on.json<LeaseInfo>().token !== info.token) {
         lost = true;
         o.onWarn?.(`NATS lease of run ${o.runId} was taken by pid ${on.json<LeaseInfo>().pid} on ${on.json<LeaseInfo>().host}; this execution no longer holds it`);
-      } else o.onWarn?.(`NATS lease heartbeat failed: ${(err as Error).message}`);
+      } else o.onWarn?.(`NATS lease heartbeat failed: ${messageOf(err)}`);
     }
   };
   // beat() reports its own failures; the handler is for anything it did not foresee.
-  const heartbeat = startHeartbeat(intervalMs, beat, (err) => o.onWarn?.(`NATS lease heartbeat failed: ${(err as Error).message}`));
+  const heartbeat = startHeartbeat(intervalMs, beat, (err) => o.onWarn?.(`NATS lease heartbeat failed: ${messageOf(err)}`));
   return {
     info,
     ...(takenOver ? { takenOver } : {}),

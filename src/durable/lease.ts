@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, PipelineError } from '../errors.js';
+import { ErrorCode, PipelineError, errnoCode } from '../errors.js';
 
 export const DEFAULT_LEASE_INTERVAL_MS = 5_000;
 /** Heartbeats a holder may miss before its lease is up for takeover. */
@@ -58,7 +58,7 @@ export function pidAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(err) === 'EPERM';
   }
 }
 

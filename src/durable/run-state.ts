@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode, PipelineError, UsageError } from '../errors.js';
+import { ErrorCode, PipelineError, UsageError, errnoCode } from '../errors.js';
 import type { StepOutputs } from '../machines/index.js';
 import { isAtomicTempName, writeJsonAtomic } from '../util/atomic-write.js';
 import { jsonProblem } from '../util/json-problem.js';
@@ -44,7 +44,7 @@ async function readJson<T>(file: string): Promise<T | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errnoCode(err) === 'ENOENT') return undefined;
     throw new PipelineError(ErrorCode.IO, `cannot read ${file}: ${jsonProblem(err)}`, { cause: err });
   }
 }
@@ -64,7 +64,7 @@ export async function readStepOutputs(runDir: string): Promise<StepOutputs> {
   try {
     names = await readdir(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (errnoCode(err) === 'ENOENT') return {};
     throw err;
   }
   const out: Record<string, unknown> = {};

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { RUN_RECORD_FILE } from '../runtime/record.js';
 import { ownerState, readLockOwner } from './run-lock.js';
 import { jsonProblem } from '../util/json-problem.js';
+import { errnoCode, messageOf } from '../errors.js';
 
 export type LocalRunStatus = 'completed' | 'failed' | 'cancelled' | 'running' | 'running?' | 'crashed' | 'unreadable';
 
@@ -43,7 +44,7 @@ export async function readLocalRun(dir: string, runId: string, now = Date.now())
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { runId, status: 'unreadable', path, problem: `${file}: ${(err as Error).message}` };
+    if (errnoCode(err) !== 'ENOENT') return { runId, status: 'unreadable', path, problem: `${file}: ${messageOf(err)}` };
   }
   if (text === undefined) return inFlightOrCrashed(runId, path, st.mtime, undefined, now);
   let rec: Record<string, any>;
@@ -100,7 +101,7 @@ export async function listLocalRuns(dir: string, opts: ListOptions = {}): Promis
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && !NOT_RUNS(d.name)).map((d) => d.name);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (errnoCode(err) === 'ENOENT') return [];
     throw err;
   }
   const now = opts.now ?? Date.now();

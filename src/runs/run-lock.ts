@@ -7,6 +7,7 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { errnoCode } from '../errors.js';
 
 export const RUN_LOCK_FILE = '.run.lock';
 
@@ -26,7 +27,7 @@ export function pidAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(err) === 'EPERM';
   }
 }
 
@@ -36,7 +37,7 @@ export async function readLockOwner(runDir: string): Promise<LockOwner | undefin
     return typeof o.pid === 'number' && typeof o.host === 'string' ? { pid: o.pid, host: o.host, at: String(o.at ?? '') } : { pid: -1, host: '', at: '' };
   } catch (err) {
     // A lock being written right now reads as empty: treat it as held by an unknown owner.
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : { pid: -1, host: '', at: '' };
+    return errnoCode(err) === 'ENOENT' ? undefined : { pid: -1, host: '', at: '' };
   }
 }
 
@@ -63,7 +64,7 @@ export async function acquireRunLock(runDir: string): Promise<RunLock | null> {
         },
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (errnoCode(err) !== 'EEXIST') throw err;
       const owner = await readLockOwner(runDir);
       if (owner && ownerState(owner) !== 'gone') return null;
       // The owner died without releasing: remove its lock and try once more (O_EXCL decides races).

@@ -15,7 +15,7 @@ import { muteId, type MuteEntry } from '../detector/mutes.js';
 import { loadMutes } from '../detector/baseline/mutes-store.js';
 import type { ServiceContext } from './context.js';
 import { validateAnomaliesDoc } from '../detector/validate.js';
-import { ErrorCode, PipelineError, throwIfAborted } from '../errors.js';
+import { ErrorCode, PipelineError, throwIfAborted, errnoCode, messageOf } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { truncate } from '../util/sanitize.js';
 import { applyRules, compileIgnorePatterns, countBySeverity, decideNotify, routeIncidents, routeWebhooks, type ReportedFinding } from './report/rules.js';
@@ -33,8 +33,8 @@ async function readAnomalies(file: string, signal: AbortSignal) {
     text = await readFile(file, { encoding: 'utf8', signal });
   } catch (err) {
     throwIfAborted(signal, 'analyze_report');
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new PipelineError(code === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO, `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    const code = errnoCode(err);
+    throw new PipelineError(code === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO, `cannot read ${file}: ${messageOf(err)}`, { cause: err });
   }
   let value: unknown;
   try {

@@ -11,7 +11,7 @@
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { DetectInput, DetectOutput } from '../contracts.js';
 import type { ServiceContext } from './context.js';
-import { PipelineError, ErrorCode, throwIfAborted } from '../errors.js';
+import { PipelineError, ErrorCode, throwIfAborted, messageOf } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { createLineParser, resolveFormat } from '../detector/format/index.js';
 import { runDetector, loadModel, saveModel, readEvents, fileSource, mergeSources, templatesCsv, type AnomaliesDoc } from '../detector/index.js';
@@ -70,7 +70,7 @@ export async function executeLogAnomaly(input: DetectInput, ctx: ServiceContext)
     });
   } catch (err) {
     if (err instanceof PipelineError) throw err;
-    throw new PipelineError(ErrorCode.DETECTOR_FAILED, `detector failed: ${(err as Error).message}`, { cause: err, retryable: false });
+    throw new PipelineError(ErrorCode.DETECTOR_FAILED, `detector failed: ${messageOf(err)}`, { cause: err, retryable: false });
   }
   throwIfAborted(ctx.signal, 'execute_logAnomaly');
   await writeJsonAtomic(anomaliesFile, result.doc);

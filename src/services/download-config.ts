@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { DownloadConfigInput, DownloadConfigOutput, Env } from '../contracts.js';
 import type { DetectionConfig } from '../config/detection-types.js';
 import { parseDetectionConfig } from '../config/detection-config.js';
-import { ConfigError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError, throwIfAborted } from '../errors.js';
+import { ConfigError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError, throwIfAborted, errnoCode, messageOf } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { cachePathFor, readCache, writeCache, type CacheEntry } from './config-source/cache.js';
 import { fetchConfig, safeUrl } from './config-source/http.js';
@@ -74,7 +74,7 @@ async function loadHttp(url: string, input: DownloadConfigInput, ctx: ServiceCon
     const config = parseDetectionConfig(res.text, origin);
     // The cache is an optimisation: failing to write it must not fail a run that has its config.
     await writeCache(cachePath, { url: origin, etag: res.etag, revision: res.revision, version: config.version, body: res.text, savedAt: new Date().toISOString() }).catch(
-      (err: unknown) => ctx.log.warn('cannot write the config cache; the next run downloads the config again', { cacheDir, error: (err as Error).message }),
+      (err: unknown) => ctx.log.warn('cannot write the config cache; the next run downloads the config again', { cacheDir, error: messageOf(err) }),
     );
     return { text: res.text, config, etag: res.etag, revision: res.revision, fromCache: false };
   } catch (err) {
@@ -84,7 +84,7 @@ async function loadHttp(url: string, input: DownloadConfigInput, ctx: ServiceCon
     if (!lastAttempt) throw err; // let the step's retry policy try the service again first
     ctx.log.warn('config service unreachable: using the last good cached copy', {
       origin,
-      error: (err as Error).message,
+      error: messageOf(err),
       cachedAt: cached.savedAt,
       ...(cached.etag ? { etag: cached.etag } : {}),
     });
@@ -99,7 +99,7 @@ async function loadFile(location: string, input: DownloadConfigInput, ctx: Servi
     text = await readFile(path, { encoding: 'utf8', signal: ctx.signal });
   } catch (err) {
     throwIfAborted(ctx.signal, 'download_config_yaml');
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    const why = errnoCode(err) === 'ENOENT' ? 'no such file' : messageOf(err);
     throw new ConfigError(ErrorCode.CONFIG_INVALID, { file: location }, `cannot read the detection config: ${why}`, { cause: err });
   }
   return { origin: location, text, config: parseDetectionConfig(text, location), fromCache: false };
@@ -113,7 +113,7 @@ export async function downloadConfig(input: DownloadConfigInput, ctx: ServiceCon
   try {
     await writeFileAtomic(file, got.text);
   } catch (err) {
-    throw new PipelineError(ErrorCode.IO, `cannot write ${file}: ${(err as Error).message}`, { cause: err });
+    throw new PipelineError(ErrorCode.IO, `cannot write ${file}: ${messageOf(err)}`, { cause: err });
   }
   const version = got.config.version;
   ctx.log.info(`detection config version ${version}`, {

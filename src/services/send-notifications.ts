@@ -15,7 +15,7 @@
  */
 import type { EmailInput, EmailOutput, WebhookDelivery, WebhookInput, WebhookOutput, WebhookRoute, WebhookTarget } from '../contracts.js';
 import type { WebhookEndpoint } from '../config/webhook-env.js';
-import { AbortedError, ErrorCode, PipelineError, throwIfAborted } from '../errors.js';
+import { AbortedError, ErrorCode, PipelineError, throwIfAborted, messageOf } from '../errors.js';
 import type { ServiceContext } from './context.js';
 
 export interface NotifyChannels {
@@ -43,8 +43,8 @@ async function runWebhooks(input: EmailInput, channels: NotifyChannels, ctx: Ser
       targets.push({ ...route, ...channels.endpoint(route) });
     } catch (err) {
       // Checked when the config was loaded; still possible on a resume in another environment.
-      ctx.log.warn('webhook not posted: its configuration is unusable', { webhook: route.name, error: (err as Error).message });
-      unusable.push({ name: route.name, format: route.format, url: '<not set>', status: 'failed', error: (err as Error).message, retryable: false });
+      ctx.log.warn('webhook not posted: its configuration is unusable', { webhook: route.name, error: messageOf(err) });
+      unusable.push({ name: route.name, format: route.format, url: '<not set>', status: 'failed', error: messageOf(err), retryable: false });
     }
   }
   const out = await channels.webhooks(
@@ -67,7 +67,7 @@ export async function sendNotifications(input: EmailInput, ctx: ServiceContext, 
   // Anything temporary makes the step retry (both ledgers keep the retry from repeating a delivery).
   if (email.status === 'rejected' && (email.reason as PipelineError).retryable === true) throw email.reason;
   if (temporary.length > 0) {
-    if (email.status === 'rejected') ctx.log.warn('emails failed; retrying with the webhooks', { error: (email.reason as Error).message });
+    if (email.status === 'rejected') ctx.log.warn('emails failed; retrying with the webhooks', { error: messageOf(email.reason) });
     throw summaryError(temporary, true, delivered);
   }
   if (email.status === 'rejected') throw email.reason;

@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { WebhookDelivery, WebhookInput, WebhookOutput, WebhookTarget } from '../contracts.js';
-import { throwIfAborted } from '../errors.js';
+import { throwIfAborted, messageOf } from '../errors.js';
 import type { ServiceContext } from './context.js';
 import { deliveryOf, openLedger, type Ledger } from './email/ledger.js';
 import { jsonPayload, WEBHOOK_EVENT } from './webhook/payload-json.js';
@@ -88,7 +88,7 @@ async function deliver(input: WebhookInput, t: WebhookTarget, ledger: Ledger, ct
     ctx.log.info('webhook delivered', { webhook: t.name, format: t.format, url, status: answer.status, deliveryId: id });
     return { ...base, status: 'sent', deliveryId: id, httpStatus: answer.status };
   } catch (err) {
-    const e = err instanceof WebhookError ? err : new WebhookError(`webhook ${t.name} (${url}): ${(err as Error).message}`, { phase: 'before_send', retryable: false, cause: err });
+    const e = err instanceof WebhookError ? err : new WebhookError(`webhook ${t.name} (${url}): ${messageOf(err)}`, { phase: 'before_send', retryable: false, cause: err });
     if (e.phase === 'no_answer') {
       ctx.log.warn('webhook delivery unknown: the request went out and no answer came; not posted again unless --resend-unknown', { webhook: t.name, deliveryId: id, error: e.message });
       return { ...base, status: 'unknown', deliveryId: id, error: e.message };

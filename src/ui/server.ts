@@ -11,6 +11,7 @@ import { JOURNAL_FILE, parseJournal } from '../bus/journal.js';
 import { initialRunView, reduceRunViewBatch } from '../tui/run-view.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { runFragment, runPage, runsPage, type ReportPart, type RunRow } from './pages.js';
+import { messageOf } from '../errors.js';
 
 export interface UiOptions {
   /** The runs folder (settings output.dir). */
@@ -145,7 +146,7 @@ export function createUiServer(opts: UiOptions): Server {
       const html = url.searchParams.has('fragment') ? runFragment(view, report, files, id) : runPage(view, report, files, id);
       return send(res, 200, 'text/html; charset=utf-8', html);
     })().catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, 'text/plain', `dashboard error: ${(err as Error).message}`);
+      if (!res.headersSent) send(res, 500, 'text/plain', `dashboard error: ${messageOf(err)}`);
       else res.end();
     });
   });

@@ -11,6 +11,7 @@
  * through userRegExp(), which imports it.
  */
 import { setFlagsFromString } from 'node:v8';
+import { messageOf } from '../errors.js';
 
 setFlagsFromString('--enable-experimental-regexp-engine');
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
@@ -20,7 +21,7 @@ export function userRegexProblem(source: string): string | undefined {
   try {
     new RegExp(source);
   } catch (err) {
-    return `not a valid regular expression: ${(err as Error).message}`;
+    return `not a valid regular expression: ${messageOf(err)}`;
   }
   try {
     // the `l` flag compiles for the linear-time engine only, and fails when it cannot run the pattern

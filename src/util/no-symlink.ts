@@ -5,7 +5,7 @@
  */
 import { lstatSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
-import { ErrorCode, PipelineError } from '../errors.js';
+import { ErrorCode, PipelineError, errnoCode, messageOf } from '../errors.js';
 
 export async function refuseSymlink(path: string, what: string): Promise<void> {
   let isLink = false;
@@ -29,8 +29,8 @@ export function refuseSymlinkSync(path: string, what: string): void {
 }
 
 function checkFailed(err: unknown, path: string, what: string): void {
-  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-  throw new PipelineError(ErrorCode.IO, `cannot check the ${what} ${path}: ${(err as Error).message}`, { cause: err });
+  if (errnoCode(err) === 'ENOENT') return;
+  throw new PipelineError(ErrorCode.IO, `cannot check the ${what} ${path}: ${messageOf(err)}`, { cause: err });
 }
 
 function linked(path: string, what: string): PipelineError {

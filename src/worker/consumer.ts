@@ -6,6 +6,7 @@
 import { AckPolicy, DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { NatsNames } from '../bus/nats/names.js';
+import { messageOf } from '../errors.js';
 
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 
@@ -26,12 +27,12 @@ export async function ensureWorkerConsumer(jsm: JetStreamManager, names: NatsNam
       await jsm.consumers.update(names.requestStream, names.workerConsumer, { ack_wait: config.ack_wait });
     }
   } catch (err) {
-    if (!/consumer not found/i.test((err as Error).message)) throw err;
+    if (!/consumer not found/i.test(messageOf(err))) throw err;
     try {
       await jsm.consumers.add(names.requestStream, config);
     } catch (addErr) {
       // Two workers starting together: the other one created it.
-      if (!/already (exists|in use)/i.test((addErr as Error).message)) throw addErr;
+      if (!/already (exists|in use)/i.test(messageOf(addErr))) throw addErr;
     }
   }
 }

@@ -11,6 +11,7 @@ import type { KV } from '@nats-io/kv';
 import type { EmailInput, EmailOutput, WebhookInput, WebhookOutput } from '../contracts.js';
 import type { ServiceContext } from '../services/context.js';
 import { redactWebhookUrl } from '../services/webhook/redact.js';
+import { messageOf } from '../errors.js';
 
 export interface NotifiedRecord {
   readonly runId: string;
@@ -29,7 +30,7 @@ export function guardNotifications(send: SendFn, kv: KV, by: string): SendFn {
       const e = await kv.get(input.runId);
       if (e && e.operation === 'PUT') prior = e.json<NotifiedRecord>();
     } catch (err) {
-      ctx.log.warn('cannot check the NATS notification record; relying on the run directory ledger', { error: (err as Error).message });
+      ctx.log.warn('cannot check the NATS notification record; relying on the run directory ledger', { error: messageOf(err) });
     }
     if (prior) {
       ctx.log.info('notification already sent for this run; not sending again', { by: prior.by, at: prior.at });
@@ -41,7 +42,7 @@ export function guardNotifications(send: SendFn, kv: KV, by: string): SendFn {
       try {
         await kv.put(input.runId, JSON.stringify(rec));
       } catch (err) {
-        ctx.log.warn('could not record the notification on NATS', { error: (err as Error).message });
+        ctx.log.warn('could not record the notification on NATS', { error: messageOf(err) });
       }
     }
     return out;
@@ -72,7 +73,7 @@ export function guardWebhooks(send: WebhookFn, kv: KV, by: string): WebhookFn {
       const e = await kv.get(key);
       if (e && e.operation === 'PUT') prior = e.json<WebhooksRecord>();
     } catch (err) {
-      ctx.log.warn('cannot check the NATS webhook record; relying on the run directory ledger', { error: (err as Error).message });
+      ctx.log.warn('cannot check the NATS webhook record; relying on the run directory ledger', { error: messageOf(err) });
     }
     const done = prior?.delivered ?? {};
     const rest = input.targets.filter((t) => done[t.name.toLowerCase()] === undefined);
@@ -84,7 +85,7 @@ export function guardWebhooks(send: WebhookFn, kv: KV, by: string): WebhookFn {
     if (newly.length > 0) {
       const delivered = { ...done, ...Object.fromEntries(newly.map((d) => [d.name.toLowerCase(), d.deliveryId!])) };
       const rec: WebhooksRecord = { runId: input.runId, at: new Date().toISOString(), by, delivered };
-      await kv.put(key, JSON.stringify(rec)).catch((err: unknown) => ctx.log.warn('could not record the webhooks on NATS', { error: (err as Error).message }));
+      await kv.put(key, JSON.stringify(rec)).catch((err: unknown) => ctx.log.warn('could not record the webhooks on NATS', { error: messageOf(err) }));
     }
     // In the configured order, the ones delivered elsewhere as already_sent.
     return {

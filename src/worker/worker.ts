@@ -10,7 +10,7 @@ import { createBus, type Bus } from '../bus/bus.js';
 import type { BusEvent } from '../bus/events.js';
 import type { NatsSettings } from '../config/settings-types.js';
 import type { RunResult, Services } from '../contracts.js';
-import { ErrorCode, PipelineError, toErrorInfo } from '../errors.js';
+import { ErrorCode, PipelineError, toErrorInfo, messageOf } from '../errors.js';
 import type { NatsNames } from '../bus/nats/names.js';
 import { attachNatsPublisher } from '../bus/nats/publish.js';
 import { parseRunRequest, type RunRequest } from '../bus/nats/requests.js';
@@ -87,7 +87,7 @@ export async function startWorker(cfg: WorkerConfig): Promise<Worker> {
       else m.term();
       finished.push(runId);
     } catch (err) {
-      cfg.log('warn', `run ${runId}: could not ack the request (${(err as Error).message}); it may be redelivered and will be skipped as finished`);
+      cfg.log('warn', `run ${runId}: could not ack the request (${messageOf(err)}); it may be redelivered and will be skipped as finished`);
     }
   }
 
@@ -96,7 +96,7 @@ export async function startWorker(cfg: WorkerConfig): Promise<Worker> {
     try {
       req = parseRunRequest(m.data);
     } catch (err) {
-      cfg.log('error', `dropping an unreadable request on ${m.subject}: ${(err as Error).message}`);
+      cfg.log('error', `dropping an unreadable request on ${m.subject}: ${messageOf(err)}`);
       m.term();
       return;
     }
@@ -162,7 +162,7 @@ export async function startWorker(cfg: WorkerConfig): Promise<Worker> {
         m = await consumer.next({ expires: 2000 });
       } catch (err) {
         if (draining) break;
-        cfg.log('warn', `pulling requests failed (${(err as Error).message}); retrying`);
+        cfg.log('warn', `pulling requests failed (${messageOf(err)}); retrying`);
         await sleep(1000);
         continue;
       }
@@ -174,7 +174,7 @@ export async function startWorker(cfg: WorkerConfig): Promise<Worker> {
       const key = `${m.info.streamSequence}`;
       const slot: { run?: StartedRun; done: Promise<void> } = { done: Promise.resolve() };
       slot.done = handle(m, slot)
-        .catch((err) => cfg.log('error', `request ${key}: ${(err as Error).message}`))
+        .catch((err) => cfg.log('error', `request ${key}: ${messageOf(err)}`))
         .finally(() => {
           active.delete(key);
           wakeSlot?.();

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { NatsSettings } from '../../config/settings-types.js';
-import { ConfigError, ErrorCode, NetworkError, PipelineError } from '../../errors.js';
+import { ConfigError, ErrorCode, NetworkError, PipelineError, errnoCode, messageOf } from '../../errors.js';
 import { redactUrl } from '../../util/redact-url.js';
 
 /** Where to connect: the --nats flag, then NATS_URL, then the settings file. Comma-separated lists allowed. */
@@ -85,7 +85,7 @@ export function natsConnectionOptions(opts: ConnectNatsOptions): NodeConnectionO
     try {
       creds = readFileSync(credsFile);
     } catch (err) {
-      throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: credsFile, field: 'nats.credsFile' }, `cannot read the creds file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: credsFile, field: 'nats.credsFile' }, `cannot read the creds file: ${errnoCode(err) ?? messageOf(err)}`);
     }
     o.authenticator = credsAuthenticator(creds);
   }
@@ -104,7 +104,7 @@ export async function connectNats(opts: ConnectNatsOptions): Promise<NatsConnect
   try {
     return await connect(options);
   } catch (err) {
-    const why = (err as Error).message ?? String(err);
+    const why = messageOf(err);
     throw new NetworkError(`cannot connect to NATS at ${redactServers(opts.servers)}: ${scrub(why, options)}`, { cause: err });
   }
 }

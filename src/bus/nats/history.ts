@@ -5,6 +5,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { BusEvent } from '../events.js';
 import { runEventsFilter, type NatsNames } from './names.js';
+import { messageOf } from '../../errors.js';
 
 /** The last event stored for the run, or undefined when the stream has none. */
 export async function lastStoredEvent(jsm: JetStreamManager, names: NatsNames, runId: string): Promise<BusEvent | undefined> {
@@ -12,7 +13,7 @@ export async function lastStoredEvent(jsm: JetStreamManager, names: NatsNames, r
     const m = await jsm.streams.getMessage(names.eventStream, { last_by_subj: runEventsFilter(names, runId) });
     return m ? (m.json() as BusEvent) : undefined;
   } catch (err) {
-    if (/no message found|not found/i.test((err as Error).message)) return undefined;
+    if (/no message found|not found/i.test(messageOf(err))) return undefined;
     throw err;
   }
 }

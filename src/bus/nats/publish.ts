@@ -9,7 +9,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Bus } from '../bus.js';
 import type { NatsSettings } from '../../config/settings-types.js';
-import { ErrorCode, PipelineError } from '../../errors.js';
+import { ErrorCode, PipelineError, messageOf } from '../../errors.js';
 import { connectNats, redactServers, resolveNatsServers } from './connect.js';
 import { createEventPublisher, type EventPublisher } from './event-publisher.js';
 import { lastStoredEvent } from './history.js';
@@ -72,7 +72,7 @@ export async function attachNatsPublisher(bus: Bus, opts: AttachNatsOptions): Pr
     if (last) opts.log('info', `run ${bus.runId} already has ${last.seq} event(s) on NATS; this execution continues from seq ${last.seq + 1}`);
   } catch (err) {
     if (nc && !opts.connection) await nc.close().catch(() => undefined);
-    const why = (err as Error).message;
+    const why = messageOf(err);
     if (err instanceof PipelineError && err.code !== ErrorCode.NETWORK) throw err; // bad settings: exit 2
     if (opts.require) throw new PipelineError(ErrorCode.NETWORK, `NATS required but unavailable at ${where}: ${why}`, { cause: err });
     opts.log('warn', `NATS unavailable at ${where} (${why}); running in-process only (use --require-nats to fail instead)`);

@@ -8,6 +8,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { NatsSettings } from '../../config/settings-types.js';
 import type { NatsNames } from './names.js';
+import { messageOf } from '../../errors.js';
 
 export type StreamLimits = NatsSettings['stream'];
 
@@ -37,7 +38,7 @@ async function ensureStream(jsm: JetStreamManager, cfg: Partial<StreamConfig> & 
       await jsm.streams.add(cfg);
     } catch (addErr) {
       // Another process created it between our info and add: that is the idempotent outcome.
-      if (!/already in use|already exists/i.test((addErr as Error).message)) throw addErr;
+      if (!/already in use|already exists/i.test(messageOf(addErr))) throw addErr;
     }
   }
 }

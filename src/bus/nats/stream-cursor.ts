@@ -8,6 +8,7 @@
  */
 import { DeliverPolicy, jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { messageOf } from '../../errors.js';
 
 export interface StreamCursorOptions {
   readonly stream: string;
@@ -60,7 +61,7 @@ export function openStreamCursor(nc: NatsConnection, opts: StreamCursorOptions):
         if (closed || nc.isClosed()) return;
         // JetStream answers a little after the server accepts connections again: retry, backing off.
         failures += 1;
-        if (failures === 1) opts.onWarning?.(`cannot read ${opts.stream} (${(err as Error).message}); retrying`);
+        if (failures === 1) opts.onWarning?.(`cannot read ${opts.stream} (${messageOf(err)}); retrying`);
         await pause(Math.min(250 * 2 ** (failures - 1), 5000), (w) => (wake = w));
         continue;
       }
@@ -78,7 +79,7 @@ export function openStreamCursor(nc: NatsConnection, opts: StreamCursorOptions):
           if (closed) break;
         }
       } catch (err) {
-        if (!closed) opts.onWarning?.(`reading ${opts.stream} stopped (${(err as Error).message}); resuming after stream seq ${last}`);
+        if (!closed) opts.onWarning?.(`reading ${opts.stream} stopped (${messageOf(err)}); resuming after stream seq ${last}`);
       } finally {
         void msgs.close();
         // The replaced consumer would linger on the server until its inactivity threshold.

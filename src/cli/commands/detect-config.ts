@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { DetectionConfig } from '../../config/detection-types.js';
-import { ConfigError, ErrorCode, UsageError } from '../../errors.js';
+import { ConfigError, ErrorCode, UsageError, errnoCode, messageOf } from '../../errors.js';
 import { DEFAULT_DETECTION_CONFIG } from '../../detector/defaults.js';
 
 type Parser = (text: string, source: string) => DetectionConfig;
@@ -15,7 +15,7 @@ async function configParser(): Promise<Parser | null> {
     const mod = (await import(specifier)) as { parseDetectionConfig?: Parser };
     return mod.parseDetectionConfig ?? null;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
+    if (errnoCode(err) === 'ERR_MODULE_NOT_FOUND') return null;
     throw err;
   }
 }
@@ -25,7 +25,7 @@ export async function loadDetectionConfig(path: string): Promise<DetectionConfig
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`--config ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new UsageError(`--config ${path}: ${errnoCode(err) === 'ENOENT' ? 'no such file' : messageOf(err)}`);
   }
   const parser = await configParser();
   if (parser) return parser(text, path);
@@ -35,7 +35,7 @@ export async function loadDetectionConfig(path: string): Promise<DetectionConfig
     const { parse: parseYaml } = await import('yaml');
     doc = (parseYaml(text) ?? {}) as Record<string, unknown>;
   } catch (err) {
-    throw new ConfigError(ErrorCode.CONFIG_INVALID, { file: path }, (err as Error).message);
+    throw new ConfigError(ErrorCode.CONFIG_INVALID, { file: path }, messageOf(err));
   }
   const th = { ...DEFAULT_DETECTION_CONFIG.thresholds } as Record<string, number>;
   const given = (doc.thresholds ?? {}) as Record<string, unknown>;

@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { ExitCode, type CliIo } from '../io.js';
-import { UsageError } from '../../errors.js';
+import { UsageError, messageOf } from '../../errors.js';
 import { createLineParser, newFormatStats } from '../../detector/format/index.js';
 import { runDetector, fileSource, mergeSources, DEFAULT_DETECTION_CONFIG } from '../../detector/index.js';
 import { loadDetectionConfig } from './detect-config.js';
@@ -27,7 +27,7 @@ function checkRegex(source: string, flag: string): void {
   try {
     userRegExp(source);
   } catch (err) {
-    throw new UsageError(`${flag} ${JSON.stringify(source)}: invalid regular expression (${(err as Error).message})`);
+    throw new UsageError(`${flag} ${JSON.stringify(source)}: invalid regular expression (${messageOf(err)})`);
   }
 }
 

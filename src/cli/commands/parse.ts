@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { AbortedError, UsageError } from '../../errors.js';
+import { AbortedError, UsageError, messageOf } from '../../errors.js';
 import { createEventJoiner, createLineParser, newFormatStats } from '../../detector/format/index.js';
 import { chooseFormat, formatReport, writeFormatSummary } from './format-choice.js';
 import { inputFiles } from './input-files.js';
@@ -56,7 +56,7 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
     try {
       return compileMasks([m])[0];
     } catch (err) {
-      throw new UsageError(`--mask ${JSON.stringify(m)}: ${(err as { problem?: string }).problem ?? (err as Error).message}`);
+      throw new UsageError(`--mask ${JSON.stringify(m)}: ${(err as { problem?: string }).problem ?? messageOf(err)}`);
     }
   });
   const chosen = await chooseFormat('parse', options.format, [file], io, options.quiet);

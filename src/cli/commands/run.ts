@@ -7,7 +7,7 @@ import { createBus, type Bus } from '../../bus/bus.js';
 import type { BusEvent } from '../../bus/events.js';
 import { defaultSettingsFile, loadSettings } from '../../config/settings.js';
 import type { PipelineSettings } from '../../config/settings-types.js';
-import { UsageError } from '../../errors.js';
+import { UsageError, messageOf } from '../../errors.js';
 import { generateRunId, leaseIntervalFrom, openDurableRun, runDirFor, settingsHash, startRun, validateRunId, type DurableRun } from '../../runtime.js';
 import { formatEventLine } from '../format-event.js';
 import { createProgressBar, type ProgressBar } from '../progress-bar.js';
@@ -78,7 +78,7 @@ async function checkWindowFlags(settings: PipelineSettings, opts: RunOptions): P
   try {
     resolveTimeWindow(settings.source);
   } catch (err) {
-    throw new UsageError(`--since/--from/--to: ${(err as Error).message}`, { cause: err });
+    throw new UsageError(`--since/--from/--to: ${messageOf(err)}`, { cause: err });
   }
 }
 

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { Subject } from 'rxjs';
 import type { BusEvent } from '../../bus/events.js';
 import { loadSettings } from '../../config/settings.js';
-import { UsageError } from '../../errors.js';
+import { UsageError, messageOf } from '../../errors.js';
 import { createRunMetrics } from '../../metrics/run-metrics.js';
 import { startMetricsServer, type MetricsServer } from '../../metrics/server.js';
 import { createScheduler, type SchedulerEvent, type TickOutcome } from '../../schedule/scheduler.js';
@@ -90,7 +90,7 @@ export async function serve(opts: ServeOptions, io: CliIo): Promise<number> {
       server = await startMetricsServer(metrics.registry, { port: opts.metricsPort, host: opts.metricsHost, extra });
     } catch (err) {
       await close();
-      throw new UsageError(`--metrics-port ${opts.metricsPort}: cannot listen on ${opts.metricsHost ?? '127.0.0.1'}: ${(err as Error).message}`, { cause: err });
+      throw new UsageError(`--metrics-port ${opts.metricsPort}: cannot listen on ${opts.metricsHost ?? '127.0.0.1'}: ${messageOf(err)}`, { cause: err });
     }
     say(`log-anomaly serve: metrics on ${server.url} (run data under /api/runs, live events at /api/events)`);
   }

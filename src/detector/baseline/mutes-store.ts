@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AnomalyKind } from '../../config/detection-types.js';
-import { ErrorCode, PipelineError } from '../../errors.js';
+import { ErrorCode, PipelineError, errnoCode, messageOf } from '../../errors.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { MUTES_SCHEMA, MUTES_VERSION, emptyMutes, type MuteEntry, type MutesDoc } from '../mutes.js';
 import { jsonProblem } from '../../util/json-problem.js';
@@ -21,8 +21,8 @@ export async function loadMutes(path: string): Promise<MutesDoc> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyMutes();
-    throw new PipelineError(ErrorCode.IO, `cannot read mutes file ${path}: ${(err as Error).message}`, { cause: err });
+    if (errnoCode(err) === 'ENOENT') return emptyMutes();
+    throw new PipelineError(ErrorCode.IO, `cannot read mutes file ${path}: ${messageOf(err)}`, { cause: err });
   }
   let value: unknown;
   try {

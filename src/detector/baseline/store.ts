@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
-import { PipelineError, ErrorCode } from '../../errors.js';
+import { PipelineError, ErrorCode, errnoCode, messageOf } from '../../errors.js';
 import { BASELINE_SCHEMA, BASELINE_VERSION, type BaselineModel } from './model.js';
 import { emptyRhythm, type Rhythm } from './rhythm.js';
 import { jsonProblem } from '../../util/json-problem.js';
@@ -14,8 +14,8 @@ export async function loadModel(path: string): Promise<BaselineModel | null> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new PipelineError(ErrorCode.IO, `cannot read baseline model ${path}: ${(err as Error).message}`, { cause: err });
+    if (errnoCode(err) === 'ENOENT') return null;
+    throw new PipelineError(ErrorCode.IO, `cannot read baseline model ${path}: ${messageOf(err)}`, { cause: err });
   }
   let value: unknown;
   try {

@@ -3,7 +3,7 @@
  * or a loghub pattern (anything containing `<Content>`), optionally `loghub:<pattern>`.
  */
 import type { LogFormat } from '../../config/settings-types.js';
-import { UsageError } from '../../errors.js';
+import { UsageError, messageOf } from '../../errors.js';
 import { compileLoghubPattern } from './loghub.js';
 import { PRESET_NAMES } from './presets.js';
 
@@ -46,7 +46,7 @@ export function parseFormatFlag(flag: string): LogFormat {
   try {
     compileLoghubPattern(pattern);
   } catch (err) {
-    throw new UsageError(`--format "${flag}": ${(err as Error).message}`);
+    throw new UsageError(`--format "${flag}": ${messageOf(err)}`);
   }
   return { type: 'loghub', pattern };
 }

@@ -4,7 +4,7 @@
  * between them is regex SOURCE (not escaped) with every run of spaces turned into `\s+`, anchored
  * `^…$`, applied to the trimmed line. Lines that do not match return null.
  */
-import { ConfigError, ErrorCode } from '../../errors.js';
+import { ConfigError, ErrorCode, messageOf } from '../../errors.js';
 
 export interface LoghubRegex {
   readonly regex: RegExp;
@@ -36,7 +36,7 @@ export function compileLoghubPattern(pattern: string): LoghubRegex {
   try {
     regex = new RegExp(`^${src}$`, 's');
   } catch (err) {
-    throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: 'format', field: 'pattern' }, `log format "${pattern}" is not a valid pattern: ${(err as Error).message}`);
+    throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: 'format', field: 'pattern' }, `log format "${pattern}" is not a valid pattern: ${messageOf(err)}`);
   }
   return { regex, headers, contentIndex };
 }

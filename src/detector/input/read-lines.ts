@@ -14,7 +14,7 @@ import { createGunzip } from 'node:zlib';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { pipeline, Readable } from 'node:stream';
 import { assertText, classifyHead, SNIFF_BYTES } from './file-kind.js';
-import { AbortedError, PipelineError, ErrorCode } from '../../errors.js';
+import { AbortedError, PipelineError, ErrorCode, errnoCode, messageOf } from '../../errors.js';
 
 // Larger reads measured slower (256 KB and 1 MB: more lines in flight per batch, more GC).
 const CHUNK = 1 << 16;
@@ -193,9 +193,8 @@ function cutAt(b: Buffer, from: number, max: number): number {
 function readError(path: string, err: unknown, signal?: AbortSignal): PipelineError {
   if (err instanceof PipelineError) return err;
   if (signal?.aborted) return new AbortedError(`reading ${path} aborted`, { cause: signal.reason });
-  const e = err as NodeJS.ErrnoException;
-  const code = e.code === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO;
-  return new PipelineError(code, `cannot read ${path}: ${e.message}`, { cause: err });
+  const code = errnoCode(err) === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO;
+  return new PipelineError(code, `cannot read ${path}: ${messageOf(err)}`, { cause: err });
 }
 
 /** `readLineBatches(path, signal)` is the short form of `readLineBatches(path, { signal })`. */

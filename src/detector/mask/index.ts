@@ -2,7 +2,7 @@
  * Masking before mining: configured regexes first (each match becomes `<*>`, as logparser's
  * preprocessing does), then the built-in per-token maskers (./token.ts).
  */
-import { ConfigError, ErrorCode } from '../../errors.js';
+import { ConfigError, ErrorCode, messageOf } from '../../errors.js';
 import { userRegExp } from '../../util/linear-regex.js';
 
 export { maskToken, isVariableToken, WILDCARD } from './token.js';
@@ -13,7 +13,7 @@ export function compileMasks(patterns: readonly string[], where = 'masks'): RegE
     try {
       return userRegExp(p, 'g');
     } catch (err) {
-      throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: where, field: `${where}[${i}]` }, `invalid regex ${JSON.stringify(p)}: ${(err as Error).message}`);
+      throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: where, field: `${where}[${i}]` }, `invalid regex ${JSON.stringify(p)}: ${messageOf(err)}`);
     }
   });
 }

@@ -4,7 +4,7 @@
  * not (a wrong token or path does not fix itself). The token is sent, never logged or put in a
  * message; messages show the URL without credentials or query string.
  */
-import { AbortedError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError } from '../../errors.js';
+import { AbortedError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError, messageOf } from '../../errors.js';
 import { redactUrl } from '../../util/redact-url.js';
 import { checkConfigHost } from './host-policy.js';
 import { MAX_YAML_BYTES } from '../../config/yaml-schema.js';
@@ -38,7 +38,7 @@ function failure(err: unknown, url: string, opts: FetchOptions, timeout: AbortSi
   if (timeout.aborted) return new TimeoutError(`config service did not answer within ${opts.timeoutMs} ms: ${safeUrl(url)}`, { cause: err });
   if (err instanceof PipelineError) return err;
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const why = cause?.code ?? cause?.message ?? (err as Error).message;
+  const why = cause?.code ?? cause?.message ?? messageOf(err);
   return new NetworkError(`cannot reach the config service ${safeUrl(url)}: ${why}`, { cause: err });
 }
 

@@ -11,7 +11,7 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode, PipelineError } from '../../errors.js';
+import { ErrorCode, PipelineError, errnoCode, messageOf } from '../../errors.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { jsonProblem } from '../../util/json-problem.js';
 
@@ -77,8 +77,8 @@ async function load(file: string, runId: string): Promise<LedgerDoc> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { runId, sent: {}, rejected: {} };
-    throw new PipelineError(ErrorCode.IO, `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    if (errnoCode(err) === 'ENOENT') return { runId, sent: {}, rejected: {} };
+    throw new PipelineError(ErrorCode.IO, `cannot read ${file}: ${messageOf(err)}`, { cause: err });
   }
   try {
     const doc = JSON.parse(text) as Partial<LedgerDoc>;

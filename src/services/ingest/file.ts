@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { IngestInput, IngestOutput } from '../../contracts.js';
 import type { FileSource } from '../../config/settings-types.js';
 import type { ServiceContext } from '../context.js';
-import { ErrorCode, PipelineError, throwIfAborted } from '../../errors.js';
+import { ErrorCode, PipelineError, errnoCode, messageOf, throwIfAborted } from '../../errors.js';
 import { createEventJoiner, createLineParser, describeMisses, newFormatStats, resolveFormat, sharePercent, verdict, WARN_SHARE, type EventJoiner, type FormatStats, type ResolvedFormat } from '../../detector/format/index.js';
 import { expandGlob } from './glob.js';
 import { DEFAULT_MAX_LINE_BYTES, readLineBatches, seeksTo, type LineCounts } from '../../detector/input/read-lines.js';
@@ -173,8 +173,7 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
     if (signal.aborted) await checkpoint().catch(() => undefined);
     await writer.close().catch(() => undefined);
     if (err instanceof PipelineError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    throw new PipelineError(e.code === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO, `reading logs failed: ${e.message}`, { cause: err });
+    throw new PipelineError(errnoCode(err) === 'ENOENT' ? ErrorCode.NOT_FOUND : ErrorCode.IO, `reading logs failed: ${messageOf(err)}`, { cause: err });
   }
   if (unparsed > 0) log.warn('lines did not match the log format; kept as raw messages', { unparsed, lines });
   const format = { name: chosen.name, detected: chosen.detected, lines: stats.lines, matched: stats.matched, joined: stats.joined };

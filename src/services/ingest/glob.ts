@@ -9,7 +9,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { readdir as readdirCb } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { ErrorCode, PipelineError } from '../../errors.js';
+import { ErrorCode, PipelineError, errnoCode, messageOf } from '../../errors.js';
 
 /** Inside a directory: every file at any depth. */
 export const ALL_FILES: readonly string[] = ['**/*'];
@@ -18,8 +18,9 @@ export function hasGlob(pattern: string): boolean {
   return isDynamicPattern(pattern);
 }
 
-function unreadable(path: string, err: NodeJS.ErrnoException): PipelineError {
-  return new PipelineError(ErrorCode.IO, `cannot list ${path}: ${err.code ?? err.message}${err.code === 'EACCES' ? ' (permission denied)' : ''}`, { cause: err, details: { path } });
+function unreadable(path: string, err: unknown): PipelineError {
+  const code = errnoCode(err);
+  return new PipelineError(ErrorCode.IO, `cannot list ${path}: ${code ?? messageOf(err)}${code === 'EACCES' ? ' (permission denied)' : ''}`, { cause: err, details: { path } });
 }
 
 /**
@@ -52,13 +53,13 @@ export async function expandGlob(pattern: string, baseDir: string, include: read
     try {
       st = await stat(abs);
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return [];
-      throw unreadable(abs, e);
+      const code = errnoCode(err);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+      throw unreadable(abs, err);
     }
     if (!st.isDirectory()) return [abs];
     // listed once directly: a directory we may not read fails here with its own name
-    await readdir(abs).catch((err: NodeJS.ErrnoException) => {
+    await readdir(abs).catch((err: unknown) => {
       throw unreadable(abs, err);
     });
     return (await globIn(abs, include, true)).sort();

@@ -6,7 +6,7 @@
 import type { Anomaly } from '../../detector/anomalies-schema.js';
 import { SEVERITY_ORDER, type DetectionConfig, type RouteRule, type Severity, type WebhookConfig } from '../../config/detection-types.js';
 import type { Incident } from '../../detector/anomalies-schema.js';
-import { ConfigError, ErrorCode } from '../../errors.js';
+import { ConfigError, ErrorCode, messageOf } from '../../errors.js';
 import { matchMute, type MuteEntry } from '../../detector/mutes.js';
 import { userRegExp } from '../../util/linear-regex.js';
 
@@ -52,7 +52,7 @@ export function compileIgnorePatterns(patterns: readonly string[], configName: s
     try {
       return userRegExp(p);
     } catch (err) {
-      throw new ConfigError(ErrorCode.CONFIG_INVALID, { file: configName, field: `ignore[${i}]` }, `invalid regular expression ${JSON.stringify(p)}: ${(err as Error).message}`);
+      throw new ConfigError(ErrorCode.CONFIG_INVALID, { file: configName, field: `ignore[${i}]` }, `invalid regular expression ${JSON.stringify(p)}: ${messageOf(err)}`);
     }
   });
 }

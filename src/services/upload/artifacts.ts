@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, normalize, sep } from 'node:path';
-import { ErrorCode, PipelineError } from '../../errors.js';
+import { ErrorCode, PipelineError, messageOf } from '../../errors.js';
 import type { ArtifactFile } from './types.js';
 
 export const REPORT_NAME = 'report.html';
@@ -42,7 +42,7 @@ export async function resolveArtifacts(runDir: string, names: readonly string[])
       if (!st.isFile()) throw new Error('not a regular file');
       bytes = st.size;
     } catch (err) {
-      throw new PipelineError(ErrorCode.NOT_FOUND, `artifact ${name} not found in ${runDir}: ${(err as Error).message}`, { cause: err });
+      throw new PipelineError(ErrorCode.NOT_FOUND, `artifact ${name} not found in ${runDir}: ${messageOf(err)}`, { cause: err });
     }
     out.push({ name, path, bytes, contentType: contentTypeFor(name) });
   }

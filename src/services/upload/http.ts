@@ -17,7 +17,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Env } from '../../contracts.js';
 import type { UploadSettings } from '../../config/settings-types.js';
-import { AbortedError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError, throwIfAborted } from '../../errors.js';
+import { AbortedError, ErrorCode, HttpError, NetworkError, PipelineError, TimeoutError, throwIfAborted, messageOf } from '../../errors.js';
 import { truncate } from '../../util/sanitize.js';
 import { reportUriOf, resolveArtifacts, REPORT_NAME } from './artifacts.js';
 import type { ArtifactFile, Uploader } from './types.js';
@@ -134,7 +134,7 @@ export function httpUploader(settings: HttpSettings): Uploader {
         const url = putUrlFor(settings.baseUrl, input.runId, f.name);
         const sums = await checksums(f.path, ctx.signal).catch((err: unknown) => {
           throwIfAborted(ctx.signal, 'upload_report');
-          throw new PipelineError(ErrorCode.IO, `cannot read ${f.path}: ${(err as Error).message}`, { cause: err });
+          throw new PipelineError(ErrorCode.IO, `cannot read ${f.path}: ${messageOf(err)}`, { cause: err });
         });
         const headers = {
           ...auth,

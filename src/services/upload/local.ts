@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import type { UploadSettings } from '../../config/settings-types.js';
-import { ErrorCode, PipelineError, throwIfAborted } from '../../errors.js';
+import { ErrorCode, PipelineError, throwIfAborted, messageOf } from '../../errors.js';
 import { REPORT_NAME, reportUriOf, resolveArtifacts } from './artifacts.js';
 import type { Uploader } from './types.js';
 import { refuseSymlink } from '../../util/no-symlink.js';
@@ -25,7 +25,7 @@ async function copyAtomic(src: string, dest: string, signal: AbortSignal): Promi
   } catch (err) {
     await rm(tmp, { force: true });
     throwIfAborted(signal, 'upload_report');
-    throw new PipelineError(ErrorCode.IO, `cannot copy ${src} to ${dest}: ${(err as Error).message}`, { cause: err });
+    throw new PipelineError(ErrorCode.IO, `cannot copy ${src} to ${dest}: ${messageOf(err)}`, { cause: err });
   }
 }
 

@@ -140,7 +140,7 @@ async function uploadOne(client: S3Client, open: Map<string, string>, s: S3Setti
   } catch (err) {
     await abandon(client, s.bucket, key, open);
     throwIfAborted(ctx.signal, `upload of ${file.name}`);
-    if ((err as Error).name === 'AbortError') throw new AbortedError(`upload of ${file.name} aborted`, { cause: err });
+    if (err instanceof Error && err.name === 'AbortError') throw new AbortedError(`upload of ${file.name} aborted`, { cause: err });
     throw awsError(err, `upload of ${file.name} to ${s3UriFor(s.bucket, key)}`);
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);

@@ -14,7 +14,7 @@
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ErrorCode, PipelineError } from '../../errors.js';
+import { ErrorCode, PipelineError, messageOf } from '../../errors.js';
 import { sanitizeForTerminal, truncate } from '../../util/sanitize.js';
 
 /** What of a receiver's answer is kept for the error message (Slack answers `invalid_token` etc.). */
@@ -130,7 +130,7 @@ export function postWebhook(url: string, body: string, headers: Readonly<Record<
             arm(); // the answer gets its own full timeout
             req!.end(body);
           },
-          (err: unknown) => done(new WebhookError(`webhook ${o.label}: could not record the delivery before sending: ${(err as Error).message}`, { phase: 'before_send', retryable: false, cause: err })),
+          (err: unknown) => done(new WebhookError(`webhook ${o.label}: could not record the delivery before sending: ${messageOf(err)}`, { phase: 'before_send', retryable: false, cause: err })),
         );
       });
     });
