@@ -7,8 +7,8 @@
  * pipeline agree.
  */
 import { ErrorCode } from '../errors.js';
-import { isMap, isSeq } from 'yaml';
-import { bool, def, defaults, fail, list, nodeOf, num, obj, oneOf, opt, parseYaml, positionOf, refine, regex, req, sameFields, scalarOrMap, str, strOrNum, type Infer, type Schema } from './yaml-schema.js';
+import { isMap, isSeq } from './yaml-lib.js';
+import { bool, def, defaults, defaultsOf, fail, list, nodeOf, num, obj, oneOf, opt, parseYaml, positionOf, refine, regex, req, sameFields, scalarOrMap, str, strOrNum, type Infer, type Schema } from './yaml-schema.js';
 
 export const Severity = { info: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' } as const;
 export type Severity = (typeof Severity)[keyof typeof Severity];
@@ -149,9 +149,8 @@ const webhooks: Schema<readonly WebhookConfig[]> = (node, at) => {
   return out;
 };
 
-const schema = obj({
-  // A YAML number (`version: 3`) is taken as the string "3": teams write versions both ways.
-  version: req(strOrNum()),
+// Every key but the version has a default: defaultDetectionConfig() is these alone.
+const fields = {
   thresholds: defaults(
     obj({
       /** Time bucket for frequency statistics. */
@@ -189,6 +188,11 @@ const schema = obj({
       subjectPrefix: def(str({ nonEmpty: false }), '[log-anomaly]'),
     }),
   ),
+};
+const schema = obj({
+  // A YAML number (`version: 3`) is taken as the string "3": teams write versions both ways.
+  version: req(strOrNum()),
+  ...fields,
 });
 type WrittenDetectionConfig = Infer<typeof schema>;
 
@@ -203,7 +207,18 @@ export type DetectionConfig = Omit<WrittenDetectionConfig, 'notify'> & {
 };
 
 export function parseDetectionConfig(text: string, source: string): DetectionConfig {
-  const raw = parseYaml(text, source, ErrorCode.CONFIG_INVALID, schema);
+  return toDetectionConfig(parseYaml(text, source, ErrorCode.CONFIG_INVALID, schema));
+}
+
+/**
+ * The config of a document that names only `version`: the schema's defaults, built without parsing
+ * YAML, so `detect` without --config never loads the yaml package.
+ */
+export function defaultDetectionConfig(version: string, source: string): DetectionConfig {
+  return toDetectionConfig({ version, ...defaultsOf(obj(fields), source, ErrorCode.CONFIG_INVALID) });
+}
+
+function toDetectionConfig(raw: WrittenDetectionConfig): DetectionConfig {
   const entries = raw.notify.recipients;
   const routes = Object.fromEntries(entries.flatMap((e) => (e.rule ? [[e.to.toLowerCase(), e.rule] as const] : [])));
   const { webhooks: hooks, ...rest } = raw.notify;

@@ -3,7 +3,8 @@
  * reads `settings.yaml:12:5 thresholds.spikeFactor: expected a number > 1, got "high"`.
  * Schemas are plain functions from a YAML node to a typed value; they throw ConfigError.
  */
-import { isAlias, isMap, isNode, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, yamlLib } from './yaml-lib.js';
 import { ConfigError, ErrorCode } from '../errors.js';
 import { userRegexProblem } from '../util/linear-regex.js';
 
@@ -12,7 +13,8 @@ type Code = typeof ErrorCode.CONFIG_INVALID | typeof ErrorCode.SETTINGS_INVALID;
 export interface At {
   readonly file: string;
   readonly code: Code;
-  readonly lc: LineCounter;
+  /** Absent when nothing was parsed (a schema's defaults): no node has a position then. */
+  readonly lc?: LineCounter;
   readonly path: string;
   /** The node being validated, or its parent when the key is missing (for the position). */
   readonly node: Node | null;
@@ -36,6 +38,7 @@ function checkSize(text: string, file: string, code: Code): void {
   if (bytes > MAX_YAML_BYTES) {
     throw new ConfigError(code, { file, line: 1, column: 1 }, `the document is ${bytes} bytes; at most ${MAX_YAML_BYTES} (1 MiB) are accepted`);
   }
+  const { Lexer } = yamlLib();
   let aliases = 0;
   for (const token of new Lexer().lex(text)) {
     // an alias token starts with `*`; quoted and block scalars start with their own indicator
@@ -59,7 +62,7 @@ export type Schema<T> = (node: Node | null, at: At) => T;
 
 export function fail(at: At, problem: string, node: Node | null = at.node): never {
   const offset = node?.range?.[0];
-  const pos = offset === undefined ? undefined : at.lc.linePos(offset);
+  const pos = offset === undefined ? undefined : at.lc?.linePos(offset);
   throw new ConfigError(at.code, { file: at.file, line: pos?.line, column: pos?.col, field: at.path || undefined }, problem);
 }
 
@@ -70,7 +73,7 @@ export function fail(at: At, problem: string, node: Node | null = at.node): neve
 export function positionOf(node: Node | null, key: string, at: At): { file: string; line?: number; column?: number; field: string } {
   const value = isMap(node) ? nodeOf(node.get(key, true)) : null;
   const offset = value?.range?.[0];
-  const pos = offset === undefined ? undefined : at.lc.linePos(offset);
+  const pos = offset === undefined ? undefined : at.lc?.linePos(offset);
   return { file: at.file, ...(pos ? { line: pos.line, column: pos.col } : {}), field: at.path ? `${at.path}.${key}` : key };
 }
 
@@ -320,9 +323,18 @@ export const tagged =
     return { type: kind, ...variants[kind](node, at) } as never;
   };
 
+/**
+ * What a schema gives when every key is left out: its defaults, built without parsing any text (so
+ * without loading yaml). A required key fails as it would in an empty document.
+ */
+export function defaultsOf<T>(schema: Schema<T>, file: string, code: Code): T {
+  return schema(null, { file, code, path: '', node: null });
+}
+
 /** Parse YAML text and validate it; syntax errors also carry file:line:col. */
 export function parseYaml<T>(text: string, file: string, code: Code, schema: Schema<T>): T {
   checkSize(text, file, code);
+  const { LineCounter, parseDocument } = yamlLib();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const at: At = { file, code, lc, path: '', node: null, doc, budget: { aliases: MAX_ALIASES } };

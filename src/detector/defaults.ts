@@ -1,5 +1,5 @@
 /** Thresholds used when no detection config is given (`detect` without --config, tests). */
-import { parseDetectionConfig, type DetectionConfig } from '../config/detection-config.js';
+import { defaultDetectionConfig, type DetectionConfig } from '../config/detection-config.js';
 
 // The schema's defaults, written once there: a config that only names a version gets exactly these.
-export const DEFAULT_DETECTION_CONFIG: DetectionConfig = parseDetectionConfig('version: builtin-defaults\n', 'builtin defaults');
+export const DEFAULT_DETECTION_CONFIG: DetectionConfig = defaultDetectionConfig('builtin-defaults', 'builtin defaults');

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDetectionConfig } from '../../src/config/detection-config.js';
+import { defaultDetectionConfig, parseDetectionConfig } from '../../src/config/detection-config.js';
 import { DEFAULT_DETECTION_CONFIG } from '../../src/detector/defaults.js';
 
 const err = (text: string) => {
@@ -28,6 +28,11 @@ describe('detection config', () => {
     expect(c.version).toBe('7');
     expect(c.thresholds).toEqual(DEFAULT_DETECTION_CONFIG.thresholds);
     expect(c.notify).toEqual(DEFAULT_DETECTION_CONFIG.notify);
+  });
+
+  it('the built-in defaults (made without parsing YAML) are what a document naming only its version parses to', () => {
+    expect(DEFAULT_DETECTION_CONFIG).toEqual(parseDetectionConfig('version: builtin-defaults\n', 'c.yaml'));
+    expect(defaultDetectionConfig('7', 'c.yaml')).toEqual(parseDetectionConfig('version: 7\n', 'c.yaml'));
   });
 
   it('gives the exact message the issue asks for', () => {
