@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ingestLogs } from '../../src/services/ingest/index.js';
-import { expandGlob } from '../../src/services/ingest/glob.js';
+import { isDynamicPattern } from 'tinyglobby';
+import { expandGlob, hasGlob } from '../../src/services/ingest/glob.js';
 import { createStandaloneContext } from '../../src/services/context.js';
 import { PipelineError } from '../../src/errors.js';
 import { copyFile } from 'node:fs/promises';
@@ -142,6 +143,12 @@ describe('glob expansion', () => {
     expect(await expandGlob('**/*.log', dir)).toEqual([join(dir, 'a/b/c/deep.log'), join(dir, 'a/z.log'), join(dir, 'x1.log'), join(dir, 'x2.log')]);
     expect(await expandGlob(join(dir, 'a', '**', 'deep.log'), '/')).toEqual([join(dir, 'a/b/c/deep.log')]);
     expect(await expandGlob('nope/*.log', dir)).toEqual([]);
+  });
+
+  it('a name without a glob character is a plain path (tinyglobby is loaded only when one may be a glob)', async () => {
+    // the patterns picomatch reads as globs, and plain names with the characters around them
+    const patterns = ['a*', 'a?', '[ab].log', '{a,b}.log', 'x{1..3}', '@(a|b)', '+(a)', '!(a)', '!a', 'a(b)', 'a+b.log', 'me@host.log', 'a\\b', 'a,b.log', 'a..b', 'a}b', 'a]b', 'a)b', '~/x.log', 'a b.log', 'a$b', 'a#b'];
+    for (const p of patterns) expect([p, await hasGlob(p)]).toEqual([p, isDynamicPattern(p)]);
   });
 
 });

@@ -8,14 +8,23 @@
 import { readdir, stat } from 'node:fs/promises';
 import { readdir as readdirCb } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { ErrorCode, PipelineError, errnoCode, messageOf } from '../../errors.js';
 
 /** Inside a directory: every file at any depth. */
 export const ALL_FILES: readonly string[] = ['**/*'];
 
-export function hasGlob(pattern: string): boolean {
-  return isDynamicPattern(pattern);
+// tinyglobby (with picomatch and fdir) is loaded only for a glob or a directory: `detect FILE`
+// on a plain file never needs it, and it is a tenth of that command's start-up.
+const tinyglobby = () => import('tinyglobby');
+
+/**
+ * Without one of these characters picomatch's scan (behind tinyglobby's isDynamicPattern) finds
+ * no glob: `*`, `?`, `[...]`, `{a,b}` and `{1..3}`, extglobs `@(...)` `+(...)` `!(...)`, a leading `!`.
+ */
+const GLOB_CHARS = /[*?[{(!]/;
+
+export async function hasGlob(pattern: string): Promise<boolean> {
+  return GLOB_CHARS.test(pattern) && (await tinyglobby()).isDynamicPattern(pattern);
 }
 
 function unreadable(path: string, err: unknown): PipelineError {
@@ -39,6 +48,7 @@ function recordingFs(failures: { path: string; err: NodeJS.ErrnoException }[]) {
 
 async function globIn(cwd: string, patterns: readonly string[], dot: boolean): Promise<string[]> {
   const failures: { path: string; err: NodeJS.ErrnoException }[] = [];
+  const { glob } = await tinyglobby();
   const found = await glob([...patterns], { cwd, absolute: true, onlyFiles: true, dot, expandDirectories: false, followSymbolicLinks: true, fs: recordingFs(failures) });
   // fdir hands directories over with a trailing slash
   if (failures.length > 0) throw unreadable(failures[0]!.path.replace(/(.)\/+$/, '$1'), failures[0]!.err);
@@ -48,7 +58,7 @@ async function globIn(cwd: string, patterns: readonly string[], dot: boolean): P
 /** Files one entry names (empty when nothing matches). */
 export async function expandGlob(pattern: string, baseDir: string, include: readonly string[] = ALL_FILES): Promise<string[]> {
   const abs = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
-  if (!hasGlob(pattern)) {
+  if (!(await hasGlob(pattern))) {
     let st;
     try {
       st = await stat(abs);
