@@ -34,7 +34,7 @@ async function packagesLoaded(args: readonly string[]): Promise<string[]> {
   const names = new Set<string>();
   for (const line of (await readFile(out, 'utf8')).split('\n')) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line.slice(line.lastIndexOf('node_modules/')));
-    if (m) names.add(m[1]!);
+    if (m) names.add(m[1]);
   }
   return [...names].sort();
 }
