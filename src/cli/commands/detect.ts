@@ -10,8 +10,12 @@ import { resolve } from 'node:path';
 import { ExitCode, type CliIo } from '../io.js';
 import { UsageError, messageOf } from '../../errors.js';
 import { createLineParser, newFormatStats } from '../../detector/format/index.js';
-import { runDetector, fileSource, mergeSources, DEFAULT_DETECTION_CONFIG } from '../../detector/index.js';
-import { loadDetectionConfig } from './detect-config.js';
+// The modules themselves, not the detector's index: it also carries the baseline store, the
+// anomalies validator and the CSV writer, which a start-up should not pay for.
+import { runDetector } from '../../detector/run.js';
+import { fileSource } from '../../detector/input/files.js';
+import { mergeSources } from '../../detector/input/merge.js';
+import { DEFAULT_DETECTION_CONFIG } from '../../detector/defaults.js';
 import { inputFiles } from './input-files.js';
 import { createProgressBar } from '../progress-bar.js';
 import { stat } from 'node:fs/promises';
@@ -45,7 +49,7 @@ export async function detect(options: DetectOptions, io: CliIo): Promise<number>
   if (options.sessionKey) checkRegex(options.sessionKey, '--session-key');
   const files = await inputFiles(io, options.files);
   const baselineFiles = await inputFiles(io, options.baseline ?? [], '--baseline ');
-  const config = options.config ? await loadDetectionConfig(resolve(io.cwd, options.config)) : DEFAULT_DETECTION_CONFIG;
+  const config = options.config ? await (await import('./detect-config.js')).loadDetectionConfig(resolve(io.cwd, options.config)) : DEFAULT_DETECTION_CONFIG;
   const chosen = await chooseFormat('detect', options.format, [...files, ...baselineFiles], io, options.quiet);
   const parser = createLineParser(chosen.format);
   const rawFormat = chosen.format.type === 'raw';
