@@ -52,6 +52,13 @@ describe('template text', () => {
     expect(one('took 5ms')).toBe('took <*>');
   });
 
+  it('a host name with its port is an address: both are values, and the template shows <*>:<*>', () => {
+    expect(one('proxy.cse.cuhk.edu.hk:5070 open through proxy socks.example.org:1080 HTTPS')).toBe('<*>:<*> open through proxy <*>:<*> HTTPS');
+    // a stack frame (`pkg.Class.method:120`) and a key with a value are not addresses
+    expect(one('at com.android.server.wm.WindowStateAnimator.destroySurface:120')).toBe('at com.android.server.wm.WindowStateAnimator.destroySurface:<*>');
+    expect(one('attempt retries:3 left')).toBe('attempt retries:<*> left');
+  });
+
   it('value words (true, false, null, root, admin) show as <*> but do not group unlike lines', () => {
     const m = createMiner();
     const a = m.add('session opened for user root by (uid=0)');

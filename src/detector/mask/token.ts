@@ -91,7 +91,8 @@ export function planScanned(s: string, start: number, end: number, flags: number
   if (firstEq > a) kv = firstEq;
   else if ((flags & COLON) !== 0 && (digits > 0 || (flags & STAR) !== 0)) {
     const firstColon = indexIn(s, 58, start, end);
-    if (firstColon > a && !hasCharIn(s, 58, firstColon + 1, b) && isWord(s, a, firstColon)) kv = firstColon;
+    // (a host name before the colon is an address and its port, not a key)
+    if (firstColon > a && !hasCharIn(s, 58, firstColon + 1, b) && isWord(s, a, firstColon) && !(isHostName(s, a, firstColon) && allDigits(s, firstColon + 1, b))) kv = firstColon;
   }
   if (kv > a && kv < b - 1 && isKey(s, a, kv)) {
     // key=value (or key:value with a number): the key stays; the value is variable when it
@@ -132,7 +133,8 @@ export function planScanned(s: string, start: number, end: number, flags: number
     // `instruction......0`, `node-246`, `core.12`: a label, punctuation, then a number: only the
     // number varies
     const t = trailingNumber(s, a, b);
-    if (t > a) {
+    // a host name and its port (`proxy.example.edu:5070`) is an address: all of it is the value
+    if (t > a && !(s.charCodeAt(t - 1) === 58 && isHostName(s, a, t - 1))) {
       plan.y = b;
       return t;
     }
@@ -270,6 +272,40 @@ function isNameWithDigit(s: string, a: number, b: number): boolean {
   const before = s.charCodeAt(digit - 1) | 32;
   const after = s.charCodeAt(digit + 1);
   return before >= 97 && before <= 122 && (((after | 32) >= 97 && (after | 32) <= 122) || after === 95);
+}
+
+/**
+ * Two or more dots between labels of letters, digits, `-` and `_` (`proxy.cse.cuhk.edu.hk`). A
+ * label in camel case (`WindowStateAnimator`, `destroySurface`) makes it a qualified code name
+ * (`pkg.Class.method:120` is a stack frame's line), not a host.
+ */
+function isHostName(s: string, a: number, b: number): boolean {
+  let dots = 0;
+  let label = 0;
+  let lower = false;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (label === 0) return false;
+      dots++;
+      label = 0;
+      lower = false;
+    } else if (c >= 97 && c <= 122) {
+      lower = true;
+      label++;
+    } else if (c >= 65 && c <= 90) {
+      if (lower) return false;
+      label++;
+    } else if (isDigitCode(c) || c === 45 || c === 95) label++;
+    else return false;
+  }
+  return dots >= 2 && label > 0;
+}
+
+function allDigits(s: string, a: number, b: number): boolean {
+  if (a >= b) return false;
+  for (let i = a; i < b; i++) if (!isDigitCode(s.charCodeAt(i))) return false;
+  return true;
 }
 
 function isEmptyPair(a: number, b: number): boolean {
