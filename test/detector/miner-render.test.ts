@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMiner } from '../../src/detector/miner/index.js';
 import { renderVariable } from '../../src/detector/miner/tokenize.js';
+import { mergeToken } from '../../src/detector/miner/cluster.js';
+import { matchesTemplate } from '../../src/detector/template-match.js';
 
 const one = (line: string, opts = {}) => createMiner(opts).add(line).template;
 
@@ -77,5 +79,30 @@ describe('template text', () => {
     expect(one('job abc-123 done', { masks, masksGroupOnly: true })).toBe('job abc-<*> done');
     // a mask that only sees the address and port as one value: the template still shows both
     expect(one('served 10.0.0.1:80 ok', { masks: [/(\d+\.){3}\d+(:\d+)?/g] })).toBe('served <*>:<*> ok');
+  });
+});
+
+describe('what the values of a position share stays in the template', () => {
+  it.each([
+    ['user=root', 'user=news', 'user=<*>'],
+    ['(cyrus)', '(news)', '(<*>)'],
+    ['com.apple.icloud.heartbeat:', 'com.apple.CacheDelete.daily:', 'com.apple.<*>:'],
+    ['awqiizxequsixgr:<*>', '<*>:<*>', '<*>:<*>'],
+    ['cyrus', 'news', '<*>'],
+    ['abc', '<*>', '<*>'],
+    ['user=', 'user=root', 'user=<*>'],
+  ])('%s and %s are %s', (a, b, merged) => {
+    expect(mergeToken(a, b)).toBe(merged);
+    expect(mergeToken(b, a)).toBe(merged);
+  });
+
+  it('a family keeps the key of key=value, and a later value of another shape widens it again (the template stays true to every line)', () => {
+    const m = createMiner();
+    let last = '';
+    for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace']) last = m.add(`authentication failure; tty=ssh user=${u}`).template;
+    expect(last).toBe('authentication failure; tty=ssh user=<*>');
+    const odd = m.add('authentication failure; tty=ssh nobody');
+    expect(odd.template).toBe('authentication failure; tty=ssh <*>');
+    expect(matchesTemplate(odd.template, 'authentication failure; tty=ssh nobody')).toBe(true);
   });
 });

@@ -37,14 +37,39 @@ export function renderTemplate(c: Cluster): string {
   return c.text;
 }
 
-/** Positions that differ become wildcards (same length only); returns the new array or the old one. */
+/** Punctuation that may end a kept prefix or start a kept suffix (not a word char, not part of `<*>`). */
+const isEdge = (c: number) =>
+  c < 128 && !((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95 || c === 60 || c === 42 || c === 62 || c <= 32);
+
+/**
+ * Two differing tokens at one position as one: what they share before and after the part that
+ * differs stays, cut at punctuation (`user=root` / `user=news` is `user=<*>`, `(cyrus)` / `(news)`
+ * is `(<*>)`, `com.apple.a:` / `com.apple.b:` is `com.apple.<*>:`, `host:<*>` / `<*>:<*>` is
+ * `<*>:<*>`); with nothing shared, the token is `<*>`.
+ */
+export function mergeToken(a: string, b: string): string {
+  if (a === WILDCARD || b === WILDCARD) return WILDCARD;
+  const n = Math.min(a.length, b.length);
+  let p = 0;
+  while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  while (p > 0 && !isEdge(a.charCodeAt(p - 1))) p--;
+  let q = 0;
+  while (q < n - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
+  while (q > 0 && !isEdge(a.charCodeAt(a.length - q))) q--;
+  if (p === 0 && q === 0) return WILDCARD;
+  return a.slice(0, p) + WILDCARD + a.slice(a.length - q);
+}
+
+/** Positions that differ become wildcards, keeping what both share (mergeToken); same length only; returns the new array or the old one. */
 export function generalize(tpl: readonly string[], other: readonly string[], n: number): readonly string[] {
   if (tpl.length !== n) return tpl;
   let next: string[] | null = null;
   for (let i = 0; i < n; i++) {
     if (tpl[i] !== other[i] && tpl[i] !== WILDCARD) {
+      const merged = mergeToken(tpl[i], other[i]);
+      if (merged === tpl[i]) continue;
       next ??= tpl.slice();
-      next[i] = WILDCARD;
+      next[i] = merged;
     }
   }
   return next ?? tpl;

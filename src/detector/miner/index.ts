@@ -265,14 +265,21 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   /** The line's signature strings, built only on a cache miss. */
   let sig: string[] = [];
 
+  /** Set by lookup when a new signature met a generalized template (see add). */
+  let patternHit = false;
+
   const lookup = (key: number): Cluster | undefined => {
     const hit = exact.get(key);
     if (hit !== undefined) return hit.parent === null ? hit : find(hit);
     sig = signatureTokens(buf);
     const g = matchGeneral(sig, sig.length) ?? tails.match(sig);
-    if (g !== undefined) remember(key, g);
+    if (g !== undefined) {
+      remember(key, g);
+      patternHit = true;
+    }
     return g;
   };
+
 
   /**
    * A fallback for one-off shapes (`synchronized to LOCAL(0), stratum 2` among thousands of
@@ -299,8 +306,20 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
       from = 0;
     }
     const key = tokenizeLine(masked, buf, builtin, from);
+    patternHit = false;
     let c = lookup(key);
     let isNew = false;
+    if (c !== undefined && patternHit) {
+      // a new signature in a template's variable position: the kept parts of that position
+      // (`user=<*>`, see mergeToken) must still describe this line. Once per new signature, as the
+      // exact map answers its later lines.
+      const tokens = masked === content ? renderTokens(buf) : renderTokensMasked(buf, content, rawFrom, rawBuf, masksGroupOnly);
+      const next = generalize(c.tokens, tokens, tokens.length);
+      if (next !== c.tokens) {
+        c.tokens = next;
+        c.text = null;
+      }
+    }
     if (c === undefined) {
       const tokens = masked === content ? renderTokens(buf) : renderTokensMasked(buf, content, rawFrom, rawBuf, masksGroupOnly);
       c = similar(key, tokens);

@@ -13,7 +13,8 @@
  * templates born with that constant there; the candidates are the lists of the ceil(n/2)
  * positions with the shortest lists (a position where the line holds a variable costs nothing:
  * nothing is shared there). Each candidate is then checked by the full rule. Templates only ever
- * lose constants (`generalize` turns positions into `<*>`, never the other way), so an entry made
+ * lose constants (`generalize` turns positions, or the part of them their values do not share,
+ * into `<*>`, never the other way), so an entry made
  * at birth may go stale but never missing: stale or merged entries fail the check.
  */
 import { isVariableToken, WILDCARD } from '../mask/token.js';
@@ -36,9 +37,20 @@ function shared(t: readonly string[], m: readonly string[], n: number): number {
     const b = m[i];
     if (a === b) {
       if (!isVariableToken(a)) same++;
-    } else if (!(a === WILDCARD || isVariableToken(a) || isVariableToken(b))) return -1;
+    } else if (!(a === WILDCARD || isVariableToken(a) || isVariableToken(b) || fitsPartly(a, b))) return -1;
   }
   return same;
+}
+
+/**
+ * A template token that kept what its values share around one `<*>` (`com.apple.<*>:`, see
+ * mergeToken) holds a variable there: a token with that prefix and suffix is one of its values.
+ */
+function fitsPartly(a: string, b: string): boolean {
+  const w = a.indexOf(WILDCARD);
+  if (w < 0 || a.indexOf(WILDCARD, w + 3) >= 0) return false;
+  const tail = a.length - w - 3;
+  return b.length >= a.length - 3 && b.startsWith(a.slice(0, w)) && b.endsWith(a.slice(w + 3)) && b.length - tail >= w;
 }
 
 /**
