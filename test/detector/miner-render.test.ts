@@ -61,6 +61,13 @@ describe('template text', () => {
     expect(one('attempt retries:3 left')).toBe('attempt retries:<*> left');
   });
 
+  it('a date written out around a time of day is one timestamp, shown as the time', () => {
+    expect(one('connection from 10.0.0.1 (host) at Fri Jun 17 07:07:00 2005')).toBe('connection from <*> (host) at <*>:<*>:<*>');
+    expect(one('restarted at Jun 17 07:07:00 by cron')).toBe('restarted at <*>:<*>:<*> by cron');
+    // one value before a time is not a date
+    expect(one('took 5 07:07:00 in total')).toBe('took <*> <*>:<*>:<*> in total');
+  });
+
   it('value words (true, false, null, root, admin) show as <*> but do not group unlike lines', () => {
     const m = createMiner();
     const a = m.add('session opened for user root by (uid=0)');
