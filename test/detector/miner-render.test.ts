@@ -68,6 +68,14 @@ describe('template text', () => {
     expect(one('took 5 07:07:00 in total')).toBe('took <*> <*>:<*>:<*> in total');
   });
 
+  it('a name and its bracketed value: the name stays, like the key of key=value', () => {
+    expect(one('securityd_xpc_dictionary_handler cloudd[1234] copy_matching failed')).toBe('securityd_xpc_dictionary_handler cloudd[<*>] copy_matching failed');
+    expect(one('LAPIC (acpi_id[0x01] lapic_id[0x00] enabled)')).toBe('LAPIC (acpi_id[<*>] lapic_id[<*>] enabled)');
+    expect(one('AQM BAbitmap(0-3) done')).toBe('AQM BAbitmap(<*>-<*>) done');
+    const m = createMiner();
+    expect(m.add('Sandbox: deny(1) network-outbound').templateId).not.toBe(m.add('Sandbox: allow(1) network-outbound').templateId);
+  });
+
   it('value words (true, false, null, root, admin) show as <*> but do not group unlike lines', () => {
     const m = createMiner();
     const a = m.add('session opened for user root by (uid=0)');

@@ -128,6 +128,15 @@ export function planScanned(s: string, start: number, end: number, flags: number
     if (isNameWithDigit(s, a, b)) return -1;
     variable = true;
   }
+  // `taskID[2019352994]`, `deny(1)`, `hibernate_setup(2)`: a name and its bracketed value, like
+  // key=value: the name stays
+  if (variable && (flags & (AT | STAR)) === 0 && (flags & ALPHA) !== 0) {
+    const k = bracketedValue(s, a, b, end);
+    if (k > 0) {
+      plan.y = b;
+      return k;
+    }
+  }
   // (without a letter anywhere there is no label: numbers, IPs and times skip the search)
   if (variable && (flags & (SLASH | AT | STAR)) === 0 && (flags & ALPHA) !== 0) {
     // `instruction......0`, `node-246`, `core.12`: a label, punctuation, then a number: only the
@@ -300,6 +309,32 @@ function isHostName(s: string, a: number, b: number): boolean {
     else return false;
   }
   return dots >= 2 && label > 0;
+}
+
+/**
+ * Start of the value in `name(value)` / `name[value]` ([a, b) with the closer peeled off at b): the
+ * name letters, `_`, `-` or `.` without a digit; the value has a digit and no bracket of its own.
+ * 0 when the token is not shaped like that.
+ */
+function bracketedValue(s: string, a: number, b: number, end: number): number {
+  if (b >= end) return 0;
+  const close = s.charCodeAt(b);
+  let k = a;
+  let letters = 0;
+  for (; k < b; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 40 || c === 91) break;
+    if ((c | 32) >= 97 && (c | 32) <= 122) letters++;
+    else if (!(c === 95 || c === 45 || c === 46)) return 0;
+  }
+  if (k >= b - 1 || letters < 2 || close !== (s.charCodeAt(k) === 40 ? 41 : 93)) return 0;
+  let digit = false;
+  for (let i = k + 1; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 41 || c === 93) return 0;
+    if (isDigitCode(c)) digit = true;
+  }
+  return digit ? k + 1 : 0;
 }
 
 function allDigits(s: string, a: number, b: number): boolean {
