@@ -48,4 +48,45 @@ describe('sample arena', () => {
     for (const [h, s] of held) expect(arena.take(h)).toBe(s);
     expect(arena.segmentCount).toBeLessThanOrEqual(2);
   });
+
+  it('keeps its live bytes within the budget, refusing lines past it, and holds at most about 1.5x the budget', () => {
+    const arena = new SampleArena({ maxBytes: 64 * 1024 });
+    const slots = 4000;
+    arena.reserve(slots);
+    const held = new Map<number, string>();
+    let refused = 0;
+    let wrong = 0;
+    let maxHeld = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const h = i % slots;
+      if (held.has(h)) {
+        if (arena.take(h) !== held.get(h)) wrong++;
+        held.delete(h);
+      }
+      // a few long lines (kept as strings) count against the same budget
+      const s = i % 997 === 0 ? 'L'.repeat(5000) : `line ${i} ` + 'ü'.repeat(i % 40);
+      if (arena.put(h, s)) held.set(h, s);
+      else refused++;
+      if (arena.bytes > arena.maxBytes) wrong++;
+      maxHeld = Math.max(maxHeld, arena.heldBytes);
+    }
+    expect(wrong).toBe(0);
+    // 4000 lines of 10-90 bytes are about 200 KB: most are refused, the rest come back intact
+    expect(refused).toBeGreaterThan(50_000);
+    expect(held.size).toBeGreaterThan(500);
+    // segments: 1.5x the live bytes, two more, and a pool of four
+    expect(maxHeld).toBeLessThanOrEqual(1.5 * arena.maxBytes + 6 * arena.segmentBytes + 10_000);
+    for (const [h, s] of held) expect(arena.take(h)).toBe(s);
+    expect(arena.bytes).toBe(0);
+  });
+
+  it('a budget of zero keeps nothing and a refused handle stays free', () => {
+    const arena = new SampleArena({ maxBytes: 0 });
+    arena.reserve(2);
+    expect(arena.put(0, 'x')).toBe(false);
+    expect(arena.put(1, '')).toBe(true);
+    arena.release(0);
+    expect(arena.take(1)).toBe('');
+    expect(arena.heldBytes).toBeLessThanOrEqual(arena.segmentBytes);
+  });
 });

@@ -53,4 +53,34 @@ describe('session tracker', () => {
     expect(sigs.get('late*1')!.examples[0]!.samples.map((s) => s.line)).toEqual(['line 99']);
     expect(sigs.get('even*1')!.sessions).toBe(10);
   });
+
+  it('past its sample budget a session keeps its first line only, then none, and samples stay its own first lines', () => {
+    // 3,000 sessions of four lines, each 100 sessions with a signature of their own; about 90 bytes a line against 64 KB
+    const t = createSessionTracker({ sampleBytes: 64 * 1024, maxSignatures: 1_000_000 });
+    const raw = (s: number, k: number) => `2026-12-04 10:00:00 INFO api: request req=${s.toString(16).padStart(16, '0')} step ${k}`;
+    for (let s = 0; s < 3000; s++) for (let k = 0; k < 4; k++) t.add(`s${s}`, k ? `step${k}` : `g${Math.floor(s / 100)}`, { raw: raw(s, k), lineNo: s * 4 + k, stream: s % 2 ? 'a' : 'b' }, s);
+    const sigs = [...t.finish().values()];
+    expect(sigs).toHaveLength(30);
+    const kept: number[] = [];
+    for (const acc of sigs) {
+      for (const ex of acc.examples) {
+        const s = Number(ex.key.slice(1));
+        expect(ex.samples.map((x) => x.line)).toEqual([0, 1, 2].slice(0, ex.samples.length).map((k) => raw(s, k)));
+        expect(ex.samples.map((x) => x.stream)).toEqual(ex.samples.map(() => (s % 2 ? 'a' : 'b')));
+        kept.push(ex.samples.length);
+      }
+    }
+    // in opening order: three lines while there is room, then the first line only, then none
+    expect(kept).toEqual([...kept].sort((a, b) => b - a));
+    expect(new Set(kept)).toEqual(new Set([3, 1, 0]));
+  });
+
+  it('open sessions hold their sample bytes within the budget however many open', () => {
+    const t = createSessionTracker({ sampleBytes: 32 * 1024, maxSignatures: 1_000_000, maxOpen: 100_000 });
+    const seen: number[] = [];
+    for (let s = 0; s < 20_000; s++) t.add(`k${s}`, 'x', { raw: `a line of session ${s} `.padEnd(80, '.'), lineNo: s, stream: 'api' }, s);
+    // closing reports sessions in opening order: the late ones kept nothing
+    for (const acc of t.finish().values()) for (const ex of acc.examples) seen.push(ex.samples.length);
+    expect(seen).toEqual([1, 1, 1]);
+  });
 });

@@ -5,12 +5,14 @@
  * generation grew to four times what was live. Here a session costs a slot in arrays allocated
  * once, plus its key; the lines it keeps as samples live off the heap (./sample-arena.ts).
  */
-import { SampleArena } from './sample-arena.js';
+import { SampleArena, type SampleArenaOptions } from './sample-arena.js';
 
 /** Distinct templates a slot holds inline; a session with more keeps the rest in an overflow array. */
 const INLINE = 8;
 /** Sample lines kept per session (the first ones). */
 export const SESSION_SAMPLES = 3;
+/** In sampleCount: the session keeps no more samples (the arena's budget was tight). */
+const SAMPLING_DONE = 0x80;
 
 /** What a sample is made from: the engine's line. */
 export interface SampleLine {
@@ -26,9 +28,17 @@ export interface ClosedSession {
   readonly samples: { raw: string; lineNo: number; stream: string; timestamp: number | null }[];
 }
 
+export interface OpenSessionsOptions {
+  /** Sessions open at once, at most (the tracker closes the oldest past it): the arrays grow no further. */
+  readonly maxOpen?: number;
+  /** Budget of the sample lines' bytes (./sample-arena.ts). */
+  readonly sampleBytes?: SampleArenaOptions['maxBytes'];
+}
+
 export class OpenSessions {
   /** Session key -> slot; Map order is creation order (the oldest is evicted first). */
   readonly bySlot = new Map<string, number>();
+  private readonly maxSlots: number;
   private cap = 0;
   private readonly free: number[] = [];
   private used = 0;
@@ -45,15 +55,30 @@ export class OpenSessions {
   /** Distinct templates held inline (at most INLINE; the rest are in `overflow`). */
   private pairs = new Uint8Array(0);
   private readonly overflow = new Map<number, (string | number)[]>();
+  /** Samples kept, plus SAMPLING_DONE once the session keeps no more. */
   private sampleCount = new Uint8Array(0);
   private sampleNo = new Float64Array(0);
   private sampleTs = new Float64Array(0);
   private sampleTimed = new Uint8Array(0);
-  private readonly sampleRaw = new SampleArena();
-  private sampleStream: (string | undefined)[] = [];
+  private readonly sampleRaw: SampleArena;
+  /** Index into `streams`: a pointer per sample would be one more large array for the GC to scan. */
+  private sampleStream = new Uint32Array(0);
+  private readonly streams: string[] = [];
+  private readonly streamOf = new Map<string, number>();
+  private lastStream = -1;
+
+  constructor(opts: OpenSessionsOptions = {}) {
+    this.maxSlots = Math.max(1, (opts.maxOpen ?? Infinity) + 1);
+    this.sampleRaw = new SampleArena({ maxBytes: opts.sampleBytes });
+  }
 
   get size(): number {
     return this.bySlot.size;
+  }
+
+  /** Bytes of sample lines held and their budget (for tests). */
+  get sampleBytes(): { readonly live: number; readonly held: number; readonly max: number } {
+    return { live: this.sampleRaw.bytes, held: this.sampleRaw.heldBytes, max: this.sampleRaw.maxBytes };
   }
 
   /** Adds a line to the session `key`; opens the session when it is new. */
@@ -83,12 +108,16 @@ export class OpenSessions {
     const k = this.sampleCount[slot];
     if (k < SESSION_SAMPLES) {
       const at = slot * SESSION_SAMPLES + k;
-      this.sampleRaw.put(at, line.raw);
-      this.sampleStream[at] = line.stream;
-      this.sampleNo[at] = line.lineNo;
-      this.sampleTimed[at] = ts === null ? 0 : 1;
-      this.sampleTs[at] = ts ?? 0;
-      this.sampleCount[slot] = k + 1;
+      // Past three quarters of the budget a new session keeps its first line only, past the
+      // budget none: the sessions kept as examples still show their first line.
+      const raw = this.sampleRaw;
+      if ((k === 0 || raw.bytes <= raw.maxBytes * 0.75) && raw.put(at, line.raw)) {
+        this.sampleStream[at] = this.streamIndex(line.stream);
+        this.sampleNo[at] = line.lineNo;
+        this.sampleTimed[at] = ts === null ? 0 : 1;
+        this.sampleTs[at] = ts ?? 0;
+        this.sampleCount[slot] = k + 1;
+      } else this.sampleCount[slot] = k | SAMPLING_DONE;
     }
   }
 
@@ -114,12 +143,12 @@ export class OpenSessions {
     this.bySlot.delete(key);
     this.overflow.delete(slot);
     const samples: ClosedSession['samples'] = [];
-    for (let k = 0; k < this.sampleCount[slot]; k++) {
+    const kept = this.sampleCount[slot] & ~SAMPLING_DONE;
+    for (let k = 0; k < kept; k++) {
       const at = slot * SESSION_SAMPLES + k;
       if (withSamples) {
-        samples.push({ raw: this.sampleRaw.take(at), lineNo: this.sampleNo[at], stream: this.sampleStream[at]!, timestamp: this.sampleTimed[at] === 1 ? this.sampleTs[at] : null });
+        samples.push({ raw: this.sampleRaw.take(at), lineNo: this.sampleNo[at], stream: this.streams[this.sampleStream[at]]!, timestamp: this.sampleTimed[at] === 1 ? this.sampleTs[at] : null });
       } else this.sampleRaw.release(at);
-      this.sampleStream[at] = undefined;
     }
     const timed = this.timed[slot] === 1;
     this.free.push(slot);
@@ -154,6 +183,19 @@ export class OpenSessions {
     more.push(id, 1);
   }
 
+  /** Streams are few (files, mostly): their names once, each sample a small index. */
+  private streamIndex(stream: string): number {
+    if (this.lastStream >= 0 && this.streams[this.lastStream] === stream) return this.lastStream;
+    let i = this.streamOf.get(stream);
+    if (i === undefined) {
+      i = this.streams.length;
+      this.streams.push(stream);
+      this.streamOf.set(stream, i);
+    }
+    this.lastStream = i;
+    return i;
+  }
+
   private intern(id: string): number {
     let t = this.idOf.get(id);
     if (t === undefined) {
@@ -172,7 +214,8 @@ export class OpenSessions {
   }
 
   private grow(): void {
-    const cap = Math.max(1024, this.cap * 2);
+    // doubling, but not past the most sessions the tracker keeps open (50,001 would take 65,536)
+    const cap = Math.max(this.cap + 1, Math.min(Math.max(1024, this.cap * 2), this.maxSlots));
     const f64 = (a: Float64Array, k: number) => {
       const b = new Float64Array(cap * k);
       b.set(a);
@@ -198,6 +241,9 @@ export class OpenSessions {
     this.sampleNo = f64(this.sampleNo, SESSION_SAMPLES);
     this.sampleTs = f64(this.sampleTs, SESSION_SAMPLES);
     this.sampleTimed = u8(this.sampleTimed, SESSION_SAMPLES);
+    const u32 = new Uint32Array(cap * SESSION_SAMPLES);
+    u32.set(this.sampleStream);
+    this.sampleStream = u32;
     this.sampleRaw.reserve(cap * SESSION_SAMPLES);
     this.cap = cap;
   }

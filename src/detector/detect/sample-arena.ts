@@ -10,13 +10,24 @@
  * Lines go into fixed segments in arrival order; a segment is recycled when its last line is
  * released. Sessions close roughly in the order they opened, so segments empty from the oldest
  * on. A session that stays open for long would pin its segment, so when the segments hold more
- * than twice the live bytes the oldest segment's live lines move to the newest and it is freed:
- * memory stays within about twice the live lines whatever the order of closing.
+ * than 1.5 times the live bytes the oldest segment's live lines move to the newest and it is
+ * freed: memory stays within about 1.5 times the live lines whatever the order of closing.
+ *
+ * Emptied segments go to a small pool and are written again, not left to the garbage collector:
+ * a segment is old by the time it empties, and an old buffer's memory comes back only at the next
+ * full collection, so 10M lines held two to three times the live bytes in dead segments.
+ *
+ * The live bytes have a budget (`maxBytes`): past it `put` refuses a line and the caller keeps
+ * fewer samples. Long free-text lines times tens of thousands of open sessions would otherwise
+ * take hundreds of MB.
  */
 
-const SEGMENT = 1 << 18;
-/** Lines this long (chars) stay strings: a few 64 KB lines must not each take a segment. */
-const LONG = SEGMENT >> 4;
+/** Default budget of live sample bytes: the repo generator's 50,000 open sessions keep about 15 MB. */
+export const SAMPLE_BYTES = 32 << 20;
+const MAX_SEGMENT = 1 << 18;
+const MIN_SEGMENT = 1 << 12;
+/** Emptied segments kept for reuse; more go to the garbage collector (the live lines shrank). */
+const POOL = 4;
 
 /** String.prototype.isWellFormed: in Node 20 (V8 11.3), not yet in TypeScript's ES2023 lib. */
 type WellFormed = string & { isWellFormed(): boolean };
@@ -30,17 +41,54 @@ interface Segment {
   readonly handles: number[];
 }
 
+export interface SampleArenaOptions {
+  /** Budget of live bytes (UTF-8 in segments, two per char for lines kept as strings). */
+  readonly maxBytes?: number;
+}
+
 export class SampleArena {
+  /** Budget of live bytes: `put` refuses a line that would pass it. */
+  readonly maxBytes: number;
+  private readonly segmentSize: number;
+  /** Lines this long (chars) stay strings: a few 64 KB lines must not each take a segment. */
+  private readonly long: number;
   private segments: Segment[] = [];
   private firstId = 0;
   private nextId = 0;
-  private liveBytes = 0;
-  private spare: Buffer | null = null;
+  /** Live bytes in segments. */
+  private segmentLive = 0;
+  /** Live bytes of lines kept as strings (two per char). */
+  private stringBytes = 0;
+  private readonly pool: Buffer[] = [];
   /** Per handle: segment id (-1: none, -2: kept as a string), offset and byte length. */
   private seg = new Int32Array(0);
   private off = new Int32Array(0);
   private len = new Int32Array(0);
   private readonly strings = new Map<number, string>();
+
+  constructor(opts: SampleArenaOptions = {}) {
+    this.maxBytes = Math.max(0, opts.maxBytes ?? SAMPLE_BYTES);
+    // a small budget gets small segments, so the budget and not the segment bounds the memory
+    let size = MIN_SEGMENT;
+    while (size < MAX_SEGMENT && size * 64 < this.maxBytes) size *= 2;
+    this.segmentSize = size;
+    this.long = size >> 4;
+  }
+
+  /** Live bytes, as counted against the budget. */
+  get bytes(): number {
+    return this.segmentLive + this.stringBytes;
+  }
+
+  /** Bytes held: segments in use and pooled, and lines kept as strings (for tests: the bound). */
+  get heldBytes(): number {
+    return (this.segments.length + this.pool.length) * this.segmentSize + this.stringBytes;
+  }
+
+  /** Bytes of one segment (for tests). */
+  get segmentBytes(): number {
+    return this.segmentSize;
+  }
 
   /** Segments in use (for tests: memory follows the live lines). */
   get segmentCount(): number {
@@ -60,24 +108,33 @@ export class SampleArena {
     this.len = grow(this.len, 0);
   }
 
-  /** Stores `s` under handle h (free). */
-  put(h: number, s: string): void {
+  /**
+   * Stores `s` under handle h (free) and returns true; returns false, storing nothing, when the
+   * line would take the live bytes past the budget.
+   */
+  put(h: number, s: string): boolean {
     // lone surrogates would not survive UTF-8: such a line (and a very long one) stays a string
-    if (s.length > LONG || !(s as WellFormed).isWellFormed()) {
+    if (s.length > this.long || !(s as WellFormed).isWellFormed()) {
+      if (this.bytes + 2 * s.length > this.maxBytes) return false;
       this.seg[h] = -2;
       this.strings.set(h, s);
-      return;
+      this.stringBytes += 2 * s.length;
+      return true;
     }
+    // s.length is a lower bound of its UTF-8 bytes: refuse early, and exactly once written
+    if (this.bytes + s.length > this.maxBytes) return false;
     const cur = this.room(s.length * 3);
     const n = cur.buf.write(s, cur.used);
+    if (this.bytes + n > this.maxBytes) return false;
     this.seg[h] = cur.id;
     this.off[h] = cur.used;
     this.len[h] = n;
     cur.used += n;
     cur.live++;
     cur.handles.push(h);
-    this.liveBytes += n;
+    this.segmentLive += n;
     this.compact();
+    return true;
   }
 
   /** The line under handle h; h is free afterwards. */
@@ -99,21 +156,21 @@ export class SampleArena {
     this.seg[h] = -1;
     if (id === -1) return;
     if (id === -2) {
+      this.stringBytes -= 2 * this.strings.get(h)!.length;
       this.strings.delete(h);
       return;
     }
     const s = this.segments[id - this.firstId]!;
     s.live--;
-    this.liveBytes -= this.len[h]!;
+    this.segmentLive -= this.len[h]!;
     while (this.segments.length > 1 && this.segments[0]!.live === 0) this.dropOldest();
   }
 
   /** The newest segment with `bytes` free, opened if need be. */
   private room(bytes: number): Segment {
     const last = this.segments[this.segments.length - 1];
-    if (last !== undefined && last.used + bytes <= SEGMENT) return last;
-    const buf = this.spare ?? Buffer.allocUnsafeSlow(SEGMENT);
-    this.spare = null;
+    if (last !== undefined && last.used + bytes <= this.segmentSize) return last;
+    const buf = this.pool.pop() ?? Buffer.allocUnsafeSlow(this.segmentSize);
     const s: Segment = { id: this.nextId++, buf, used: 0, live: 0, handles: [] };
     if (this.segments.length === 0) this.firstId = s.id;
     this.segments.push(s);
@@ -123,12 +180,13 @@ export class SampleArena {
   private dropOldest(): void {
     const s = this.segments.shift()!;
     this.firstId++;
-    this.spare = s.buf;
+    if (this.pool.length < POOL) this.pool.push(s.buf);
   }
 
-  /** Moves the oldest segment's live lines to the newest while segments hold over 2x the live bytes. */
+  /** Moves the oldest segment's live lines to the newest while segments hold over 1.5x the live bytes. */
   private compact(): void {
-    while (this.segments.length > 2 && this.segments.length * SEGMENT > 2 * this.liveBytes + 2 * SEGMENT) {
+    const size = this.segmentSize;
+    while (this.segments.length > 2 && this.segments.length * size > 1.5 * this.segmentLive + 2 * size) {
       const old = this.segments[0]!;
       for (const h of old.handles) {
         if (this.seg[h] !== old.id) continue;

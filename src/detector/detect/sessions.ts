@@ -55,6 +55,8 @@ export interface SessionTrackerOptions {
   readonly orderedInput?: boolean;
   readonly maxOpen?: number;
   readonly maxSignatures?: number;
+  /** Budget of the open sessions' sample lines, in bytes (./sample-arena.ts). */
+  readonly sampleBytes?: number;
 }
 
 export function signatureOf(counts: ReadonlyMap<string, number>): string {
@@ -107,7 +109,7 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
   const idleMs = opts.orderedInput ? (opts.idleMs ?? 30 * 60_000) : Infinity;
   const maxOpen = opts.maxOpen ?? 50_000;
   const maxSignatures = opts.maxSignatures ?? 50_000;
-  const open = new OpenSessions();
+  const open = new OpenSessions({ maxOpen, sampleBytes: opts.sampleBytes });
   const sigs = new Map<string, SignatureAcc>();
   let dropped = 0;
   let lineNo = 0;
