@@ -3,9 +3,11 @@
  * sessions are open at once and each lives for minutes of log time: as objects (a session, its
  * count and sample arrays) they all survived the young generation and were promoted, and the old
  * generation grew to four times what was live. Here a session costs a slot in arrays allocated
- * once, plus its key; the lines it keeps as samples live off the heap (./sample-arena.ts).
+ * once; its key (./session-keys.ts) and the lines it keeps as samples (./sample-arena.ts) live in
+ * typed arrays and buffers too.
  */
 import { SampleArena, type SampleArenaOptions } from './sample-arena.js';
+import { SessionKeys } from './session-keys.js';
 
 /** Distinct templates a slot holds inline; a session with more keeps the rest in an overflow array. */
 const INLINE = 8;
@@ -36,8 +38,8 @@ export interface OpenSessionsOptions {
 }
 
 export class OpenSessions {
-  /** Session key -> slot; Map order is creation order (the oldest is evicted first). */
-  readonly bySlot = new Map<string, number>();
+  /** Session key -> slot, in opening order (the oldest is closed first). */
+  private readonly keys = new SessionKeys();
   private readonly maxSlots: number;
   private cap = 0;
   private readonly free: number[] = [];
@@ -73,7 +75,22 @@ export class OpenSessions {
   }
 
   get size(): number {
-    return this.bySlot.size;
+    return this.keys.size;
+  }
+
+  /** The oldest open session's slot, or -1. */
+  oldest(): number {
+    return this.keys.oldest();
+  }
+
+  /** The slot of the session opened after `slot`'s, or -1 (read it before closing `slot`). */
+  after(slot: number): number {
+    return this.keys.after(slot);
+  }
+
+  /** The key of an open session. */
+  keyOf(slot: number): string {
+    return this.keys.keyOf(slot);
   }
 
   /** Bytes of sample lines held and their budget (for tests). */
@@ -83,12 +100,10 @@ export class OpenSessions {
 
   /** Adds a line to the session `key`; opens the session when it is new. */
   add(key: string, templateId: string, line: SampleLine, ts: number | null): void {
-    let slot = this.bySlot.get(key);
-    if (slot === undefined) {
+    let slot = this.keys.find(key);
+    if (slot === -1) {
       slot = this.alloc();
-      // a copy: the key is cut from the line, and a slice would keep the whole line alive as long
-      // as the session (the very promotion the arena avoids)
-      this.bySlot.set((' ' + key).slice(1), slot);
+      this.keys.insert(key, slot);
       this.timed[slot] = ts === null ? 0 : 1;
       this.first[slot] = ts ?? 0;
       this.last[slot] = ts ?? 0;
@@ -139,8 +154,8 @@ export class OpenSessions {
    * Removes the session and returns what it held; its sample lines only `withSamples` (most
    * sessions are not kept as an example, and their lines are never made strings again).
    */
-  close(key: string, slot: number, withSamples: boolean): ClosedSession {
-    this.bySlot.delete(key);
+  close(slot: number, withSamples: boolean): ClosedSession {
+    this.keys.remove(slot);
     this.overflow.delete(slot);
     const samples: ClosedSession['samples'] = [];
     const kept = this.sampleCount[slot] & ~SAMPLING_DONE;
@@ -245,6 +260,7 @@ export class OpenSessions {
     u32.set(this.sampleStream);
     this.sampleStream = u32;
     this.sampleRaw.reserve(cap * SESSION_SAMPLES);
+    this.keys.reserve(cap);
     this.cap = cap;
   }
 }

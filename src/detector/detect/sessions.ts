@@ -115,13 +115,15 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
   let lineNo = 0;
   let latest = -Infinity;
 
-  function close(key: string, slot: number): void {
+  function close(slot: number): void {
     const counts = open.countsOf(slot);
     const sig = signatureOfPairs(counts);
     let acc = sigs.get(sig);
     const full = acc === undefined && sigs.size >= maxSignatures;
-    // only the few sessions kept as examples get their lines back as strings
-    const s = open.close(key, slot, !full && (acc === undefined || acc.examples.length < 3));
+    // only the few sessions kept as examples get their key and lines back as strings
+    const example = !full && (acc === undefined || acc.examples.length < 3);
+    const key = example ? open.keyOf(slot) : '';
+    const s = open.close(slot, example);
     if (full) {
       dropped++;
       return;
@@ -134,7 +136,7 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
     acc.sessions++;
     if (acc.examples.length < 3) {
       const samples = s.samples.map((x) => ({ line: detach(x.raw), lineNo: x.lineNo, stream: x.stream, timestamp: x.timestamp }));
-      acc.examples.push({ key: detach(key), first: s.first, last: s.last, samples });
+      acc.examples.push({ key, first: s.first, last: s.last, samples });
     }
   }
 
@@ -149,17 +151,18 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
   function sweep(): void {
     const target = open.size > maxOpen ? Math.floor(maxOpen * 0.9) : Infinity;
     if (!(latest - minLast > idleMs)) {
-      for (const [key, slot] of open.bySlot) {
-        if (open.size <= target) return;
-        close(key, slot);
+      for (let slot = open.oldest(), next: number; slot !== -1 && open.size > target; slot = next) {
+        next = open.after(slot);
+        close(slot);
       }
       return;
     }
     let min = Infinity;
-    for (const [key, slot] of open.bySlot) {
+    for (let slot = open.oldest(), next: number; slot !== -1; slot = next) {
+      next = open.after(slot);
       const last = open.lastOf(slot);
       const idleByTime = last !== null && latest - last > idleMs;
-      if (idleByTime || open.size > target) close(key, slot);
+      if (idleByTime || open.size > target) close(slot);
       else if (last !== null && last < min) min = last;
     }
     minLast = min;
@@ -173,12 +176,15 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
         // This line may become its session's `last` (a new session's, or one whose `last` was null).
         if (ts < minLast) minLast = ts;
       }
-      // The key is a slice of the line; a new session keeps a copy (open-sessions.ts).
+      // The key is a slice of the line; a new session keeps its chars (session-keys.ts).
       open.add(key, templateId, line, ts);
       if ((lineNo & 0xffff) === 0 || open.size > maxOpen) sweep();
     },
     finish() {
-      for (const [key, slot] of open.bySlot) close(key, slot);
+      for (let slot = open.oldest(), next: number; slot !== -1; slot = next) {
+        next = open.after(slot);
+        close(slot);
+      }
       return sigs;
     },
     get dropped() {
