@@ -13,9 +13,11 @@
  * than 1.5 times the live bytes the oldest segment's live lines move to the newest and it is
  * freed: memory stays within about 1.5 times the live lines whatever the order of closing.
  *
- * Emptied segments go to a small pool and are written again, not left to the garbage collector:
- * a segment is old by the time it empties, and an old buffer's memory comes back only at the next
- * full collection, so 10M lines held two to three times the live bytes in dead segments.
+ * Emptied segments go to a pool and are written again, never left to the garbage collector: a
+ * segment is old by the time it empties, and an old buffer's memory comes back only at the next
+ * full collection, which with little else on the old generation comes rarely: 10M lines held two
+ * to four times the live bytes in dead segments. The pool holds at most what the segments held at
+ * their most, and that is bounded by the budget.
  *
  * The live bytes have a budget (`maxBytes`): past it `put` refuses a line and the caller keeps
  * fewer samples. Long free-text lines times tens of thousands of open sessions would otherwise
@@ -26,19 +28,19 @@
 export const SAMPLE_BYTES = 32 << 20;
 const MAX_SEGMENT = 1 << 18;
 const MIN_SEGMENT = 1 << 12;
-/** Emptied segments kept for reuse; more go to the garbage collector (the live lines shrank). */
-const POOL = 4;
 
 /** String.prototype.isWellFormed: in Node 20 (V8 11.3), not yet in TypeScript's ES2023 lib. */
 type WellFormed = string & { isWellFormed(): boolean };
 
+/** A segment and its handle list are reused whole: a JS array per segment was promoted garbage too. */
 interface Segment {
-  readonly id: number;
+  id: number;
   readonly buf: Buffer;
   used: number;
   live: number;
-  /** Handles written here (some since released or moved: checked against `seg`). */
-  readonly handles: number[];
+  /** Handles written here, `handles[0..written)` (some since released or moved: checked against `seg`). */
+  handles: Int32Array;
+  written: number;
 }
 
 export interface SampleArenaOptions {
@@ -59,7 +61,7 @@ export class SampleArena {
   private segmentLive = 0;
   /** Live bytes of lines kept as strings (two per char). */
   private stringBytes = 0;
-  private readonly pool: Buffer[] = [];
+  private readonly pool: Segment[] = [];
   /** Per handle: segment id (-1: none, -2: kept as a string), offset and byte length. */
   private seg = new Int32Array(0);
   private off = new Int32Array(0);
@@ -131,7 +133,7 @@ export class SampleArena {
     this.len[h] = n;
     cur.used += n;
     cur.live++;
-    cur.handles.push(h);
+    this.noteHandle(cur, h);
     this.segmentLive += n;
     this.compact();
     return true;
@@ -170,17 +172,30 @@ export class SampleArena {
   private room(bytes: number): Segment {
     const last = this.segments[this.segments.length - 1];
     if (last !== undefined && last.used + bytes <= this.segmentSize) return last;
-    const buf = this.pool.pop() ?? Buffer.allocUnsafeSlow(this.segmentSize);
-    const s: Segment = { id: this.nextId++, buf, used: 0, live: 0, handles: [] };
+    let s = this.pool.pop();
+    if (s === undefined) s = { id: 0, buf: Buffer.allocUnsafeSlow(this.segmentSize), used: 0, live: 0, handles: new Int32Array(256), written: 0 };
+    s.id = this.nextId++;
+    s.used = 0;
+    s.live = 0;
+    s.written = 0;
     if (this.segments.length === 0) this.firstId = s.id;
     this.segments.push(s);
     return s;
   }
 
+  private noteHandle(s: Segment, h: number): void {
+    if (s.written === s.handles.length) {
+      const more = new Int32Array(2 * s.handles.length);
+      more.set(s.handles);
+      s.handles = more;
+    }
+    s.handles[s.written++] = h;
+  }
+
   private dropOldest(): void {
     const s = this.segments.shift()!;
     this.firstId++;
-    if (this.pool.length < POOL) this.pool.push(s.buf);
+    this.pool.push(s);
   }
 
   /** Moves the oldest segment's live lines to the newest while segments hold over 1.5x the live bytes. */
@@ -188,7 +203,8 @@ export class SampleArena {
     const size = this.segmentSize;
     while (this.segments.length > 2 && this.segments.length * size > 1.5 * this.segmentLive + 2 * size) {
       const old = this.segments[0]!;
-      for (const h of old.handles) {
+      for (let i = 0; i < old.written; i++) {
+        const h = old.handles[i]!;
         if (this.seg[h] !== old.id) continue;
         const n = this.len[h]!;
         const cur = this.room(n);
@@ -197,7 +213,7 @@ export class SampleArena {
         this.off[h] = cur.used;
         cur.used += n;
         cur.live++;
-        cur.handles.push(h);
+        this.noteHandle(cur, h);
         old.live--;
       }
       this.dropOldest();
