@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLineParser, parseFormatFlag, parseTimestamp } from '../../src/detector/format/index.js';
+import { compileLoghubPattern, createLineParser, parseFormatFlag, parseTimestamp } from '../../src/detector/format/index.js';
 import { createLayoutParser } from '../../src/detector/format/layout.js';
 import { ISO_HEAD_END, parseIsoDateTimeRange, readIsoLineHead } from '../../src/detector/format/timestamp.js';
 import { parseCsv } from '../../src/detector/eval/csv.js';
@@ -75,6 +75,27 @@ describe('loghub format strings', () => {
     expect(parse('\u0000\u0001\u00ff\ufffd\ufffd binary')).toBeNull();
     const big = `2024-01-01 00:00:00 INFO x: ${'a'.repeat(1024 * 1024)}`;
     expect(parse(big)!.content).toHaveLength(1024 * 1024);
+  });
+
+  it('parses exactly the lines the pattern regex matches, whichever path decides (splitter, its literal-char check, the regex)', () => {
+    // seeded pieces around the separators' chars, so some lines lack `-`, `[` or `:` and some have them in odd places
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const pieces = ['2026-11-26', '08:00:00,123', 'INFO', '[main]', 'a.B', '-', ' - ', ':', '[x]', ']', '[', '\t', 'at', 'x-y', '  '];
+    // where the splitter gives up but the regex matches (its `\\s+` backtracks: two spaces, then ` - `), and where neither does
+    const short = createLineParser({ type: 'loghub', pattern: '<A> <B> - <Content>' });
+    expect(short('a  - x')).toMatchObject({ content: 'x' });
+    expect(short('a b - x')).toMatchObject({ content: 'x' });
+    expect(short('a b c')).toBeNull();
+    for (const pattern of ['<A> <B> - <Content>', '<Date> <Time> <Level> <Thread> <Component> - <Content>', '\\[<Time>\\] <Level> <Component>: <Content>', '<Level> <Component>: <Content>']) {
+      const parse = createLineParser({ type: 'loghub', pattern });
+      const { regex } = compileLoghubPattern(pattern);
+      for (let k = 0; k < 3000; k++) {
+        let line = '';
+        for (let n = 1 + rnd(8); n > 0; n--) line += pieces[rnd(pieces.length)] + (rnd(3) === 0 ? '' : ' ');
+        expect(parse(line) === null, `${pattern} on ${JSON.stringify(line)}`).toBe(regex.exec(line.trim()) === null);
+      }
+    }
   });
 
   it('honours configured timestamp fields and layout, and null when the text is no time', () => {

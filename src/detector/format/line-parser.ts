@@ -93,7 +93,11 @@ function loghubParser(format: Extract<LogFormat, { type: 'loghub' }>, opts: Line
   /** Splits the line; on the regex path `values` holds the fields, on the fast path starts/ends do. */
   const fill = (line: string): boolean => {
     values = null;
-    if (splitter !== null && splitter.split(line, starts, ends)) return true;
+    if (splitter !== null) {
+      if (splitter.split(line, starts, ends)) return true;
+      // the regex cannot match a line without one of the pattern's literal chars either
+      if (splitter.lacksLiteral(line)) return false;
+    }
     const m = regex.exec(line);
     if (m === null || m.groups === undefined) return false;
     const v: string[] = new Array<string>(headers.length);

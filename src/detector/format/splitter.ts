@@ -19,6 +19,12 @@ export interface Splitter {
    * separator after field f-1 first matches at sepAt; fills the rest exactly as split() would.
    */
   resume(line: string, f: number, sepAt: number, starts: Int32Array, ends: Int32Array): boolean;
+  /**
+   * True when the line lacks one of the pattern's literal separator chars (the `-` of ` - `, the
+   * `[` of `\[<Time>\]`): then the pattern regex cannot match it either, and the caller need not
+   * run it (on such a line, a stack-trace line say, its lazy groups backtrack through every split).
+   */
+  lacksLiteral(line: string): boolean;
 }
 
 /** A separator element that matches a greedy run of whitespace (as `\s+` does, without backtracking). */
@@ -136,6 +142,7 @@ export function compileSplitter(pattern: string, contentIndex: number): Splitter
   // the opening char of each separator as a string for indexOf ('' when it is whitespace)
   const firstTexts = between.map((s) => (s[0] === WS ? '' : String.fromCharCode(s[0])));
   const next = new Int32Array(1);
+  const literals = [...new Set([...seps[0], ...between.flatMap((sep) => [...sep])].filter((c) => c !== WS))].map((c) => String.fromCharCode(c));
   const splitFrom = (line: string, first: number, start: number, starts: Int32Array, ends: Int32Array): boolean => {
     let pos = start;
     for (let f = first; f < fields - 1; f++) {
@@ -159,6 +166,10 @@ export function compileSplitter(pattern: string, contentIndex: number): Splitter
     resume(line, f, sepAt, starts, ends) {
       const pos = matchSep(line, sepAt, between[f - 1]);
       return pos >= 0 && splitFrom(line, f, pos, starts, ends);
+    },
+    lacksLiteral(line) {
+      for (const ch of literals) if (!line.includes(ch)) return true;
+      return false;
     },
   };
 }
