@@ -133,6 +133,9 @@ const ISO = new Int32Array(6);
  * char is read once. False for any other text.
  */
 function readIsoDateTime(s: string, a: number, allowT: boolean): boolean {
+  // the answer for a shorter text anyway (a digit read past the end is NaN), but reading past the
+  // end of a string throws optimized code away (a stack-trace line like `... 12 more` did it, per process)
+  if (s.length < a + 19) return false;
   const y1 = twoDigits(s, a);
   const y2 = twoDigits(s, a + 2);
   const mo = twoDigits(s, a + 5);
