@@ -201,6 +201,14 @@ describe('JSON and CloudWatch lines', () => {
     const p = parse('{"ts":1700000000,"msg":"user 42 logged in","log":{"level":"info"},"svc":"auth","extra":{"a":1}}')!;
     expect(p).toMatchObject({ content: 'user 42 logged in', timestamp: 1_700_000_000_000, level: 'info', stream: 'auth' });
     expect(p.headers).toMatchObject({ extra: '{"a":1}' });
+    // as JSON (a joiner checkpoint holds the open event's parsed line): the plain shape, headers included
+    expect(JSON.parse(JSON.stringify(p))).toEqual({
+      content: 'user 42 logged in',
+      timestamp: 1_700_000_000_000,
+      level: 'info',
+      stream: 'auth',
+      headers: { ts: '1700000000', log: '{"level":"info"}', svc: 'auth', extra: '{"a":1}' },
+    });
     expect(parse('{"ts":"2024-01-02T03:04:05Z","msg":"x"}')!.timestamp).toBe(Date.UTC(2024, 0, 2, 3, 4, 5));
   });
   it('json: junk, arrays, missing message and missing timestamp', () => {
