@@ -76,6 +76,12 @@ describe('template text', () => {
     expect(m.add('Sandbox: deny(1) network-outbound').templateId).not.toBe(m.add('Sandbox: allow(1) network-outbound').templateId);
   });
 
+  it('an angle bracket glued to a variable is shown as part of it', () => {
+    expect(one('Recalculating schedule, headroom=<memory:10240, vCores:-17>')).toBe('Recalculating schedule, headroom=<memory:<*>, vCores:<*>');
+    expect(one('queued msgid=<200511091901.jA9J1UvC004306@eadmin1>, relay=local')).toBe('queued msgid=<*>, relay=local');
+    expect(one('<ISBindingImageDescriptor: 0x7f9950712080>. failed')).toBe('<ISBindingImageDescriptor: <*>. failed');
+  });
+
   it('value words (true, false, null, root, admin) show as <*> but do not group unlike lines', () => {
     const m = createMiner();
     const a = m.add('session opened for user root by (uid=0)');

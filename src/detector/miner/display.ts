@@ -11,6 +11,10 @@ const VALUE_WORDS = new Set(['true', 'false', 'null', 'root', 'admin']);
 const isWordCode = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 
 function displayToken(t: string): string {
+  // `<KSLockFile: 0x7f9950712080>` is `<KSLockFile: <*>`, `msgid=<2005@host>` is `msgid=<*>`: an
+  // angle bracket glued to a variable is shown as part of it (`<*>>` and `<<*>` read as typos;
+  // the Loghub-2.0 convention)
+  if (t.includes('<*>>') || t.includes('<<*>')) t = t.replaceAll('<<*>', '<*>').replaceAll('<*>>', '<*>');
   // the word alone inside punctuation (`(root)`, `root,`) or the value of `key=` (`user=root`)
   const eq = t.indexOf('=');
   for (let i = 0; i < eq; i++) if (!isWordCode(t.charCodeAt(i))) return t;
