@@ -82,6 +82,13 @@ describe('template text', () => {
     expect(one('<ISBindingImageDescriptor: 0x7f9950712080>. failed')).toBe('<ISBindingImageDescriptor: <*>. failed');
   });
 
+  it('a key=value right after a name and its opening bracket keeps the name and the key', () => {
+    expect(one('retry policy is RetryUpToMaximumCountWithFixedSleep(maxRetries=10, sleepTime=1000 MILLISECONDS)')).toBe(
+      'retry policy is RetryUpToMaximumCountWithFixedSleep(maxRetries=<*>, sleepTime=<*> MILLISECONDS)',
+    );
+    expect(one('session opened by LOGIN(uid=0)')).toBe('session opened by LOGIN(uid=<*>)');
+  });
+
   it('value words (true, false, null, root, admin) show as <*> but do not group unlike lines', () => {
     const m = createMiner();
     const a = m.add('session opened for user root by (uid=0)');

@@ -94,6 +94,11 @@ export function planScanned(s: string, start: number, end: number, flags: number
     // (a host name before the colon is an address and its port, not a key)
     if (firstColon > a && !hasCharIn(s, 58, firstColon + 1, b) && isWord(s, a, firstColon) && !(isHostName(s, a, firstColon) && allDigits(s, firstColon + 1, b))) kv = firstColon;
   }
+  if (kv > a && kv < b - 1 && !isKey(s, a, kv)) {
+    // `Policy(maxRetries=10,`: a name and its opening bracket come before the key
+    const k = lastOpener(s, a, kv);
+    if (k > a && isKey(s, k + 1, kv) && isNameBefore(s, a, k)) a = k + 1;
+  }
   if (kv > a && kv < b - 1 && isKey(s, a, kv)) {
     // key=value (or key:value with a number): the key stays; the value is variable when it
     // looks like one. A plain word value (`user=root`, `state=RUNNING`) may be what tells two
@@ -335,6 +340,26 @@ function bracketedValue(s: string, a: number, b: number, end: number): number {
     if (isDigitCode(c)) digit = true;
   }
   return digit ? k + 1 : 0;
+}
+
+/** The last `(` or `[` in (a, b), or -1. */
+function lastOpener(s: string, a: number, b: number): number {
+  for (let i = b - 1; i > a; i--) {
+    const c = s.charCodeAt(i);
+    if (c === 40 || c === 91) return i;
+  }
+  return -1;
+}
+
+/** Letters (two or more), `_`, `-` or `.` in [a, k): a name, no digit. */
+function isNameBefore(s: string, a: number, k: number): boolean {
+  let letters = 0;
+  for (let i = a; i < k; i++) {
+    const c = s.charCodeAt(i);
+    if ((c | 32) >= 97 && (c | 32) <= 122) letters++;
+    else if (!(c === 95 || c === 45 || c === 46)) return false;
+  }
+  return letters >= 2;
 }
 
 function allDigits(s: string, a: number, b: number): boolean {
