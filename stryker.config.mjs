@@ -9,13 +9,13 @@ export const AREAS = {
     // load.test first (a machine that cannot be built fails a test there), the specification tests
     // (spec.ts), and the one model test that crashes a child flow (1 s);
     // the other model tests take 10x longer and check nothing the specification does not.
-    testFiles: ['test/machines/load.test.ts', 'test/machines/spec.test.ts', 'test/machines/structure.test.ts', 'test/machines/post-process.model.test.ts'],
+    testFiles: ['test/machines/load.test.ts', 'test/machines/spec.test.ts', 'test/machines/structure.test.ts', 'test/machines/post-process.model.test.ts', 'test/machines/emitted.test.ts'],
   },
   bus: {
     // The in-process bus and what derives its events; the NATS clients (connect, publish, replay,
     // requests) need a server per test and are left to their integration tests.
-    mutate: ['src/bus/{bus,events,from-inspection,journal}.ts', 'src/bus/nats/{sequencer,names}.ts'],
-    testFiles: ['test/runtime/*.test.ts', 'test/tui/run-view.test.ts', 'test/nats/sequencer.test.ts'],
+    mutate: ['src/bus/{bus,events,from-machines,journal}.ts', 'src/bus/nats/{sequencer,names}.ts'],
+    testFiles: ['test/bus/*.test.ts', 'test/runtime/*.test.ts', 'test/tui/run-view.test.ts', 'test/nats/sequencer.test.ts'],
     // Static mutants here are constant tables; each would rerun every test above (minutes apiece).
     ignoreStatic: true,
   },

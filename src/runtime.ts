@@ -1,14 +1,14 @@
 /**
  * The composition root: the only module that imports both the machines and the services. It
- * provides every actor by name (bottom-up), turns service logs/progress/artifacts and machine
- * inspection into bus events, and writes run.json. It never completes the bus: the caller does.
+ * provides every actor by name (bottom-up), turns service logs/progress/artifacts and what the
+ * machines emit into bus events, and writes run.json. It never completes the bus: the caller does.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createActor, fromPromise } from 'xstate';
 import type { Bus } from './bus/bus.js';
 import { attachJournal, JOURNAL_FILE } from './bus/journal.js';
-import { createInspectionAdapter } from './bus/from-inspection.js';
+import { createMachineEventAdapter } from './bus/from-machines.js';
 import { exitCodeFor, type RunParams, type RunStatus } from './bus/events.js';
 import type { PipelineSettings } from './config/settings-types.js';
 import type { Env, RunParamsInput, RunResult, Services } from './contracts.js';
@@ -162,7 +162,7 @@ async function execute(
     return res;
   };
 
-  const adapter = createInspectionAdapter({ emit: (d) => bus.emit(d) });
+  const adapter = createMachineEventAdapter({ emit: (d) => bus.emit(d) });
   let planned: string | undefined;
   try {
     await mkdir(runDir, { recursive: true });
@@ -176,6 +176,9 @@ async function execute(
   // A step's output is saved before the machine hears it is done: a kill after that never redoes it.
   const fromService = <I, O>(path: string, fn: (input: I, ctx: import('./services/context.js').ServiceContext) => Promise<O>) =>
     fromPromise<O, TaskInput<I>>(async ({ input, signal }) => {
+      // XState starts the actors a machine's initial state invokes before it delivers that state's
+      // emits (the step's `running`): the service's first line waits one tick, so its first log follows.
+      await Promise.resolve();
       const out = await fn(input.input, createServiceContext({ bus, step: path, signal, attempt: input.attempt }));
       if (durable && !signal.aborted) await durable.saveStep(path.split('/').at(-1)!, out);
       return out;

@@ -13,6 +13,7 @@
 import { setup } from 'xstate';
 import { StepId } from '../dag.js';
 import type { AnalyzeInput, AnalyzeOutput, EmailInput, EmailOutput, UploadInput, UploadOutput } from '../contracts.js';
+import { taskEmits, type MachineEmitted } from './emitted.js';
 import { flowOutput } from './flow.js';
 import { retryActions, retryDelays, retryGuards, task, taskNode } from './task.js';
 import { doneOutput, initialRetryContext, type FlowOutput, type RetryContext, type RetryInput } from './types.js';
@@ -39,13 +40,13 @@ export interface AnalyzeFlowContext extends RetryContext {
 
 export const analyzeMachine = setup({
   // XState declares a machine's types with type-only values: these casts are its documented idiom.
-  types: { input: {} as AnalyzeFlowInput, context: {} as AnalyzeFlowContext, output: {} as FlowOutput },
+  types: { input: {} as AnalyzeFlowInput, context: {} as AnalyzeFlowContext, output: {} as FlowOutput, emitted: {} as MachineEmitted },
   actors: {
     analyzeReport: task<AnalyzeInput, AnalyzeOutput>(),
     uploadReport: task<UploadInput, UploadOutput>(),
     sendNotificationEmails: task<EmailInput, EmailOutput>(),
   },
-  actions: retryActions<AnalyzeFlowContext>(),
+  actions: { ...retryActions<AnalyzeFlowContext>(), ...taskEmits<AnalyzeFlowContext>() },
   guards: { ...retryGuards<AnalyzeFlowContext>(), isDryRun: ({ context }) => context.dryRun },
   delays: retryDelays<AnalyzeFlowContext>([StepId.analyzeReport, StepId.uploadReport, StepId.sendNotificationEmails]),
 }).createMachine({

@@ -5,7 +5,7 @@
  */
 import { assign, type AnyEventObject } from 'xstate';
 import { toErrorInfo } from '../errors.js';
-import type { FlowOutput, RetryContext, StepMeta } from './types.js';
+import type { FlowOutput, RetryContext, StepOutputs } from './types.js';
 
 type Args<C> = { context: C; event: AnyEventObject };
 
@@ -40,23 +40,28 @@ export interface FlowNodeOptions<C, Src extends string, I> {
   readonly input: (context: C) => I;
   readonly next: string;
   readonly fail: string;
+  /** The step output the flow reports done with (analyze_report: the analysis); none for the others. */
+  readonly output?: keyof StepOutputs;
+  /** False when a task with the same path inside the child reports running, with its attempts (analyze_report). */
+  readonly reportsRunning?: boolean;
 }
 
 /** The state that runs a child machine (its id is the step name; typed like taskNode). */
 export function flowNode<C extends RetryContext, const Src extends string, I>(o: FlowNodeOptions<C, Src, I>) {
-  const meta: StepMeta = { step: o.step, path: o.path, role: 'flow' };
+  const path = { path: o.path };
   return {
     id: o.step,
-    meta,
+    // Entry actions run before the invoke starts the child, so the flow reads running before its steps.
+    ...(o.reportsRunning === false ? {} : { entry: { type: 'emitFlowRunning' as const, params: path } }),
     invoke: {
       id: o.src,
       src: o.src,
       input: ({ context }: { context: C }) => o.input(context),
       onDone: [
-        { guard: 'flowFailed' as const, target: o.fail, actions: 'adoptFlow' as const },
-        { target: o.next, actions: 'adoptFlow' as const },
+        { guard: 'flowFailed' as const, target: o.fail, actions: ['adoptFlow' as const, { type: 'emitFlowFailed' as const, params: { ...path, crashed: false } }] },
+        { target: o.next, actions: ['adoptFlow' as const, { type: 'emitFlowDone' as const, params: { ...path, ...(o.output ? { output: o.output } : {}) } }] },
       ],
-      onError: { target: o.fail, actions: { type: 'flowCrashed' as const, params: { path: o.path } } },
+      onError: { target: o.fail, actions: [{ type: 'flowCrashed' as const, params: path }, { type: 'emitFlowFailed' as const, params: { ...path, crashed: true } }] },
     },
   };
 }

@@ -4,4 +4,5 @@ export { prepareMachine, type PrepareInput } from './prepare.js';
 export { postProcessMachine, type PostProcessInput } from './post-process.js';
 export { analyzeMachine, type AnalyzeFlowInput } from './analyze.js';
 export { task, backoffMs } from './task.js';
-export type { StepMeta, StepOutputs, Failure, FlowOutput, TaskInput, RetryPolicies } from './types.js';
+export { isMachineEmitted, type MachineEmitted } from './emitted.js';
+export type { StepOutputs, Failure, FlowOutput, TaskInput, RetryPolicies } from './types.js';

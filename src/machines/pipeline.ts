@@ -4,10 +4,11 @@
  * report_postProcess (child: analyze_report (child) → upload_report). CANCEL from any state ends
  * it `cancelled`; leaving a state stops its invoked actors, which aborts their signals at any depth.
  */
-import { assign, setup, type AnyEventObject } from 'xstate';
+import { assign, emit, setup, type AnyEventObject } from 'xstate';
 import { StepId } from '../dag.js';
 import type { DetectionConfigSource, DetectorSettings, LogFormat, LogSource, SmtpSettings, UploadSettings } from '../config/settings-types.js';
 import type { DetectInput, DetectOutput, InstallInput, InstallOutput, RunParamsInput } from '../contracts.js';
+import { flowEmits, taskEmits, type MachineEmitted } from './emitted.js';
 import { flowActions, flowGuards, flowNode } from './flow.js';
 import { postProcessMachine, type PostProcessInput } from './post-process.js';
 import { prepareMachine, type PrepareInput } from './prepare.js';
@@ -88,12 +89,16 @@ function postProcessInput(c: PipelineContext): PostProcessInput {
   };
 }
 
+/** Why CANCEL came (SIGINT, the TUI, a worker draining), as the run reports it. */
+const cancelReason = (event: AnyEventObject): string => (typeof event.reason === 'string' ? event.reason : 'cancelled');
+
 export const pipelineMachine = setup({
   // XState declares a machine's types with type-only values: these casts are its documented idiom.
   types: {
     input: {} as PipelineInput,
     context: {} as PipelineContext,
     output: {} as PipelineOutput,
+    emitted: {} as MachineEmitted,
   },
   actors: {
     installPackages: task<InstallInput, InstallOutput>(),
@@ -104,9 +109,12 @@ export const pipelineMachine = setup({
   actions: {
     ...retryActions<PipelineContext>(),
     ...flowActions<PipelineContext>(),
+    ...taskEmits<PipelineContext>(),
+    ...flowEmits<PipelineContext>(),
     // `never`: this action spawns no actor, and never fits the machine's own actor set.
     settle: assign<PipelineContext, AnyEventObject, { outcome: PipelineOutcome }, AnyEventObject, never>((_, p) => ({ outcome: p.outcome })),
-    noteCancel: assign(({ event }) => ({ cancelReason: event.reason ?? 'cancelled' })),
+    noteCancel: assign(({ event }) => ({ cancelReason: cancelReason(event) })),
+    emitCancelled: emit(({ event }) => ({ type: 'run.cancelled' as const, reason: cancelReason(event) })),
   },
   guards: {
     ...retryGuards<PipelineContext>(),
@@ -121,7 +129,7 @@ export const pipelineMachine = setup({
     return { ...initialRetryContext(input), job };
   },
   initial: 'install',
-  on: { CANCEL: { target: '.cancelled', actions: 'noteCancel' } },
+  on: { CANCEL: { target: '.cancelled', actions: ['noteCancel', 'emitCancelled'] } },
   states: {
     install: taskNode({
       step: StepId.installPackages,

@@ -6,6 +6,7 @@ import { setup } from 'xstate';
 import { StepId } from '../dag.js';
 import type { UploadInput } from '../contracts.js';
 import { analyzeMachine, ANALYZE_PATH, type AnalyzeFlowInput } from './analyze.js';
+import { flowEmits, type MachineEmitted } from './emitted.js';
 import { flowActions, flowGuards, flowNode, flowOutput } from './flow.js';
 import { retryActions, retryGuards } from './task.js';
 import { initialRetryContext, type FlowOutput, type RetryContext, type RetryInput } from './types.js';
@@ -24,11 +25,11 @@ export interface PostProcessContext extends RetryContext {
 
 export const postProcessMachine = setup({
   // XState declares a machine's types with type-only values: these casts are its documented idiom.
-  types: { input: {} as PostProcessInput, context: {} as PostProcessContext, output: {} as FlowOutput },
+  types: { input: {} as PostProcessInput, context: {} as PostProcessContext, output: {} as FlowOutput, emitted: {} as MachineEmitted },
   actors: {
     analyzeReportFlow: analyzeMachine,
   },
-  actions: { ...retryActions<PostProcessContext>(), ...flowActions<PostProcessContext>() },
+  actions: { ...retryActions<PostProcessContext>(), ...flowActions<PostProcessContext>(), ...flowEmits<PostProcessContext>() },
   guards: { ...retryGuards<PostProcessContext>(), ...flowGuards<PostProcessContext>() },
 }).createMachine({
   id: 'report_postProcess',
@@ -42,6 +43,9 @@ export const postProcessMachine = setup({
       input: (c: PostProcessContext): AnalyzeFlowInput => ({ ...c.analysis, upload: c.upload, policies: c.policies, random: c.random, resumed: c.outputs }),
       next: '#report_postProcess.done',
       fail: '#report_postProcess.failed',
+      output: 'analyze_report',
+      // The analysis task inside reports running, with its attempts (the flow reports done, after the emails).
+      reportsRunning: false,
     }),
     done: { type: 'final' },
     failed: { type: 'final' },

@@ -6,6 +6,7 @@ import { setup } from 'xstate';
 import { StepId } from '../dag.js';
 import type { DetectionConfigSource, LogFormat, LogSource } from '../config/settings-types.js';
 import type { DownloadConfigInput, DownloadConfigOutput, IngestInput, IngestOutput } from '../contracts.js';
+import { taskEmits, type MachineEmitted } from './emitted.js';
 import { flowOutput } from './flow.js';
 import { retryActions, retryDelays, retryGuards, task, taskNode } from './task.js';
 import { initialRetryContext, type FlowOutput, type RetryContext, type RetryInput } from './types.js';
@@ -26,12 +27,12 @@ export interface PrepareContext extends RetryContext {
 
 export const prepareMachine = setup({
   // XState declares a machine's types with type-only values: these casts are its documented idiom.
-  types: { input: {} as PrepareInput, context: {} as PrepareContext, output: {} as FlowOutput },
+  types: { input: {} as PrepareInput, context: {} as PrepareContext, output: {} as FlowOutput, emitted: {} as MachineEmitted },
   actors: {
     ingestLogs: task<IngestInput, IngestOutput>(),
     downloadConfig: task<DownloadConfigInput, DownloadConfigOutput>(),
   },
-  actions: retryActions<PrepareContext>(),
+  actions: { ...retryActions<PrepareContext>(), ...taskEmits<PrepareContext>() },
   guards: retryGuards<PrepareContext>(),
   delays: retryDelays<PrepareContext>([StepId.ingestLogs, StepId.downloadConfig]),
 }).createMachine({

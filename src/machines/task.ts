@@ -8,7 +8,7 @@ import type { RetryableStep } from '../dag.js';
 import { TimeoutError, toErrorInfo } from '../errors.js';
 import { backoffDelay as retryBackoff, shouldRetry } from '../util/retry.js';
 import type { RetryPolicy } from '../config/settings-types.js';
-import type { RetryContext, StepMeta, TaskInput } from './types.js';
+import type { RetryContext, TaskInput } from './types.js';
 
 /** A typed slot for a step's work: the runtime provides the real implementation by name. */
 export function task<I, O>() {
@@ -112,13 +112,7 @@ export interface TaskNodeOptions<C, Src extends string, I, Guard extends string>
  * the actor's input type when the node is placed in createMachine.
  */
 export function taskNode<C extends RetryContext, const Src extends string, I, const Guard extends string = never>(o: TaskNodeOptions<C, Src, I, Guard>) {
-  const meta = (status: StepMeta['status'], reason?: string): StepMeta => ({
-    step: o.step,
-    path: o.path,
-    role: 'task',
-    status,
-    ...(reason ? { reason } : {}),
-  });
+  const skipped = (reason: string) => ({ type: 'emitSkipped' as const, params: { path: o.path, reason } });
   const p: StepParams = { step: o.step, path: o.path };
   const pt: StepParams = { ...p, timeout: true };
   const leave = o.next === null ? { type: 'final' as const } : { always: { target: o.next } };
@@ -134,11 +128,13 @@ export function taskNode<C extends RetryContext, const Src extends string, I, co
           { target: 'running' },
         ],
       },
-      resumed: { meta: meta('skipped', RESUMED), ...leave },
-      ...(skip ? { skipped: { meta: meta('skipped', skip.reason), ...leave } } : {}),
+      resumed: { entry: skipped(RESUMED), ...leave },
+      ...(skip ? { skipped: { entry: skipped(skip.reason), ...leave } } : {}),
       running: {
-        meta: meta('running'),
-        entry: { type: 'countAttempt' as const, params: p },
+        entry: [
+          { type: 'countAttempt' as const, params: p },
+          { type: 'emitRunning' as const, params: p },
+        ],
         invoke: {
           id: o.src,
           src: o.src,
@@ -156,9 +152,9 @@ export function taskNode<C extends RetryContext, const Src extends string, I, co
           ],
         },
       },
-      retrying: { meta: meta('retrying'), after: { [backoffDelay(o.step)]: { target: 'running' } } },
-      done: { ...(o.reportsDone === false ? {} : { meta: meta('done') }), ...leave },
-      failed: { meta: meta('failed'), always: { target: o.fail } },
+      retrying: { entry: { type: 'emitRetrying' as const, params: p }, after: { [backoffDelay(o.step)]: { target: 'running' } } },
+      done: { ...(o.reportsDone === false ? {} : { entry: { type: 'emitDone' as const, params: p } }), ...leave },
+      failed: { entry: { type: 'emitFailed' as const, params: p }, always: { target: o.fail } },
     },
   };
 }

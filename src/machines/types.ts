@@ -68,18 +68,6 @@ export interface TaskInput<I> {
   readonly attempt: number;
 }
 
-/** Meta on state nodes: how observers map machine states to DAG steps (no second table anywhere). */
-export interface StepMeta {
-  readonly step: string;
-  /** DAG path, e.g. `prepare_prerequisite/download_config_yaml`. */
-  readonly path: string;
-  /** `task` nodes report their own states; `flow` nodes are invoked child machines. */
-  readonly role: 'task' | 'flow';
-  /** The status entering this state means (absent on a flow: its outcome comes from its output). */
-  readonly status?: 'running' | 'retrying' | 'done' | 'failed' | 'skipped';
-  readonly reason?: string;
-}
-
 export function initialRetryContext(input: RetryInput): RetryContext {
   return { policies: input.policies, random: input.random ?? Math.random, attempts: {}, retryInMs: {}, errors: {}, outputs: input.resumed ?? {} };
 }

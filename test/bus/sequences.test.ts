@@ -45,7 +45,7 @@ function failing<O>(n: number, error: () => Error, ok?: (i: any, c: ServiceConte
 }
 
 function fakeDurable(resumed: StepOutputs): DurableRun {
-  return { resumed, takenOver: [], leases: [], removedTemps: [], executions: 2, saveStep: async () => undefined, saveSnapshot: () => undefined, close: async () => undefined };
+  return { resumed, takenOver: [], leases: [], removedTemps: [], executions: 2, saveStep: () => Promise.resolve(), saveSnapshot: () => undefined, close: () => Promise.resolve() };
 }
 
 interface Scenario {
@@ -110,7 +110,7 @@ function cancelIn(service: keyof Services): Scenario {
 
 const stubs = stubServices();
 const upToDetect: StepOutputs = {
-  install_packages: { ran: 0 } as never,
+  install_packages: { ran: 0 },
   execute_cloudwatchLog_injetion: await stubs.ingestLogs({ runDir: '/r' } as never, {} as never),
   download_config_yaml: await stubs.downloadConfig({ runDir: '/r' } as never, {} as never),
 };
@@ -121,13 +121,13 @@ const SCENARIOS: Record<string, Scenario> = {
   dry_run: { dryRun: true },
   'skip_install+dry_run': { skipInstall: true, dryRun: true },
   'retry-then-success': {
-    services: (b) => ({
-      ingestLogs: failing(1, retryable, b.ingestLogs),
-      executeLogAnomaly: failing(1, retryable, b.executeLogAnomaly),
-      sendNotificationEmails: failing(1, retryable, b.sendNotificationEmails),
+    services: ({ ingestLogs, executeLogAnomaly, sendNotificationEmails }) => ({
+      ingestLogs: failing(1, retryable, ingestLogs),
+      executeLogAnomaly: failing(1, retryable, executeLogAnomaly),
+      sendNotificationEmails: failing(1, retryable, sendNotificationEmails),
     }),
   },
-  'retry-analysis-then-success': { services: (b) => ({ analyzeReport: failing(1, retryable, b.analyzeReport), uploadReport: failing(1, retryable, b.uploadReport) }) },
+  'retry-analysis-then-success': { services: ({ analyzeReport, uploadReport }) => ({ analyzeReport: failing(1, retryable, analyzeReport), uploadReport: failing(1, retryable, uploadReport) }) },
   'fail-install-attempts-run-out': { services: () => ({ installPackages: failing(9, retryable) }) },
   'fail-config-fatal': { services: () => ({ downloadConfig: failing(9, fatal) }) },
   'fail-ingest-sibling-cancelled': (() => {

@@ -8,7 +8,7 @@
  */
 import { createActor, fromPromise, type AnyActorRef } from 'xstate';
 import { NetworkError, PipelineError } from '../../src/errors.js';
-import { analyzeMachine, pipelineMachine, postProcessMachine, prepareMachine } from '../../src/machines/index.js';
+import { analyzeMachine, isMachineEmitted, pipelineMachine, postProcessMachine, prepareMachine, type MachineEmitted } from '../../src/machines/index.js';
 import { PARALLEL, STEPS, type Attempt, type Scenario, type Step } from './spec.js';
 
 /** The actor slot each step's work is provided under. */
@@ -66,6 +66,8 @@ export interface Observed {
   /** What each step's first attempt was given. */
   readonly inputs: Partial<Record<Step, any>>;
   readonly output: any;
+  /** What every machine of the run emitted (actor.on('*') on each actor, from its creation), in order heard. */
+  readonly emitted: MachineEmitted[];
 }
 
 const flush = async () => {
@@ -149,8 +151,13 @@ export async function drive(s: Scenario, policies: Record<Step, { timeoutMs: num
   });
   const resumed = Object.fromEntries((s.resumed ?? []).map((st) => [st, OUTPUT[st]]));
   const { mutesFile: _m, smtp: _s, plannedReportUri: _p, ...bare } = JOB;
+  const emitted: MachineEmitted[] = [];
   const actor: AnyActorRef = createActor(machine, {
     clock,
+    // Child machines' emits reach only their own listeners: listen to each actor as it is created.
+    inspect: (ev) => {
+      if (ev.type === '@xstate.actor') (ev.actorRef as AnyActorRef).on('*', (e) => isMachineEmitted(e) && emitted.push(e));
+    },
     input: {
       policies,
       random,
@@ -207,5 +214,6 @@ export async function drive(s: Scenario, policies: Record<Step, { timeoutMs: num
     rootErrors: Object.fromEntries(Object.entries(snap.context.errors as Record<string, { code: string }>).map(([k, v]) => [k, v.code])),
     inputs,
     output: out,
+    emitted,
   };
 }

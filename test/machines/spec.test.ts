@@ -3,8 +3,9 @@
  * here, the expected run comes from spec.ts, the observed one from the real machines (drive.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { drive, JOB, OUTPUT } from './drive.js';
-import { ERROR_CODE, expected, PARALLEL, STEPS, type Attempt, type Policy, type Scenario, type Step } from './spec.js';
+import type { MachineEmitted } from '../../src/machines/index.js';
+import { drive, JOB, OUTPUT, type Observed } from './drive.js';
+import { ERROR_CODE, expected, PARALLEL, PATH, STEPS, type Attempt, type Expected, type Policy, type Scenario, type Step } from './spec.js';
 
 const RANDOM = 0.37;
 /** base 100 / max 150: the second wait is capped (150, not 200), and 0.37 makes rounding matter. */
@@ -45,7 +46,55 @@ async function check(s: Scenario) {
   expect(got.rootErrors, why).toEqual(rootErrors);
   // Every attempt is told its number (services resume from it).
   for (const [step, numbers] of Object.entries(got.attemptNumbers)) expect(numbers, `${why} ${step}`).toEqual(numbers.map((_, i) => i + 1));
+  expectEmittedToTell(s, want, got, why);
   return { want, got };
+}
+
+type Emitted<T extends MachineEmitted['type']> = Extract<MachineEmitted, { type: T }>;
+const ofType = <T extends MachineEmitted['type']>(got: Observed, type: T, path?: string) =>
+  got.emitted.filter((e): e is Emitted<T> => e.type === type && (path === undefined || ('path' in e && e.path === path)));
+/** The machines group the emails and the upload with the analysis (analyze.ts): their failures end that flow too. */
+const FLOWS_OF: Partial<Record<Step, string[]>> = {
+  execute_cloudwatchLog_injetion: ['prepare_prerequisite'],
+  download_config_yaml: ['prepare_prerequisite'],
+  analyze_report: ['report_postProcess/analyze_report', 'report_postProcess'],
+  upload_report: ['report_postProcess/analyze_report', 'report_postProcess'],
+  send_notification_emails: ['report_postProcess/analyze_report', 'report_postProcess'],
+};
+
+/** What the machines emitted tells the run the specification expects: attempts, waits and their errors, skips, the outcome. */
+function expectEmittedToTell(s: Scenario, want: Expected, got: Observed, why: string) {
+  for (const step of STEPS) {
+    const path = PATH[step];
+    const at = `${why} ${step}`;
+    const starts = want.starts.filter((x) => x === step).length;
+    expect(ofType(got, 'step.running', path).map((e) => e.attempt), at).toEqual(Array.from({ length: starts }, (_, i) => i + 1));
+    const retrying = ofType(got, 'step.retrying', path);
+    expect(retrying.map((e) => e.retryInMs), at).toEqual(want.backoffs[step] ?? []);
+    // Each wait names the error of the attempt before it.
+    const failedAttempts = (s.attempts[step] ?? []).filter((a) => a !== 'ok').slice(0, retrying.length) as Exclude<Attempt, 'ok'>[];
+    expect(retrying.map((e) => e.error?.code), at).toEqual(failedAttempts.map((a) => ERROR_CODE[a]));
+    expect(ofType(got, 'step.skipped', path).map((e) => e.reason), at).toEqual(want.skipped[step] ? [want.skipped[step]] : []);
+    if (want.status === 'cancelled') continue;
+    // analyze_report's done is its flow's, once the upload and emails are through (their failure fails
+    // the flow; a resumed analysis still has them to do); the others say done with their output.
+    const ran = step === 'analyze_report' ? want.outputs.includes(step) && !want.failure : want.outputs.includes(step) && want.skipped[step] === undefined;
+    const done = step === 'analyze_report' ? ofType(got, 'flow.done', path) : ofType(got, 'step.done', path);
+    expect(done.map((e) => e.output), at).toEqual(ran ? [s.outputs?.[step] ?? OUTPUT[step]] : []);
+  }
+  const failed = ofType(got, 'step.failed');
+  const cancels = ofType(got, 'run.cancelled');
+  if (want.status === 'cancelled') {
+    expect(cancels.map((e) => e.reason), why).toEqual([s.cancelAt?.reason ?? 'cancelled']);
+    return;
+  }
+  expect(cancels, why).toEqual([]);
+  // The run's failure is the first step that says it failed, with the same error; the flows around it fail with it.
+  expect(failed[0] && { step: failed[0].path, code: failed[0].error?.code }, why).toEqual(want.failure);
+  const step = STEPS.find((x) => PATH[x] === want.failure?.step);
+  const flows = ofType(got, 'flow.failed');
+  expect(flows.map((e) => e.path), why).toEqual(step ? (FLOWS_OF[step] ?? []) : []);
+  for (const f of flows) expect({ code: f.error?.code, crashed: f.crashed }, why).toEqual({ code: want.failure?.code, crashed: false });
 }
 
 const PATTERNS: readonly (readonly Attempt[])[] = [

@@ -82,6 +82,8 @@ export interface Expected {
   readonly backoffs: Partial<Record<Step, number[]>>;
   /** Steps whose output the run ends with (checked unless cancelled). */
   readonly outputs: Step[];
+  /** Steps passed over, and why: `skip_install`, `dry_run`, or `resumed` (an earlier execution finished it). */
+  readonly skipped: Partial<Record<Step, string>>;
 }
 
 export function expected(s: Scenario, policy: (step: Step) => Policy, random: number): Expected {
@@ -89,13 +91,17 @@ export function expected(s: Scenario, policy: (step: Step) => Policy, random: nu
   const aborted: Step[] = [];
   const backoffs: Partial<Record<Step, number[]>> = {};
   const outputs = new Set<Step>(s.resumed ?? []);
+  const skipped: Partial<Record<Step, string>> = {};
   let failure: Expected['failure'];
   let cancelled = false;
   const fail = (step: Step, a: Attempt) => (failure ??= { step: PATH[step], code: ERROR_CODE[a as Exclude<Attempt, 'ok'>] });
 
   /** One step's attempts; `started`: its first attempt has already been started. */
   const run = (step: Step, started = false): 'done' | 'failed' | 'cancelled' => {
-    if (s.resumed?.includes(step)) return 'done';
+    if (s.resumed?.includes(step)) {
+      skipped[step] = 'resumed';
+      return 'done';
+    }
     const p = policy(step);
     for (let k = 1; ; k++) {
       if (!(started && k === 1)) starts.push(step);
@@ -119,7 +125,8 @@ export function expected(s: Scenario, policy: (step: Step) => Policy, random: nu
   };
 
   const pipeline = (): void => {
-    if (!s.skipInstall && run('install_packages') !== 'done') return;
+    if (s.skipInstall) skipped.install_packages = 'skip_install';
+    else if (run('install_packages') !== 'done') return;
     const first = s.first ?? PARALLEL[0];
     const second = first === PARALLEL[0] ? PARALLEL[1] : PARALLEL[0];
     const secondPending = !s.resumed?.includes(second);
@@ -137,8 +144,9 @@ export function expected(s: Scenario, policy: (step: Step) => Policy, random: nu
     if (run('analyze_report') !== 'done') return;
     if (run('upload_report') === 'cancelled') return;
     if (!s.dryRun) run('send_notification_emails');
+    else skipped.send_notification_emails = 'dry_run';
   };
   pipeline();
   const status = cancelled ? 'cancelled' : failure ? 'failed' : 'completed';
-  return { status, ...(failure && !cancelled ? { failure } : {}), starts, aborted, backoffs, outputs: STEPS.filter((x) => outputs.has(x)) };
+  return { status, ...(failure && !cancelled ? { failure } : {}), starts, aborted, backoffs, outputs: STEPS.filter((x) => outputs.has(x)), skipped };
 }

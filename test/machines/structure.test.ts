@@ -4,36 +4,44 @@ import { analyzeMachine, backoffMs, pipelineMachine, postProcessMachine, prepare
 import { allNodes } from './model.js';
 
 describe('machine structure', () => {
-  it('state meta names every DAG step once per role, with original names and paths', () => {
-    const metas = [pipelineMachine, prepareMachine, postProcessMachine, analyzeMachine]
-      .flatMap((m) => allNodes(m))
-      .map((n: any) => n.meta)
-      .filter((m) => m?.path);
-    expect(new Set(metas.map((m) => m.path))).toEqual(new Set(STEP_PATHS));
-    for (const m of metas) expect(m.path.split('/').at(-1)).toBe(m.step);
-    // Flows are the states invoking child machines; the skips are reported states with reasons.
-    expect(metas.filter((m) => m.role === 'flow').map((m) => m.path).sort()).toEqual(['prepare_prerequisite', 'report_postProcess', 'report_postProcess/analyze_report']);
-    const skips = metas.filter((m) => m.status === 'skipped').map((m) => `${m.step}:${m.reason}`);
+  /** Every emit a state or transition declares, as `action:path[:reason]`, from the machines' definitions. */
+  const declared = () => {
+    const out: string[] = [];
+    const add = (a: any) => {
+      if (typeof a?.type === 'string' && a.type.startsWith('emit') && a.params?.path) out.push([a.type, a.params.path, a.params.reason].filter(Boolean).join(':'));
+    };
+    for (const n of [pipelineMachine, prepareMachine, postProcessMachine, analyzeMachine].flatMap((m) => allNodes(m)) as any[]) {
+      n.entry.forEach(add);
+      for (const ts of n.transitions.values()) for (const t of ts) t.actions.forEach(add);
+      for (const t of n.always ?? []) t.actions.forEach(add);
+    }
+    return out;
+  };
+
+  it('the machines announce every DAG step by its path, and no other', () => {
+    const paths = new Set(declared().map((d) => d.split(':')[1]));
+    expect(paths).toEqual(new Set(STEP_PATHS));
+    // Flows are the states invoking child machines; skips say why.
+    const flows = declared().filter((d) => d.startsWith('emitFlow'));
+    expect([...new Set(flows.map((d) => d.split(':')[1]))].sort()).toEqual(['prepare_prerequisite', 'report_postProcess', 'report_postProcess/analyze_report']);
+    const skips = declared().filter((d) => d.startsWith('emitSkipped')).map((d) => `${d.split(':')[1]!.split('/').at(-1)}:${d.split(':')[2]}`);
     const resumed = STEP_PATHS.map((p) => p.split('/').at(-1)!).filter((s) => !['prepare_prerequisite', 'report_postProcess'].includes(s)).map((s) => `${s}:resumed`);
     expect(skips.sort()).toEqual(['install_packages:skip_install', 'send_notification_emails:dry_run', ...resumed].sort());
   });
 
-  it('each task reports running, retrying, done and failed from its own states (analyze_report: done from its flow)', () => {
-    const metas = [pipelineMachine, prepareMachine, postProcessMachine, analyzeMachine]
-      .flatMap((m) => allNodes(m))
-      .map((n: any) => n.meta)
-      .filter((m) => m?.role === 'task');
-    const byStep = new Map<string, string[]>();
-    for (const m of metas) byStep.set(m.path, [...(byStep.get(m.path) ?? []), m.reason ? `${m.status}:${m.reason}` : m.status]);
+  it('each task says running, retrying, done and failed from its own states (analyze_report: running from its task, done from its flow)', () => {
+    const byPath = new Map<string, Set<string>>();
+    for (const d of declared()) {
+      const [action, path] = d.split(':') as [string, string];
+      byPath.set(path, (byPath.get(path) ?? new Set()).add(action));
+    }
+    const own = ['emitDone', 'emitFailed', 'emitRetrying', 'emitRunning', 'emitSkipped'];
     const tasks = STEP_PATHS.filter((p) => !['prepare_prerequisite', 'report_postProcess', 'report_postProcess/analyze_report'].includes(p));
-    const own = ['done', 'failed', 'retrying', 'running', 'skipped:resumed'];
     const want: Record<string, string[]> = Object.fromEntries(tasks.map((p) => [p, own]));
-    want.install_packages = [...own, 'skipped:skip_install'].sort();
-    want['report_postProcess/analyze_report/send_notification_emails'] = [...own, 'skipped:dry_run'].sort();
-    want['report_postProcess/analyze_report'] = own.filter((s) => s !== 'done');
-    expect(Object.fromEntries([...byStep].map(([k, v]) => [k, v.sort()]))).toEqual(want);
-    // Tasks are the leaves: a task state names itself, never a child machine.
-    for (const m of metas) expect(m.path.split('/').at(-1)).toBe(m.step);
+    want.prepare_prerequisite = ['emitFlowDone', 'emitFlowFailed', 'emitFlowRunning'];
+    want.report_postProcess = ['emitFlowDone', 'emitFlowFailed', 'emitFlowRunning'];
+    want['report_postProcess/analyze_report'] = ['emitFailed', 'emitFlowDone', 'emitFlowFailed', 'emitRetrying', 'emitRunning', 'emitSkipped'];
+    expect(Object.fromEntries([...byPath].map(([k, v]) => [k, [...v].sort()]))).toEqual(want);
   });
 
   it('machine ids are the original flow names', () => {
