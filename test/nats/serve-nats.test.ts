@@ -40,9 +40,11 @@ it('submits each tick with its window to the workers, one run at a time, and sto
       gate: async () => {
         active += 1;
         maxActive = Math.max(maxActive, active);
-        // Hold each run until a tick came while it goes (serve reports it skipped), not a guessed 2.5 s.
+        // Hold each run until a tick came while it goes (serve reports it skipped), not a guessed 2.5 s;
+        // or until serve stops ticking: a run submitted just before SIGTERM would otherwise wait for a
+        // tick that never comes (20 s, then fail) while serve waits for it to end.
         const seen = skips();
-        await until(() => skips() > seen);
+        await until(() => skips() > seen || io.out().includes('no more ticks'));
         active -= 1;
       },
     }),
