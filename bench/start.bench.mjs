@@ -9,6 +9,8 @@
 //   (default 15) interleaved rounds (bench/lib/cli-startup.mjs). BENCH_BEFORE=DIR adds another built
 //   checkout, measured in the same rounds, e.g. main before a change:
 //   `git worktree add --detach /tmp/before main && cd /tmp/before && ln -s /work/main/node_modules . && npm run build`.
+//   With valgrind, also the instructions each command executes (callgrind, one run each; bare node a
+//   median of 3; BENCH_CALLGRIND=0 skips it): unlike milliseconds, not moved by the machine's load.
 //   Writes bench/results/start-commands.md.
 //
 //   npm run build && node bench/start.bench.mjs             (both)
@@ -18,7 +20,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureStartup } from './lib/cli-startup.mjs';
+import { hasValgrind, measureInstructions, measureStartup } from './lib/cli-startup.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -91,6 +93,27 @@ function commands() {
       const met = (k) => (Math.max(b[k] - bare[k], p[k] - bare[k]) <= 100 ? 'met' : 'not met');
       return `${builds[i].name}: CPU ${met('cpuMs')}, wall ${met('wallMs')}`;
     };
+    const cg = process.env.BENCH_CALLGRIND !== '0' && hasValgrind() ? measureInstructions({ builds, tiny }) : null;
+    const mi = (n) => (n / 1e6).toFixed(0);
+    const instrLines = cg
+      ? [
+          '',
+          `Instructions executed (valgrind callgrind, user space, all threads; one run each, bare node the median of 3: ${mi(cg.bare)} M), in millions, and in brackets over bare node:`,
+          '',
+          `| command | ${builds.map((b) => `${b.name}: M instructions`).join(' | ')} |${builds.length > 1 ? ' this build / before, over bare |' : ''}`,
+          `|---|${builds.map(() => '---|').join('')}${builds.length > 1 ? '---|' : ''}`,
+          ...cg.rows.map((r) => `| ${r.name} | ${r.builds.map((n) => `${mi(n)} (+${mi(n - cg.bare)})`).join(' | ')} |${builds.length > 1 ? ` ${((r.builds[0] - cg.bare) / (r.builds[1] - cg.bare)).toFixed(2)} |` : ''}`),
+          '',
+          // bare node's own rate in this run turns instructions into CPU ms without the load's
+          // penalty on loading code (which a loaded machine slows more than node's start)
+          `At a bare node's rate in this run (${Math.round(bare.cpuMs)} ms CPU for ${mi(cg.bare)} M instructions), the extra instructions of \`detect\` and \`parse\` on a one-line file are worth: ${builds
+            .map((b, i) => {
+              const ms = (name) => Math.round(((cg.rows.find((r) => r.name.includes(name)).builds[i] - cg.bare) / cg.bare) * bare.cpuMs);
+              return `${b.name} +${ms('detect` (1-line')} and +${ms('parse` (1-line')} ms`;
+            })
+            .join('; ')}.`,
+        ]
+      : ['', 'Instructions: skipped (no valgrind, or BENCH_CALLGRIND=0).'];
     write('start-commands.md', [
       '# Command start-up: over a bare node',
       '',
@@ -101,6 +124,7 @@ function commands() {
       ...rows.map((r) => `| ${r.name} | ${r.builds.map(cell).join(' | ')} | ${r.builds.map((b) => mods(b.modules)).join(' | ')} |`),
       '',
       `Goal (issue 11): \`parse\` and \`detect\` on a one-line file within 100 ms of a bare node. ${builds.map((_, i) => goal(i)).join('; ')}.`,
+      ...instrLines,
       '',
       `\`npm run build && ${before ? `BENCH_BEFORE=${before} ` : ''}node bench/start.bench.mjs commands\``,
     ]);

@@ -3,7 +3,8 @@
 // (user + sys) from bash's `times` (1 ms resolution; /usr/bin/time has 10 ms). Every case of every
 // build runs once per round, rounds repeated, the order of builds alternating, so load on a
 // shared machine hits each alike; medians per case. The module counts come from one extra run with
-// test/helpers/loaded-modules.mjs.
+// test/helpers/loaded-modules.mjs. With valgrind, instructions() counts what a process executes
+// (callgrind): a figure the machine's load does not move, unlike milliseconds.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,4 +88,24 @@ export function measureStartup({ builds, tiny, runs }) {
       builds: builds.map((b, i) => ({ wallMs: median(xs[c][i].wall), cpuMs: median(xs[c][i].cpu), modules: modulesLoaded([b.cli, ...args]) })),
     })),
   };
+}
+
+/** True when valgrind can run here. */
+export const hasValgrind = () => spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Instructions (user space, all threads) `node ARGS` executes, counted by callgrind; --smc-check
+ * because V8 writes the code it runs. About 50 times slower than a plain run.
+ */
+export function instructions(args) {
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, ...args], { encoding: 'utf8' });
+  const m = /Collected : (\d+)/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`callgrind node ${args.join(' ')}: exit ${r.status}: ${r.stderr.slice(-500)}`);
+  return Number(m[1]);
+}
+
+/** builds as for measureStartup: { bare, rows: [{ name, builds: [instructions] }] }; bare is a median of 3. */
+export function measureInstructions({ builds, tiny }) {
+  const bare = median([0, 1, 2].map(() => instructions(['-e', '0'])));
+  return { bare, rows: startupCommands(tiny).map(([name, args]) => ({ name, builds: builds.map((b) => instructions([b.cli, ...args])) })) };
 }
