@@ -25,6 +25,9 @@ describe('template text', () => {
     ['00:11:43:e3:ba:c3', '<*>'],
     ['00:11:22:33:44:55', '<*>'],
     ['/var/lib/nova/instances/_base/a489c868', '<*>'],
+    ['hdfs://msra-sa-41:9000', 'hdfs://<*>:<*>'],
+    ['hdfs://msra-sa-41:9000/pjhe/test/1/part-00001', 'hdfs://<*>'],
+    ['https://www.example.com/a/1', '<*>'],
   ])('a masked %s shows as %s', (value, shown) => {
     expect(renderVariable(value, 0, value.length)).toBe(shown);
   });

@@ -420,6 +420,8 @@ function nextStartsDate(s: string, from: number): boolean {
  */
 const DECIMAL_RUN = /^[+-]?\d+(?:\.\d+)*(?:[-#]+\d+(?:\.\d+)*)*$/;
 const DECIMAL = /\d+(?:\.\d+)*/g;
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+const WEB = /^https?:/i;
 const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
 /** A host name: two or more dots between word labels (`proxy.example.edu.hk`). */
 const HOST = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){2,}$/;
@@ -428,6 +430,10 @@ const hasDigit = (p: string) => /\d/.test(p);
 export function renderVariable(s: string, x: number, y: number): string {
   if (y - x < 2) return WILDCARD;
   let v = s.slice(x, y);
+  // a web address is one value; another scheme (`hdfs://<*>`, `spark://<*>:<*>`) names the
+  // system the address belongs to, so it stays
+  const scheme = URL_SCHEME.exec(v);
+  if (scheme !== null) return WEB.test(scheme[0]) ? WILDCARD : scheme[0] + renderVariable(v, scheme[0].length, v.length);
   if (v.charCodeAt(0) === 47 && v.indexOf('/', 1) < 0) v = v.slice(1); // `/10.0.0.1:80`: the slash belongs to the value
   if (DECIMAL_RUN.test(v)) return v.replace(/^[+-]/, '').replace(DECIMAL, WILDCARD);
   // parts of one value joined by `:`, `/`, `,` or `#` (`host/10.0.0.1:9000`, `host:8030`), each
