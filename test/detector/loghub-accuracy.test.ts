@@ -62,9 +62,9 @@ describe.skipIf(!loghub.present)('Loghub-2k group accuracy', () => {
  * Floors against the Loghub-2.0 corrected ground truth (14 systems), keyed by template string as
  * its evaluator does: grouping must not pay for readable templates. Raise them as templates improve.
  */
-const FLOORS = { GA: 0.985, FGA: 0.96, PA: 0.75, FTA: 0.71 };
+const FLOORS = { GA: 0.985, FGA: 0.96, PA: 0.885, FTA: 0.82 };
 /** Systems whose GA (lh2) is at or above 0.985: they stay there. */
-const GA_KEPT = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'BGL', 'HealthApp', 'Apache', 'Proxifier', 'OpenSSH', 'OpenStack'];
+const GA_KEPT = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'BGL', 'HPC', 'HealthApp', 'Apache', 'Proxifier', 'OpenSSH', 'OpenStack'];
 
 describe.skipIf(!loghub.present)('Loghub-2k template accuracy (Loghub-2.0 corrected ground truth)', () => {
   it(`means: GA >= ${FLOORS.GA}, FGA >= ${FLOORS.FGA}, PA >= ${FLOORS.PA}, FTA >= ${FLOORS.FTA}; GA kept per system`, () => {
