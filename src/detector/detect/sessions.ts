@@ -10,6 +10,7 @@
  */
 import type { AnomalySample } from '../anomalies-schema.js';
 import { OpenSessions, type SampleLine } from './open-sessions.js';
+import { limitHeapGrowth } from './heap-growth.js';
 
 export interface SessionModelData {
   /** Normal sessions learned. */
@@ -110,6 +111,8 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
   const maxOpen = opts.maxOpen ?? 50_000;
   const maxSignatures = opts.maxSignatures ?? 50_000;
   const open = new OpenSessions({ maxOpen, sampleBytes: opts.sampleBytes });
+  // tens of thousands of sessions' worth of promoted lines: keep the old generation near what is live
+  limitHeapGrowth();
   const sigs = new Map<string, SignatureAcc>();
   let dropped = 0;
   let lineNo = 0;
