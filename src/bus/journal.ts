@@ -25,7 +25,7 @@ export function attachJournal(events$: Observable<BusEvent>, file: string): Jour
     close: () =>
       new Promise<void>((resolve) => {
         sub.unsubscribe();
-        if (failed) return resolve();
+        if (failed) { resolve(); return; }
         out.end(() => resolve());
       }),
   };

@@ -19,7 +19,7 @@ export function quietStdout(out: NodeJS.WriteStream): Out {
   });
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
-      if (closed || out.destroyed) return done();
+      if (closed || out.destroyed) { done(); return; }
       // the write's own error (EPIPE) also reaches the 'error' listener above; here it is only swallowed
       out.write(chunk, () => done());
     },

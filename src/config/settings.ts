@@ -24,7 +24,7 @@ export function parseSettings(text: string, file: string, displayName = file): P
   const src = raw.source;
   const source: LogSource = src.type === 'file' ? { ...src, paths: src.paths.map(at) } : src;
   const dc = raw.detectionConfig;
-  const detector = raw.detector as PipelineSettings['detector'];
+  const detector = raw.detector;
   const upload: UploadSettings = raw.upload
     ? raw.upload.type === 'local'
       ? { ...raw.upload, dir: at(raw.upload.dir) }

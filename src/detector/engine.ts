@@ -132,7 +132,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
     if (!acc) {
       acc = {
         id,
-        template: id === minedId ? template : baseline!.templates[id]!.template,
+        template: id === minedId ? template : baseline!.templates[id].template,
         count: 0,
         errors: 0,
         level: LevelClass.normal,

@@ -113,7 +113,7 @@ const PACE_EVERY = 256;
  */
 function pushSlice(engine: { push(l: EngineLine): void }, batch: readonly EngineLine[], from: number, pacer: Pacer): number {
   for (let i = from; i < batch.length; i++) {
-    engine.push(batch[i]!);
+    engine.push(batch[i]);
     if (i % PACE_EVERY === PACE_EVERY - 1 && pacer.due()) return i + 1;
   }
   return batch.length;

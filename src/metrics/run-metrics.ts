@@ -36,7 +36,7 @@ export function createRunMetrics(opts: { defaultMetrics?: boolean } = {}): RunMe
     registry,
     observe(e) {
       if (e.type === 'run') {
-        if (e.status === 'started') return active.inc();
+        if (e.status === 'started') { active.inc(); return; }
         active.dec();
         runs.inc({ status: e.status });
         for (const [kind, bySev] of Object.entries(e.summary?.anomalies.byKind ?? {})) {

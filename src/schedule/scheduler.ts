@@ -86,11 +86,11 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   function runNext(lane: Lane): void {
     const tick = lane.queue.shift();
-    if (!tick) return checkIdle();
+    if (!tick) { checkIdle(); return; }
     if (stopping) {
       emit({ type: 'skipped', tick, reason: 'stopping' });
       lane.queue.length = 0;
-      return checkIdle();
+      checkIdle(); return;
     }
     emit({ type: 'fired', tick });
     lane.active = opts
@@ -109,13 +109,13 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const lane = lanes.get(name);
     if (!lane) throw new Error(`no schedule named ${name}`);
     const tick = makeTick(lane.s, at, catchup);
-    if (stopping) return emit({ type: 'skipped', tick, reason: 'stopping' });
-    if (fired.has(tick.runId)) return emit({ type: 'skipped', tick, reason: 'duplicate' });
+    if (stopping) { emit({ type: 'skipped', tick, reason: 'stopping' }); return; }
+    if (fired.has(tick.runId)) { emit({ type: 'skipped', tick, reason: 'duplicate' }); return; }
     fired.add(tick.runId);
     void opts.state.set(name, at);
-    if (lane.active && !catchup && lane.s.overlap === 'skip') return emit({ type: 'skipped', tick, reason: 'overlap' });
+    if (lane.active && !catchup && lane.s.overlap === 'skip') { emit({ type: 'skipped', tick, reason: 'overlap' }); return; }
     lane.queue.push(tick);
-    if (lane.active) return emit({ type: 'queued', tick });
+    if (lane.active) { emit({ type: 'queued', tick }); return; }
     runNext(lane);
   }
 
@@ -132,7 +132,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       }
       lane.timer = clock.setTimeout(() => {
         // A timer may fire a little early or late: the tick is the scheduled time either way.
-        if (next.getTime() > clock.now()) return wait();
+        if (next.getTime() > clock.now()) { wait(); return; }
         fire(lane.s.name, next);
         arm(lane, next);
       }, Math.max(0, left));

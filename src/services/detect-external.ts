@@ -130,12 +130,12 @@ function run(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string, timeo
     });
     child.on('close', (code, signal) => {
       done();
-      if (stopping === 'abort') return reject(new AbortedError('external detector cancelled', { cause: ctx.signal.reason }));
-      if (stopping === 'timeout') return reject(new TimeoutError(`detector.command ${argv[0]} timed out after ${timeoutMs}ms and was killed`));
-      if (signal) return reject(new PipelineError(ErrorCode.DETECTOR_FAILED, `detector.command ${argv[0]} was killed by ${signal}`, { retryable: true }));
+      if (stopping === 'abort') { reject(new AbortedError('external detector cancelled', { cause: ctx.signal.reason })); return; }
+      if (stopping === 'timeout') { reject(new TimeoutError(`detector.command ${argv[0]} timed out after ${timeoutMs}ms and was killed`)); return; }
+      if (signal) { reject(new PipelineError(ErrorCode.DETECTOR_FAILED, `detector.command ${argv[0]} was killed by ${signal}`, { retryable: true })); return; }
       if (code !== 0) {
         const why = tail.length ? `: ${tail.join(' | ')}` : '';
-        return reject(new PipelineError(ErrorCode.DETECTOR_FAILED, `detector.command ${argv[0]} exited with code ${code}${why}`, { retryable: false }));
+        reject(new PipelineError(ErrorCode.DETECTOR_FAILED, `detector.command ${argv[0]} exited with code ${code}${why}`, { retryable: false })); return;
       }
       resolvePromise();
     });

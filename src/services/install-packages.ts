@@ -58,8 +58,8 @@ function runOne(argv: readonly string[], cwd: string, ctx: ServiceContext): Prom
     child.on('close', (code, signal) => {
       ctx.signal.removeEventListener('abort', onAbort);
       clearTimeout(killTimer);
-      if (ctx.signal.aborted) return reject(stoppedBy(ctx.signal, label));
-      if (code === 0) return resolve();
+      if (ctx.signal.aborted) { reject(stoppedBy(ctx.signal, label)); return; }
+      if (code === 0) { resolve(); return; }
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       reject(new PipelineError(ErrorCode.COMMAND_FAILED, `install command ${how}: ${label}`, { details: { code, signal } }));
     });

@@ -65,7 +65,7 @@ export async function sendNotifications(input: EmailInput, ctx: ServiceContext, 
   const temporary = deliveries.filter((d) => d.status === 'failed' && d.retryable);
   const delivered = deliveries.filter((d) => d.status === 'sent' || d.status === 'already_sent').length;
   // Anything temporary makes the step retry (both ledgers keep the retry from repeating a delivery).
-  if (email.status === 'rejected' && (email.reason as PipelineError).retryable === true) throw email.reason;
+  if (email.status === 'rejected' && (email.reason as PipelineError).retryable) throw email.reason;
   if (temporary.length > 0) {
     if (email.status === 'rejected') ctx.log.warn('emails failed; retrying with the webhooks', { error: messageOf(email.reason) });
     throw summaryError(temporary, true, delivered);

@@ -82,14 +82,14 @@ export function RunTuiApp({ events$, mode, onCancel, noColor = false, clock = sy
   // What the lower pane wants beside the whole tree; below that the tree folds.
   let wanted: number;
   if (showHelp) wanted = helpLines(mode).length + 1;
-  else if (showDetails) wanted = Math.min(MAX_DETAIL_ROWS, detailLines(view.steps[ui.selected]!, now).length + 1);
+  else if (showDetails) wanted = Math.min(MAX_DETAIL_ROWS, detailLines(view.steps[ui.selected], now).length + 1);
   else if (over) wanted = wantedSummaryRows(view, usableColumns(columns));
   else wanted = progressRows + (ui.showLogs ? MIN_LOG_ROWS : 0);
   const foldedTreeRows = foldSteps(view.steps, ui.selected).rows;
   const layout = computeLayout(columns, rows, { treeRows: view.steps.length, foldedTreeRows, wanted, over });
   let lower;
   if (showHelp) lower = <Help mode={mode} width={layout.columns} />;
-  else if (showDetails) lower = <StepDetails step={view.steps[ui.selected]!} now={now} width={layout.columns} rows={layout.lower} />;
+  else if (showDetails) lower = <StepDetails step={view.steps[ui.selected]} now={now} width={layout.columns} rows={layout.lower} />;
   else if (over) lower = <Summary view={view} plan={planSummary(view, layout.columns, layout.lower)} width={layout.columns} />;
   else
     lower = (

@@ -83,11 +83,11 @@ export function createUiServer(opts: UiOptions): Server {
   async function serveFile(res: ServerResponse, id: string, name: string): Promise<void> {
     const isEmail = /^emails\/[A-Za-z0-9@._+-]+\.eml$/.test(name);
     const type = FILES[name] ?? (isEmail ? 'text/plain; charset=utf-8' : undefined);
-    if (!type) return send(res, 404, 'text/plain', 'not a file the dashboard serves');
+    if (!type) { send(res, 404, 'text/plain', 'not a file the dashboard serves'); return; }
     const file = join(runDir(id), name);
     // A symlink planted in a run folder could point anywhere: only regular files are served.
     const st = await lstat(file).catch(() => undefined);
-    if (!st?.isFile()) return send(res, 404, 'text/plain', 'no such file');
+    if (!st?.isFile()) { send(res, 404, 'text/plain', 'no such file'); return; }
     send(res, 200, type, await readFile(file), name === 'report.html' ? REPORT_CSP : PAGE_CSP);
   }
 
@@ -121,30 +121,30 @@ export function createUiServer(opts: UiOptions): Server {
   return createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'read-only');
-      if (!tokenOk(req, url, opts.token)) return send(res, 401, 'text/plain', 'a token is required (?token=... once, then a cookie)');
+      if (req.method !== 'GET' && req.method !== 'HEAD') { send(res, 405, 'text/plain', 'read-only'); return; }
+      if (!tokenOk(req, url, opts.token)) { send(res, 401, 'text/plain', 'a token is required (?token=... once, then a cookie)'); return; }
       if (opts.token !== undefined && url.searchParams.has('token')) {
         res.setHeader('set-cookie', `lap_token=${encodeURIComponent(opts.token)}; HttpOnly; SameSite=Strict; Path=/`);
       }
       const path = url.pathname;
-      if (path === '/assets/app.js') return send(res, 200, 'text/javascript; charset=utf-8', APP_JS);
-      if (path === '/assets/app.css') return send(res, 200, 'text/css; charset=utf-8', APP_CSS);
+      if (path === '/assets/app.js') { send(res, 200, 'text/javascript; charset=utf-8', APP_JS); return; }
+      if (path === '/assets/app.css') { send(res, 200, 'text/css; charset=utf-8', APP_CSS); return; }
       if (path === '/') {
         const all = await opts.listRuns();
         const statusQ = url.searchParams.get('status') ?? '';
         const search = url.searchParams.get('q') ?? '';
         const runs = all.filter((r) => (statusQ === '' || r.status === statusQ) && (search === '' || r.runId.includes(search)));
-        return send(res, 200, 'text/html; charset=utf-8', runsPage(runs, { status: statusQ, search }, [...new Set(all.map((r) => r.status))].sort()));
+        send(res, 200, 'text/html; charset=utf-8', runsPage(runs, { status: statusQ, search }, [...new Set(all.map((r) => r.status))].sort())); return;
       }
       const m = /^\/runs\/([^/]+)(\/events|\/files\/(.+))?$/.exec(path);
       const id = m ? decodeURIComponent(m[1]) : '';
-      if (!m || !RUN_ID.test(id) || id === '.' || id === '..') return send(res, 404, 'text/plain', 'not found');
-      if (m[2] === '/events') return events(req, res, id);
+      if (!m || !RUN_ID.test(id) || id === '.' || id === '..') { send(res, 404, 'text/plain', 'not found'); return; }
+      if (m[2] === '/events') { events(req, res, id); return; }
       if (m[3] !== undefined) return serveFile(res, id, decodeURIComponent(m[3]));
-      if (!(await stat(runDir(id)).catch(() => undefined))?.isDirectory()) return send(res, 404, 'text/plain', 'no such run');
+      if (!(await stat(runDir(id)).catch(() => undefined))?.isDirectory()) { send(res, 404, 'text/plain', 'no such run'); return; }
       const { view, report, files } = await runState(id);
       const html = url.searchParams.has('fragment') ? runFragment(view, report, files, id) : runPage(view, report, files, id);
-      return send(res, 200, 'text/html; charset=utf-8', html);
+      send(res, 200, 'text/html; charset=utf-8', html);
     })().catch((err: unknown) => {
       if (!res.headersSent) send(res, 500, 'text/plain', `dashboard error: ${messageOf(err)}`);
       else res.end();

@@ -35,7 +35,7 @@ export function shouldRetry(policy: Pick<BackoffPolicy, 'attempts'>, failedAttem
 /** Resolves after `ms`, or rejects with an AbortedError as soon as `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new AbortedError('retry wait aborted', { cause: signal.reason }));
+    if (signal.aborted) { reject(new AbortedError('retry wait aborted', { cause: signal.reason })); return; }
     const onAbort = () => {
       clearTimeout(timer);
       reject(new AbortedError('retry wait aborted', { cause: signal.reason }));

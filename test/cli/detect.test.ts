@@ -112,7 +112,7 @@ describe('log-anomaly detect', { timeout: 60_000 }, () => {
     const empty = join(dir, 'empty.log');
     await writeFile(empty, '');
     const io = memoryIo();
-    expect(await detect({ files: [files[0]!], baseline: [empty], format: FORMAT, json: true }, io)).toBe(0);
+    expect(await detect({ files: [files[0]], baseline: [empty], format: FORMAT, json: true }, io)).toBe(0);
     const doc = JSON.parse(io.out());
     expect(doc.baseline).toBeNull();
     expect(doc.anomalies.filter((a: { kind: string }) => a.kind === 'new_template')).toEqual([]);
@@ -124,7 +124,7 @@ describe('log-anomaly detect', { timeout: 60_000 }, () => {
 describe('detect: --baseline takes files up to the next flag', { timeout: 60_000 }, () => {
   it('`detect --baseline B A` is an error that says A was taken as a baseline (exit 2), not a silent run', async () => {
     const { runCli } = await import('../helpers/cli.js');
-    const r = await runCli(['detect', '--baseline', baseline[0]!, files[0]!]);
+    const r = await runCli(['detect', '--baseline', baseline[0], files[0]]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--baseline took every file after it (${baseline[0]} ${files[0]})`);
     expect(r.stderr).toContain('detect FILES --baseline B');
@@ -132,7 +132,7 @@ describe('detect: --baseline takes files up to the next flag', { timeout: 60_000
 
   it('files first, or the baseline list ended with --, both run', async () => {
     const { runCli } = await import('../helpers/cli.js');
-    for (const args of [[files[0]!, '--baseline', baseline[0]!], ['--baseline', baseline[0]!, '--', files[0]!]]) {
+    for (const args of [[files[0], '--baseline', baseline[0]], ['--baseline', baseline[0], '--', files[0]]]) {
       const r = await runCli(['detect', '--format', FORMAT, '--json', ...args]);
       expect(r.stderr).not.toMatch(/error/i);
       expect(r.code).toBe(0);

@@ -19,8 +19,8 @@ function shownCommands(): { where: string; command: string; flags: string[] }[] 
   const out: { where: string; command: string; flags: string[] }[] = [];
   for (const [where, text] of sources) {
     for (const m of text.matchAll(COMMAND_LINE)) {
-      const flags = [...m[2]!.matchAll(/(?<![\w-])(--[a-z][a-z-]*|-[a-zA-Z])\b/g)].map((f) => f[1]!);
-      out.push({ where, command: m[1]!, flags });
+      const flags = [...m[2].matchAll(/(?<![\w-])(--[a-z][a-z-]*|-[a-zA-Z])\b/g)].map((f) => f[1]);
+      out.push({ where, command: m[1], flags });
     }
   }
   return out;

@@ -40,16 +40,16 @@ describe('log-anomaly run (built CLI)', () => {
     const emails = (await readdir(join(dir, 'emails'))).sort();
     expect(emails).toEqual(['1-oncall@example.com.eml', '2-payments-team@example.com.eml']);
     // The email says what happened: the pool exhausted incident first, by name, in the subject and body.
-    const oncall = await readFile(join(dir, 'emails', emails[0]!), 'utf8');
+    const oncall = await readFile(join(dir, 'emails', emails[0]), 'utf8');
     expect(oncall).toMatch(/^Subject: \[log-anomaly\] \[critical\] payments: db connection pool exhausted\r?\n \(\+2 incidents\) run demo-1/m);
     expect(oncall).toContain('1. [CRITICAL] payments: db connection pool exhausted');
     // Routing: the payments team's rule (payments, api-gateway) leaves out the worker incident.
-    const payments = await readFile(join(dir, 'emails', emails[1]!), 'utf8');
+    const payments = await readFile(join(dir, 'emails', emails[1]), 'utf8');
     expect(payments).toMatch(/\(\+1 incident\) run demo-1/);
     expect(payments).not.toContain('worker: ');
     expect(oncall).toContain('worker: ');
     // And the plain lines end with the incidents, the trigger first.
-    expect(r.stdout).toMatch(/^  incident 1 \[critical\] payments: db connection pool exhausted \(\d+ findings; trigger new_template: /m);
+    expect(r.stdout).toMatch(/^ {2}incident 1 \[critical\] payments: db connection pool exhausted \(\d+ findings; trigger new_template: /m);
     // Every step of the original DAG appears in the plain lines with its original name.
     for (const name of ['install_packages', 'execute_cloudwatchLog_injetion', 'download_config_yaml', 'execute_logAnomaly', 'analyze_report', 'send_notification_emails', 'upload_report']) {
       expect(r.stdout).toContain(name);

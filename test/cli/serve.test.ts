@@ -62,7 +62,7 @@ describe('log-anomaly serve', () => {
     }
     // Never two at once: each run started after the previous one finished.
     const spans = records.map((r) => [Date.parse(r.startedAt), Date.parse(r.finishedAt)] as const).sort((a, b) => a[0] - b[0]);
-    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
     // The next serve must not redo a tick: the state file remembers the last one.
     const state = JSON.parse(await readFile(join(dir, 'runs', '.schedules', 'state.json'), 'utf8'));
     expect(Date.parse(state.lastTick.every2s)).toBeGreaterThanOrEqual(Math.max(...records.map((r) => Date.parse(r.params.window.to))));
@@ -100,7 +100,7 @@ describe('log-anomaly serve', () => {
     expect(scraped).toMatch(/^log_anomaly_events_ingested_total 5507$/m);
     // The demo's findings, by kind and severity, as the run's summary counted them.
     const [record] = await runRecords(join(dir, 'runs'));
-    const byKind = record!.summary.anomalies.byKind as Record<string, Record<string, number>>;
+    const byKind = record.summary.anomalies.byKind as Record<string, Record<string, number>>;
     expect(Object.keys(byKind).length).toBeGreaterThan(0);
     let total = 0;
     for (const [kind, bySev] of Object.entries(byKind)) {
@@ -109,7 +109,7 @@ describe('log-anomaly serve', () => {
         expect(scraped).toContain(`log_anomaly_anomalies_total{kind="${kind}",severity="${severity}"} ${n}\n`);
       }
     }
-    expect(total).toBe(record!.summary.anomalies.reported);
+    expect(total).toBe(record.summary.anomalies.reported);
     expect(scraped).toMatch(/^log_anomaly_step_attempts_total\{step="execute_logAnomaly"\} 1$/m);
     expect(scraped).toMatch(/^log_anomaly_step_duration_seconds_count\{step="execute_logAnomaly",status="done"\} 1$/m);
   }, 90_000);
@@ -137,7 +137,7 @@ describe('log-anomaly serve', () => {
               const { value, done } = await reader.read();
               if (done) break;
               buf += value;
-              for (const m of buf.matchAll(/^data: (.*)$/gm)) seen.push(JSON.parse(m[1]!));
+              for (const m of buf.matchAll(/^data: (.*)$/gm)) seen.push(JSON.parse(m[1]));
               buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
             }
             await reader.cancel();

@@ -55,8 +55,8 @@ describe('webhook environment variables', () => {
 
   it('resolves URL and secret from the named variables', () => {
     expect(() => checkWebhookEnv(config, env)).not.toThrow();
-    expect(resolveWebhookEndpoint(config.notify.webhooks![0]!, env)).toEqual({ url: 'https://hooks.example/pager', secret: 's' });
-    expect(resolveWebhookEndpoint(config.notify.webhooks![1]!, env)).toEqual({ url: 'https://hooks.slack.com/services/T/B/tok' });
+    expect(resolveWebhookEndpoint(config.notify.webhooks![0], env)).toEqual({ url: 'https://hooks.example/pager', secret: 's' });
+    expect(resolveWebhookEndpoint(config.notify.webhooks![1], env)).toEqual({ url: 'https://hooks.slack.com/services/T/B/tok' });
   });
 
   it('an unset variable is a config error at the line that names it', () => {

@@ -20,9 +20,9 @@ describe('log generator', () => {
     }));
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
-    expect(a!.join('').split('\n').filter(Boolean)).toHaveLength(3000);
+    expect(a.join('').split('\n').filter(Boolean)).toHaveLength(3000);
     // time-ordered within each file
-    for (const text of a!) {
+    for (const text of a) {
       const ts = text.split('\n').filter(Boolean).map((l) => l.slice(0, 23));
       expect([...ts].sort()).toEqual(ts);
     }

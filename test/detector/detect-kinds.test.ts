@@ -61,9 +61,9 @@ describe('detectors', () => {
     const r = await runDetector([arraySource(input)], { config: cfg, model });
     const silence = r.doc.anomalies.filter((a) => a.kind === 'silence');
     expect(silence).toHaveLength(1);
-    expect(silence[0]!.template).toContain('heartbeat');
-    expect(silence[0]!.explanation).toContain('did not appear for');
-    expect(silence[0]!.bucket).toBe(start + 30 * MIN);
+    expect(silence[0].template).toContain('heartbeat');
+    expect(silence[0].explanation).toContain('did not appear for');
+    expect(silence[0].bucket).toBe(start + 30 * MIN);
   });
 
   it('new_template for an error never seen, with its level', async () => {
@@ -74,7 +74,7 @@ describe('detectors', () => {
     const news = r.doc.anomalies.filter((a) => a.kind === 'new_template');
     expect(news).toHaveLength(1);
     expect(news[0]).toMatchObject({ severity: 'high', count: 7, expected: 0 });
-    expect(news[0]!.explanation).toContain('7 of them at ERROR level');
+    expect(news[0].explanation).toContain('7 of them at ERROR level');
   });
 
   it('error_rate_surge when the warning share jumps', async () => {
@@ -93,7 +93,7 @@ describe('detectors', () => {
     const r = await runDetector([arraySource(input)], { config: cfg });
     const rare = r.doc.anomalies.filter((a) => a.kind === 'rare_template');
     expect(rare.map((a) => a.template)).toEqual([expect.stringContaining('segfault')]);
-    expect(rare[0]!.severity).toBe('medium');
+    expect(rare[0].severity).toBe('medium');
   });
 
   it('missing timestamps: no frequency findings, templates still judged', async () => {
@@ -132,9 +132,9 @@ describe('detectors', () => {
     const r = await runDetector([arraySource(input)], { config: cfg, baselineSources: [arraySource(base)], sessionKey: 'req=(\\S+)' });
     const sess = r.doc.anomalies.filter((a) => a.kind === 'session_anomaly');
     expect(sess).toHaveLength(1);
-    expect(sess[0]!.count).toBe(3);
-    expect(sess[0]!.explanation).toMatch(/3 sessions .*2x but .*1x, which normal sessions have equally often/);
-    expect(sess[0]!.session).toMatch(/^\d+-\d$/);
+    expect(sess[0].count).toBe(3);
+    expect(sess[0].explanation).toMatch(/3 sessions .*2x but .*1x, which normal sessions have equally often/);
+    expect(sess[0].session).toMatch(/^\d+-\d$/);
   });
 
   it('a disabled kind is not reported', async () => {

@@ -42,7 +42,7 @@ describe('silence knows the gaps of its source', () => {
 
   it('a gap the baseline has seen several times is not a silence', async () => {
     const model = await learn(baseline());
-    expect(model.templates[Object.keys(model.templates).find((id) => model.templates[id]!.template.startsWith('sync'))!]!.rhythm.gaps.length).toBeGreaterThanOrEqual(4);
+    expect(model.templates[Object.keys(model.templates).find((id) => model.templates[id].template.startsWith('sync'))!].rhythm.gaps.length).toBeGreaterThanOrEqual(4);
     const doc = await detectOn(model, [...requests(start, 3 * HOUR), ...sync(start, 3 * HOUR, [start + HOUR], 30 * MIN)]);
     expect(doc.anomalies.filter((a) => a.kind === 'silence')).toEqual([]);
   });
@@ -52,7 +52,7 @@ describe('silence knows the gaps of its source', () => {
     const doc = await detectOn(model, [...requests(start, 3 * HOUR), ...sync(start, 3 * HOUR, [start + HOUR], 30 * MIN)]);
     const silence = doc.anomalies.filter((a) => a.kind === 'silence');
     expect(silence).toHaveLength(1);
-    expect(silence[0]!.explanation).toMatch(/^did not appear for \d+ minutes from .*; the baseline's longest gap between its lines was 10 seconds; baseline/);
+    expect(silence[0].explanation).toMatch(/^did not appear for \d+ minutes from .*; the baseline's longest gap between its lines was 10 seconds; baseline/);
   });
 
   it('a longer gap than any seen is a silence quoting the longest gap the baseline saw', async () => {
@@ -60,9 +60,9 @@ describe('silence knows the gaps of its source', () => {
     const doc = await detectOn(model, [...requests(start, 4 * HOUR), ...sync(start, 4 * HOUR, [start + 30 * MIN], 2 * HOUR)]);
     const silence = doc.anomalies.filter((a) => a.kind === 'silence');
     expect(silence).toHaveLength(1);
-    expect(silence[0]!.template).toContain('sync finished');
-    expect(silence[0]!.explanation).toContain("the baseline's longest gap between its lines was 30 minutes");
-    expect(['medium', 'high', 'critical']).toContain(silence[0]!.severity);
+    expect(silence[0].template).toContain('sync finished');
+    expect(silence[0].explanation).toContain("the baseline's longest gap between its lines was 30 minutes");
+    expect(['medium', 'high', 'critical']).toContain(silence[0].severity);
   });
 });
 
@@ -89,8 +89,8 @@ describe('spikes know the bursts of their source', () => {
     const doc = await detectOn(model, [...requests(T0 + DAY, 6 * HOUR), ...exports(T0 + DAY, 6 * HOUR, 3000)]);
     const spikes = doc.anomalies.filter((a) => a.kind === 'frequency_spike');
     expect(spikes).toHaveLength(1);
-    expect(spikes[0]!.count).toBeGreaterThanOrEqual(6000);
-    expect(spikes[0]!.explanation).toMatch(/^appeared [\d,]+ times in 10 minutes .*at most 3\d\d in one bucket/);
+    expect(spikes[0].count).toBeGreaterThanOrEqual(6000);
+    expect(spikes[0].explanation).toMatch(/^appeared [\d,]+ times in 10 minutes .*at most 3\d\d in one bucket/);
   });
 
   it('a bursty source whose baseline holds one burst: bursts of that size are its rhythm', async () => {
@@ -150,7 +150,7 @@ describe('seasonality once every hour was watched two days', () => {
     const doc = await detectOn(model, target);
     const drops = doc.anomalies.filter((a) => a.kind === 'frequency_drop');
     expect(drops).toHaveLength(1);
-    expect(drops[0]!.explanation).toMatch(/expected at this hour and traffic/);
+    expect(drops[0].explanation).toMatch(/expected at this hour and traffic/);
   });
 
   it('seasonality needs every hour (two days) or every weekday (two weeks) watched', () => {

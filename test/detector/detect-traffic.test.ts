@@ -24,8 +24,8 @@ describe('frequency against the traffic of the hour', () => {
     const r = await runDetector([arraySource(input)], { config: cfg, model });
     const drops = r.doc.anomalies.filter((a) => a.kind === 'frequency_drop');
     expect(drops).toHaveLength(1);
-    expect(drops[0]!.template).toContain('placed by user');
-    expect(drops[0]!.bucket).toBe(start + 30 * MIN);
-    expect(drops[0]!.explanation).toMatch(/^appeared only \d+ times in 30 minutes; baseline 12 ± [\d.]+ per 5 minutes/);
+    expect(drops[0].template).toContain('placed by user');
+    expect(drops[0].bucket).toBe(start + 30 * MIN);
+    expect(drops[0].explanation).toMatch(/^appeared only \d+ times in 30 minutes; baseline 12 ± [\d.]+ per 5 minutes/);
   });
 });

@@ -126,7 +126,7 @@ describe('timestamps', () => {
     ['2005-06-03-15.42.50.675872', '2005-06-03T15:42:50.675Z'],
   ];
   for (const [text, iso] of cases) {
-    it(`${text}`, () => expect(new Date(parseTimestamp(text, 2020)!).toISOString()).toBe(iso));
+    it(text, () => expect(new Date(parseTimestamp(text, 2020)!).toISOString()).toBe(iso));
   }
   it('null for non-times', () => {
     for (const t of ['', 'hello', '99/99/99 99:99:99', 'x'.repeat(100)]) expect(parseTimestamp(t)).toBeNull();

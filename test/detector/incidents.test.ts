@@ -68,7 +68,7 @@ describe('groupIncidents', () => {
   it('ranks by severity, then earliest onset: the pool incident before the later cache spike', () => {
     const incidents = groupIncidents(all, 300);
     expect(incidents.map((i) => i.trigger)).toEqual([pool.id, cacheSpike.id, heartbeat.id]);
-    expect(incidents[2]!.findings).toEqual([heartbeat.id, cleanup.id]);
+    expect(incidents[2].findings).toEqual([heartbeat.id, cleanup.id]);
   });
 
   it('does not join findings of one stream that merely overlap in time', () => {
@@ -89,7 +89,7 @@ describe('groupIncidents', () => {
     const first = groupIncidents([small, big], 300);
     expect(first.map((i) => i.trigger)).toEqual([big.id, small.id]);
     const again = groupIncidents([{ ...big, id: 'other-run-id' }, small], 300);
-    expect(again[0]!.id).toBe(first[0]!.id);
+    expect(again[0].id).toBe(first[0].id);
   });
 
   it('gives every finding exactly one incident', () => {

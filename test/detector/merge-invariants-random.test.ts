@@ -38,10 +38,10 @@ const SHAPES: ReadonlyArray<(w: () => string) => string> = [
 function mix(seed: number, n: number, from: number, spanMs: number, pool: number, lineNo0 = 0): EngineLine[] {
   const r = rng(seed);
   const words = WORDS.slice(0, pool);
-  const w = () => words[Math.floor(r() * words.length)]!;
+  const w = () => words[Math.floor(r() * words.length)];
   const out: EngineLine[] = [];
   for (let i = 0; i < n; i++) {
-    const content = SHAPES[Math.floor(r() * SHAPES.length)]!(w);
+    const content = SHAPES[Math.floor(r() * SHAPES.length)](w);
     const level = r() < 0.05 ? 'ERROR' : 'INFO';
     out.push({ content, raw: `${level} ${content}`, level, timestamp: from + Math.floor((i * spanMs) / n), stream: 'app', lineNo: lineNo0 + i + 1 });
   }
@@ -81,9 +81,9 @@ describe('counters follow merges', () => {
     const r = await runDetector([arraySource(lines)], { config: cfg });
     const users_ = r.templates.filter((t) => t.template.startsWith('user '));
     expect(users_).toEqual([{ id: expect.any(String), template: 'user <*> logged in from gateway', count: 6 }]);
-    expect(r.run.templates.get(users_[0]!.id)?.count).toBe(6);
+    expect(r.run.templates.get(users_[0].id)?.count).toBe(6);
     // the survivor keeps the earliest samples of the family
-    expect(r.run.templates.get(users_[0]!.id)?.samples.map((s) => s.lineNo)).toEqual([1, 2, 3]);
+    expect(r.run.templates.get(users_[0].id)?.samples.map((s) => s.lineNo)).toEqual([1, 2, 3]);
     checkInvariants(r, lines.length);
   });
 

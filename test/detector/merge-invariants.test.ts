@@ -34,12 +34,12 @@ const SHAPES: ((r: () => number) => string)[] = [
   (r) => `user login accepted via ${pick(r, ['password', 'publickey', 'token'])} method`,
 ];
 
-const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
 function mix(seed: number, n: number, start: number): EngineLine[] {
   const r = rng(seed);
   return Array.from({ length: n }, (_, i) => {
-    const shape = SHAPES[Math.floor(r() * SHAPES.length)]!;
+    const shape = SHAPES[Math.floor(r() * SHAPES.length)];
     return line(start + Math.floor((i * 60 * MIN) / n), shape(r), r() < 0.05 ? 'ERROR' : 'INFO');
   });
 }
@@ -84,9 +84,9 @@ describe('counters follow template merges', () => {
     checkInvariants(r, input.length);
     const fresh = r.doc.anomalies.filter((a) => a.kind === 'new_template');
     expect(fresh).toHaveLength(1);
-    expect(fresh[0]!.template).toBe('worker <*> finished job for tenant');
-    expect(fresh[0]!.count).toBe(10);
-    const worker = r.templates.find((t) => t.id === fresh[0]!.templateId)!;
+    expect(fresh[0].template).toBe('worker <*> finished job for tenant');
+    expect(fresh[0].count).toBe(10);
+    const worker = r.templates.find((t) => t.id === fresh[0].templateId)!;
     expect(worker.count).toBe(10);
   });
 

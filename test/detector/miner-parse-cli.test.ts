@@ -63,7 +63,7 @@ describe('log-anomaly parse', () => {
     // checked against the file: each LineId's line is the line the template came from
     const file = (await readFile(join(dir, 'gaps.log'), 'utf8')).split('\n');
     for (const [id, , template] of rows) {
-      const re = new RegExp(`^${template!.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/<\*>/g, '.+')}$`);
+      const re = new RegExp(`^${template.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/<\*>/g, '.+')}$`);
       expect(file[Number(id) - 1]).toMatch(re);
     }
   });

@@ -18,8 +18,8 @@ function scan(list: readonly Cluster[], m: readonly string[]): Cluster | undefin
     let same = 0;
     let ok = true;
     for (let i = 0; i < n && ok; i++) {
-      const a = c.tokens[i]!;
-      const b = m[i]!;
+      const a = c.tokens[i];
+      const b = m[i];
       if (a === b) {
         if (!isVariableToken(a)) same++;
       } else ok = a === WILDCARD || isVariableToken(a) || isVariableToken(b);
@@ -47,7 +47,7 @@ describe('similar-template index', () => {
     const vocab = ['a', 'b', 'c', 'd', 'e', WILDCARD, '<*>:', '(<*>)', 'x=<*>', 'ok'];
     for (let seed = 1; seed <= 40; seed++) {
       const r = rng(seed);
-      const pick = () => vocab[Math.floor(r() * vocab.length)]!;
+      const pick = () => vocab[Math.floor(r() * vocab.length)];
       const unlisted = new Set<Cluster>();
       const index = createSimilarIndex((c) => c.parent === null && !unlisted.has(c));
       const all: Cluster[] = [];
@@ -62,12 +62,12 @@ describe('similar-template index', () => {
           index.add(c);
         } else if (roll < 0.5 && all.length > 1) {
           // a merge or a tail fold: the template leaves the lists
-          const c = all[Math.floor(r() * all.length)]!;
+          const c = all[Math.floor(r() * all.length)];
           if (r() < 0.5) c.parent = all[0]!;
           else unlisted.add(c);
         } else if (roll < 0.6 && all.length > 0) {
           // generalise: a constant becomes <*> (templates only ever lose constants)
-          const c = all[Math.floor(r() * all.length)]!;
+          const c = all[Math.floor(r() * all.length)];
           const t = c.tokens.slice();
           t[Math.floor(r() * t.length)] = WILDCARD;
           c.tokens = t;

@@ -114,7 +114,7 @@ describe('variable spans', () => {
   it('spans survive the persisted state: same ids, no new template', () => {
     const lines = AGENTS.map((ua, i) => `request ${i} served to "${ua}" in time`);
     const a = createMiner();
-    const id = a.resolve!(lines.map((l) => a.add(l).templateId)[0]!);
+    const id = a.resolve!(lines.map((l) => a.add(l).templateId)[0]);
     const b = createMiner({ state: JSON.parse(JSON.stringify(a.toState())) });
     const r = b.add('request 99 served to "Mozilla/5.0 (a brand new agent; with words)" in time');
     expect([r.templateId, r.isNew]).toEqual([id, false]);

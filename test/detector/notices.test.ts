@@ -21,7 +21,7 @@ describe('notices', () => {
     expect(r.doc.baseline).toBeNull();
     expect(r.doc.anomalies.filter((a) => a.kind === 'new_template')).toEqual([]);
     expect(codes(r.doc)).toEqual(['empty_baseline']);
-    expect(r.doc.notices![0]!.message).toMatch(/baseline had no log lines: detected without a baseline/);
+    expect(r.doc.notices![0].message).toMatch(/baseline had no log lines: detected without a baseline/);
   });
 
   it('a model with no lines counts as an empty baseline', async () => {
@@ -36,7 +36,7 @@ describe('notices', () => {
     const input = traffic(T0, 10 * MIN).map((l) => ({ ...l, timestamp: null }));
     const r = await runDetector([arraySource(input)], { config: cfg });
     expect(codes(r.doc)).toEqual(['no_timestamps']);
-    expect(r.doc.notices![0]!.message).toMatch(/none of the 120 input lines had a timestamp.*check the format/);
+    expect(r.doc.notices![0].message).toMatch(/none of the 120 input lines had a timestamp.*check the format/);
   });
 
   it('a baseline shorter than one bucket: frequency checks did not run', async () => {
@@ -48,13 +48,13 @@ describe('notices', () => {
   it('a baseline still meeting new templates: ordinary new templates become one notice', async () => {
     // two words vary together on every line, so no family ever merges: 40 templates seen once
     // (the miner folds a family's early lines into one template, which is not novelty)
-    const w = (i: number, s: string) => 'abcdefghijklmnopqrstuvwxyz'[i % 26]! + 'qrstuvwxyzabcdefghijklmnop'[Math.floor(i / 26)]! + s;
+    const w = (i: number, s: string) => 'abcdefghijklmnopqrstuvwxyz'[i % 26] + 'qrstuvwxyzabcdefghijklmnop'[Math.floor(i / 26)] + s;
     const base = Array.from({ length: 40 }, (_, i) => line(T0 + i * 1000, `step ${w(i, 'one')} then ${w(i, 'two')} phase`));
     const input = [line(T0 + HOUR, 'listening on port 8080'), line(T0 + HOUR + 1, 'ready to accept connections'), line(T0 + HOUR + 2, 'checkpoint failed: disk full', 'ERROR')];
     const r = await runDetector([arraySource(input)], { config: cfg, baselineSources: [arraySource(base)] });
     const news = r.doc.anomalies.filter((a) => a.kind === 'new_template');
     expect(news.map((a) => [a.template, a.severity])).toEqual([['checkpoint failed: disk full', 'low']]);
-    expect(news[0]!.explanation).toMatch(/so this may be ordinary$/);
+    expect(news[0].explanation).toMatch(/so this may be ordinary$/);
     expect(r.doc.notices!.find((n) => n.code === 'learning_baseline')!.message).toMatch(/^2 templates not in the baseline were not reported as new/);
   });
 

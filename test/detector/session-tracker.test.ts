@@ -9,17 +9,17 @@ describe('session tracker', () => {
     const ids = Array.from({ length: 11 }, (_, i) => `t${String.fromCharCode(107 - i)}`); // tk, tj, ... ta
     let n = 0;
     for (const id of ids) t.add('s1', id, line(++n), 1000 + n);
-    for (const id of [ids[9]!, ids[0]!, ids[10]!, ids[10]!]) t.add('s1', id, line(++n), 1000 + n);
+    for (const id of [ids[9], ids[0], ids[10], ids[10]]) t.add('s1', id, line(++n), 1000 + n);
     const sigs = t.finish();
     expect(sigs.size).toBe(1);
-    const [sig, acc] = [...sigs][0]!;
+    const [sig, acc] = [...sigs][0];
     // the signature sorts ids; the counts Map keeps first-seen order
     expect(sig.split(' ')[0]).toBe('ta*3');
     expect([...acc.counts.keys()]).toEqual(ids);
     expect(acc.counts.get('tk')).toBe(2);
     expect(acc.counts.get('tb')).toBe(2);
     expect(acc.counts.get('ta')).toBe(3);
-    const ex = acc.examples[0]!;
+    const ex = acc.examples[0];
     expect([ex.key, ex.first, ex.last]).toEqual(['s1', 1001, 1015]);
     expect(ex.samples.map((s) => [s.line, s.lineNo, s.timestamp])).toEqual([
       ['line 1', 1, 1001],
@@ -35,10 +35,10 @@ describe('session tracker', () => {
     t.add('a', 'y', line(3), 20);
     t.add('b', 'x', line(4), null);
     const sigs = t.finish();
-    const a = sigs.get('x*1 y*2')!.examples[0]!;
+    const a = sigs.get('x*1 y*2')!.examples[0];
     expect([a.first, a.last]).toEqual([20, 50]);
     expect(a.samples.map((s) => s.timestamp)).toEqual([null, 50, 20]);
-    const b = sigs.get('x*1')!.examples[0]!;
+    const b = sigs.get('x*1')!.examples[0];
     expect([b.first, b.last]).toEqual([null, null]);
   });
 
@@ -50,7 +50,7 @@ describe('session tracker', () => {
     const sigs = t.finish();
     const total = [...sigs.values()].reduce((n, a) => n + a.sessions, 0);
     expect(total).toBe(21);
-    expect(sigs.get('late*1')!.examples[0]!.samples.map((s) => s.line)).toEqual(['line 99']);
+    expect(sigs.get('late*1')!.examples[0].samples.map((s) => s.line)).toEqual(['line 99']);
     expect(sigs.get('even*1')!.sessions).toBe(10);
   });
 

@@ -32,7 +32,7 @@ describe('stream_silence', () => {
     const found = streamFindings(r.doc);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ stream: 'web-2', templateId: 'stream:web-2', bucket: start + 20 * MIN, count: 0 });
-    expect(found[0]!.explanation).toMatch(/^the stream sent no line for 40 minutes from .* \(its last line was at .*\); the baseline's longest gap in this stream was 25 seconds; baseline 12 ± 0 lines per 5 minutes, present in 100% of baseline buckets$/);
+    expect(found[0].explanation).toMatch(/^the stream sent no line for 40 minutes from .* \(its last line was at .*\); the baseline's longest gap in this stream was 25 seconds; baseline 12 ± 0 lines per 5 minutes, present in 100% of baseline buckets$/);
     // Template silence cannot see it: the template goes on in the other streams.
     expect(r.doc.anomalies.filter((a) => a.kind === 'silence')).toEqual([]);
     // The finding is its own incident, titled by the stream.
@@ -44,7 +44,7 @@ describe('stream_silence', () => {
     const start = T0 + 3 * HOUR;
     const gone = await runDetector([arraySource(hosts(start, HOUR, ['web-1', 'web-3']))], { config: cfg, model });
     expect(streamFindings(gone.doc)).toEqual([expect.objectContaining({ stream: 'web-2' })]);
-    expect(streamFindings(gone.doc)[0]!.explanation).toContain('it sent no line in the whole window');
+    expect(streamFindings(gone.doc)[0].explanation).toContain('it sent no line in the whole window');
     // web-2 replaced by web-4 (a new task, a renamed pod): churn, not an outage.
     const replaced = await runDetector([arraySource(hosts(start, HOUR, ['web-1', 'web-3', 'web-4']))], { config: cfg, model });
     expect(streamFindings(replaced.doc)).toEqual([]);
@@ -71,7 +71,7 @@ describe('stream_silence', () => {
     // 35 minutes: longer than any gap it has shown.
     const long = streamFindings((await runDetector([arraySource(quiet(35 * MIN))], { config: cfg, model })).doc);
     expect(long).toHaveLength(1);
-    expect(long[0]!.explanation).toContain("the baseline's longest gap in this stream was 15 minutes");
+    expect(long[0].explanation).toContain("the baseline's longest gap in this stream was 15 minutes");
   });
 
   it('the silent buckets are not learned as the stream going quiet', async () => {
@@ -80,7 +80,7 @@ describe('stream_silence', () => {
     const input = hosts(start, HOUR, ['web-1', 'web-2']).filter((l) => l.stream !== 'web-2' || l.timestamp! < start + 20 * MIN);
     const r = await runDetector([arraySource(input)], { config: cfg, model });
     expect(streamFindings(r.doc)).toHaveLength(1);
-    const s = r.model.streams!['web-2']!;
+    const s = r.model.streams!['web-2'];
     // Learned at its usual rate where it was flagged: still present in (nearly) every bucket.
     expect(s.present / r.model.buckets).toBeGreaterThan(0.95);
   });

@@ -76,7 +76,7 @@ describe('SIGKILL during SMTP delivery, then a rerun of the same run id', () => 
         expect(first).toBeDefined();
         expect(counts.has(first!)).toBe(false);
         expect(summary.unknown).toEqual([first]);
-        expect(entries[first!.toLowerCase()]!.state).toBe('sending');
+        expect(entries[first!.toLowerCase()].state).toBe('sending');
         const events = rerun.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; level?: string; msg?: string; fields?: Record<string, unknown> });
         expect(events.some((e) => e.type === 'log' && e.level === 'warn' && /delivery unknown/.test(e.msg ?? ''))).toBe(true);
         expect(counts.size).toBe(1); // the other recipient got theirs
@@ -87,13 +87,13 @@ describe('SIGKILL during SMTP delivery, then a rerun of the same run id', () => 
         const again = deliveries(srv);
         expect(again.get(first!)).toBe(1);
         const msg = srv.messages.find((m) => m.rcptTo.includes(first!))!;
-        expect(msg.parsed.messageId).toBe(entries[first!.toLowerCase()]!.messageId);
+        expect(msg.parsed.messageId).toBe(entries[first!.toLowerCase()].messageId);
         expect(ledger().sent[first!.toLowerCase()].state).toBe('sent');
         expect(runJson().summary.notification.unknown).toBeUndefined();
       } else {
         // Every recipient has exactly one delivery (the first's may have come from the killed run).
         expect(counts.size).toBe(2);
-        expect(summary.unknown ?? []).toEqual(c.at === 'accepted' && entries[recipients[0]!.toLowerCase()]?.state === 'sending' ? [recipients[0]] : []);
+        expect(summary.unknown ?? []).toEqual(c.at === 'accepted' && entries[recipients[0].toLowerCase()]?.state === 'sending' ? [recipients[0]] : []);
       }
     });
   }

@@ -81,13 +81,13 @@ describe('webhooks through the CLI', () => {
     const chat = posts(srv, SLACK_PATH);
     expect(pager.length).toBe(1);
     expect(chat.length).toBe(1);
-    const p = pager[0]!;
+    const p = pager[0];
     expect(verifyWebhookSignature({ secret: SECRET, body: p.body, timestamp: p.headers['x-loganomaly-timestamp'] as string, signature: p.headers['x-loganomaly-signature'] as string })).toBe(true);
     const body = JSON.parse(p.body.toString());
     expect(body).toMatchObject({ type: 'log_anomaly.incidents', version: 1, run: { id } });
     expect(body.incidents.length).toBeGreaterThan(0);
     expect(body.run.reportUri).toMatch(/^file:.*report\.html$/);
-    const slack = JSON.parse(chat[0]!.body.toString());
+    const slack = JSON.parse(chat[0].body.toString());
     expect(typeof slack.text).toBe('string');
     expect(slack.blocks[0].type).toBe('header');
 

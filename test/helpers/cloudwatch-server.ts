@@ -107,10 +107,10 @@ export async function startCloudWatchServer(): Promise<CloudWatchServer> {
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
-    if (String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded') && raw.includes('Action=AssumeRole')) return assumeRole(req, res, raw);
+    if (String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded') && raw.includes('Action=AssumeRole')) { assumeRole(req, res, raw); return; }
     const target = String(req.headers['x-amz-target'] ?? '');
     if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX) || !String(req.headers['content-type']).startsWith(JSON_11)) {
-      return error(res, 400, 'SerializationException', 'expected POST with X-Amz-Target and application/x-amz-json-1.1');
+      error(res, 400, 'SerializationException', 'expected POST with X-Amz-Target and application/x-amz-json-1.1'); return;
     }
     const auth = String(req.headers.authorization ?? '');
     const accessKeyId = /^AWS4-HMAC-SHA256 Credential=([^/]+)\//.exec(auth)?.[1];
@@ -118,7 +118,7 @@ export async function startCloudWatchServer(): Promise<CloudWatchServer> {
     try {
       body = JSON.parse(raw || '{}') as Record<string, unknown>;
     } catch {
-      return error(res, 400, 'SerializationException', 'body is not JSON');
+      error(res, 400, 'SerializationException', 'body is not JSON'); return;
     }
     const op = target.slice(TARGET_PREFIX.length);
     const group = groupNameOf(body);
@@ -129,19 +129,19 @@ export async function startCloudWatchServer(): Promise<CloudWatchServer> {
     const fi = faults.findIndex((f) => f.when(r));
     const fault = fi >= 0 ? faults.splice(fi, 1)[0].fault : undefined;
     server.onRequest?.(r);
-    if (!accessKeyId) return error(res, 403, 'UnrecognizedClientException', 'missing or malformed SigV4 signature');
+    if (!accessKeyId) { error(res, 403, 'UnrecognizedClientException', 'missing or malformed SigV4 signature'); return; }
     if (fault === 'hang') return void hanging.add(res);
-    if (fault === 'throttle') return error(res, 400, 'ThrottlingException', 'Rate exceeded');
-    if (fault === '500') return error(res, 500, 'ServiceUnavailableException', 'The service is unavailable');
-    if (fault === 'access-denied') return error(res, 400, 'AccessDeniedException', 'not authorized to perform logs:FilterLogEvents');
-    if (op !== 'FilterLogEvents') return error(res, 400, 'UnknownOperationException', `${op} is not implemented here`);
+    if (fault === 'throttle') { error(res, 400, 'ThrottlingException', 'Rate exceeded'); return; }
+    if (fault === '500') { error(res, 500, 'ServiceUnavailableException', 'The service is unavailable'); return; }
+    if (fault === 'access-denied') { error(res, 400, 'AccessDeniedException', 'not authorized to perform logs:FilterLogEvents'); return; }
+    if (op !== 'FilterLogEvents') { error(res, 400, 'UnknownOperationException', `${op} is not implemented here`); return; }
     const pages = group === undefined ? undefined : groups.get(group);
-    if (!pages) return error(res, 400, 'ResourceNotFoundException', 'The specified log group does not exist.');
+    if (!pages) { error(res, 400, 'ResourceNotFoundException', 'The specified log group does not exist.'); return; }
     if (body.nextToken !== undefined && (!token || token.g !== group || token.p >= pages.length)) {
-      return error(res, 400, 'InvalidParameterException', 'The specified nextToken is invalid.');
+      error(res, 400, 'InvalidParameterException', 'The specified nextToken is invalid.'); return;
     }
     if (body.logStreamNames !== undefined && body.logStreamNamePrefix !== undefined) {
-      return error(res, 400, 'InvalidParameterException', 'Cannot specify both logStreamNames and logStreamNamePrefix');
+      error(res, 400, 'InvalidParameterException', 'Cannot specify both logStreamNames and logStreamNamePrefix'); return;
     }
     const p = token?.p ?? 0;
     const events = pages[p].filter((e) => matches(e, body)).map((e) => ({ ...e, ingestionTime: e.timestamp + 5 }));

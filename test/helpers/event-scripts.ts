@@ -40,7 +40,7 @@ export function scriptBuilder(runId = 'run-20261126', opts: { skipInstall?: bool
   const params = { skipInstall: !!opts.skipInstall, dryRun: !!opts.dryRun, source: opts.source ?? 'file:examples/logs/*.log' };
   const push = (draft: BusEventDraft) => {
     t += 50;
-    events.push({ ...draft, v: 1, runId, seq: ++seq, at: new Date(t).toISOString() } as BusEvent);
+    events.push({ ...draft, v: 1, runId, seq: ++seq, at: new Date(t).toISOString() });
   };
   const b: ScriptBuilder = {
     events,

@@ -4,7 +4,7 @@ import type { BusEvent, BusEventDraft } from '../../src/bus/events.js';
 
 export function toDraft(e: BusEvent): BusEventDraft {
   const { v: _v, runId: _r, seq: _s, at: _a, ...draft } = e;
-  return draft as BusEventDraft;
+  return draft;
 }
 
 export function emitScript(bus: Bus, events: readonly BusEvent[]): BusEvent[] {

@@ -29,7 +29,7 @@ export interface S3Server {
 export async function startS3Server(buckets: readonly string[]): Promise<S3Server> {
   const dir = await mkdtemp(join(tmpdir(), 's3rver-'));
   const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: buckets.map((name) => ({ name })) });
-  const { port: backend } = (await s3rver.run()) as AddressInfo;
+  const { port: backend } = (await s3rver.run());
   const requests: S3Request[] = [];
   const proxy = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');

@@ -85,15 +85,15 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     authOptional: !options.auth,
     allowInsecureAuth: true,
     onAuth(auth, _session, cb) {
-      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) return cb(null, { user: auth.username });
+      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) { cb(null, { user: auth.username }); return; }
       cb(replyError({ code: 535, message: 'Authentication failed' }));
     },
     onConnect(_session: SMTPServerSession, cb) {
-      if (holdHere('connect')) return onReached(); // never greet
+      if (holdHere('connect')) { onReached(); return; } // never greet
       cb();
     },
     onMailFrom(_address: SMTPServerAddress, _session: SMTPServerSession, cb) {
-      if (holdHere('mailFrom')) return onReached(); // never reply
+      if (holdHere('mailFrom')) { onReached(); return; } // never reply
       const r = options.mailFromReply?.();
       cb(r ? replyError(r) : null);
     },

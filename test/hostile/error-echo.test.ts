@@ -80,7 +80,7 @@ describe('JSON that does not parse', () => {
       {
         runDir: dir, runId: 'r', dryRun: false, anomaliesFile, config: {} as never,
         configMeta: { version: '1', origin: 'x' }, ingest: { lines: 0, streams: [], from: null, to: null, source: 's' },
-      } as never,
+      },
       createStandaloneContext(),
     ).then(() => new Error('expected a failure'), (e: unknown) => e as Error);
     expect(err.message).toBe(`${anomaliesFile}: invalid JSON`);

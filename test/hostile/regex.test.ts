@@ -28,10 +28,10 @@ describe('catastrophic user regexes', () => {
 
   it('a mask and an ignore pattern of (a+)+$ on a 60k-character line finish', () => {
     const [mask] = compileMasks([EVIL]);
-    expect(applyMasks(longA(60_000), [mask!])).toBe(longA(60_000));
+    expect(applyMasks(longA(60_000), [mask])).toBe(longA(60_000));
     const [ignore] = compileIgnorePatterns([EVIL], 'c.yaml');
-    expect(ignore!.test(longA(60_000))).toBe(false);
-    expect(ignore!.test('aaa')).toBe(true);
+    expect(ignore.test(longA(60_000))).toBe(false);
+    expect(ignore.test('aaa')).toBe(true);
   });
 
   it('detect --session-key and --mask (a+)+$ over lines of 60k a’s ends with exit 0', async () => {

@@ -57,10 +57,10 @@ describe('analyze_report machine (model-based)', () => {
         // No email actor ever starts on a dry run; otherwise once the upload has ended, either way.
         if (dryRun) expect(emailStarted, why).toBe(false);
         else expect(emailStarted, why).toBe(uploadStarted);
-        if (uploadStarted) expect(replay.inputs.uploadReport![0] as object, why).toEqual({ input: upload, attempt: 1 });
+        if (uploadStarted) expect(replay.inputs.uploadReport[0] as object, why).toEqual({ input: upload, attempt: 1 });
         if (emailStarted) {
           // The email links the report only when it was filed.
-          const email = (replay.inputs.sendNotificationEmails![0] as any).input;
+          const email = (replay.inputs.sendNotificationEmails[0] as any).input;
           expect(email, why).toMatchObject({ analysis: taskOutputs.analyzeReport, subjectPrefix: '[x]' });
           expect(email.reportUri, why).toBe(uploadOk ? taskOutputs.uploadReport.uri : undefined);
         }
@@ -85,8 +85,8 @@ describe('analyze_report machine (model-based)', () => {
     }
     expect(both.map((r) => r.replay.snapshot.value)).toEqual(['done']);
     // Nothing runs again: in particular the email is not sent a second time.
-    expect(both[0]!.replay.log).toEqual([]);
-    expect(both[0]!.replay.snapshot.output.outputs.send_notification_emails).toEqual(taskOutputs.sendNotificationEmails);
+    expect(both[0].replay.log).toEqual([]);
+    expect(both[0].replay.snapshot.output.outputs.send_notification_emails).toEqual(taskOutputs.sendNotificationEmails);
   });
 
   it('covers every state and every transition', () => {

@@ -35,15 +35,15 @@ export const taskOutputs = {
 /** The step a flow stub reports as failed, and what a successful flow returns. */
 export const flowOutcomes: Record<string, { ok: FlowOutput; failedStep: string }> = {
   preparePrerequisite: {
-    ok: { outputs: { execute_cloudwatchLog_injetion: taskOutputs.ingestLogs as any, download_config_yaml: taskOutputs.downloadConfig as any } },
+    ok: { outputs: { execute_cloudwatchLog_injetion: taskOutputs.ingestLogs, download_config_yaml: taskOutputs.downloadConfig as any } },
     failedStep: 'prepare_prerequisite/download_config_yaml',
   },
   reportPostProcess: {
-    ok: { outputs: { analyze_report: taskOutputs.analyzeReport as any, upload_report: taskOutputs.uploadReport as any } },
+    ok: { outputs: { analyze_report: taskOutputs.analyzeReport, upload_report: taskOutputs.uploadReport } },
     failedStep: 'report_postProcess/upload_report',
   },
   analyzeReportFlow: {
-    ok: { outputs: { analyze_report: taskOutputs.analyzeReport as any, upload_report: taskOutputs.uploadReport as any, send_notification_emails: taskOutputs.sendNotificationEmails as any } },
+    ok: { outputs: { analyze_report: taskOutputs.analyzeReport, upload_report: taskOutputs.uploadReport, send_notification_emails: taskOutputs.sendNotificationEmails } },
     failedStep: 'report_postProcess/analyze_report/send_notification_emails',
   },
 };
@@ -56,7 +56,7 @@ export function allNodes(machine: AnyStateMachine): Node[] {
     out.push(n);
     Object.values(n.states).forEach(walk);
   };
-  walk(machine.root as unknown as Node);
+  walk(machine.root);
   return out;
 }
 
@@ -84,7 +84,7 @@ export function modelEvents(machine: AnyStateMachine): AnyEventObject[] {
     const done = /^xstate\.done\.actor\.(.+)$/.exec(type);
     const error = /^xstate\.error\.actor\.(.+)$/.exec(type);
     if (done) {
-      const id = done[1]!;
+      const id = done[1];
       const flow = flowOutcomes[id];
       if (flow) {
         events.push({ type, output: flow.ok });
@@ -103,7 +103,7 @@ function timeoutOwners(machine: AnyStateMachine): Map<string, { id: string; step
   for (const n of allNodes(machine)) {
     for (const a of n.after) {
       const m = /\.timeout_([A-Za-z_]+)\./.exec(a.eventType);
-      if (m) owners.set(a.eventType, { id: n.invoke[0]!.id, step: m[1]! });
+      if (m) owners.set(a.eventType, { id: n.invoke[0].id, step: m[1] });
     }
   }
   return owners;
@@ -173,9 +173,9 @@ export async function replay(machine: AnyStateMachine, input: unknown, path: Sta
   path.steps.forEach((step, i) => {
     const e = step.event as AnyEventObject;
     const m = /^xstate\.(done|error)\.actor\.(.+)$/.exec(e.type);
-    if (m) push(m[2]!, m[1] === 'done' ? { kind: 'done', output: e.output } : { kind: 'error', error: e.error });
+    if (m) push(m[2], m[1] === 'done' ? { kind: 'done', output: e.output } : { kind: 'error', error: e.error });
     else if (owners.has(e.type)) push(owners.get(e.type)!.id, { kind: 'hang', timeout: owners.get(e.type)!.step });
-    else if (e.type === 'CANCEL') cancelAt = path.steps[i - 1]!.state;
+    else if (e.type === 'CANCEL') cancelAt = path.steps[i - 1].state;
   });
   const log: string[] = [];
   const inputs: Record<string, unknown[]> = {};

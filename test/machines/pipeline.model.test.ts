@@ -28,7 +28,7 @@ const taskPath: Record<string, string> = { installPackages: 'install_packages', 
  * post-processing flow finishing completes the run.
  */
 function expectedEnd(run: ModelRun): { status: string; step?: string } {
-  const events = run.path.steps.map((s) => s.event as any).filter((e) => e.type !== 'xstate.init');
+  const events = run.path.steps.map((s) => s.event).filter((e) => e.type !== 'xstate.init');
   const last = events.at(-1)!;
   if (last.type === 'CANCEL') return { status: 'cancelled' };
   const timeout = /\.timeout_([A-Za-z_]+)\./.exec(last.type);
@@ -36,17 +36,17 @@ function expectedEnd(run: ModelRun): { status: string; step?: string } {
   const tries = (id: string, step: string) =>
     events.filter((e) => e.type === `xstate.error.actor.${id}` || e.type.includes(`.timeout_${step}.`)).length;
   if (timeout) {
-    const step = timeout[1]!;
+    const step = timeout[1];
     const id = Object.keys(taskPath).find((k) => taskPath[k] === step)!;
     expect(tries(id, step), 'a timeout ends the run only when attempts are spent').toBe(POLICY.attempts);
     return { status: 'failed', step };
   }
   if (!m) return { status: '?' };
-  const id = m[2]!;
+  const id = m[2];
   if (m[1] === 'error') {
     if (flowOutcomes[id]) return { status: 'failed', step: id === 'preparePrerequisite' ? 'prepare_prerequisite' : 'report_postProcess' };
-    if (last.error === retryable) expect(tries(id, taskPath[id]!), 'a retryable error ends the run only when attempts are spent').toBe(POLICY.attempts);
-    return { status: 'failed', step: taskPath[id]! };
+    if (last.error === retryable) expect(tries(id, taskPath[id]), 'a retryable error ends the run only when attempts are spent').toBe(POLICY.attempts);
+    return { status: 'failed', step: taskPath[id] };
   }
   if (last.output?.failure) return { status: 'failed', step: last.output.failure.step };
   return { status: id === 'reportPostProcess' ? 'completed' : '?' };

@@ -33,8 +33,8 @@ describe('prepare_prerequisite machine (model-based)', () => {
     // Resumed: both finished in an earlier execution; nothing starts, the outputs come back as they were.
     const resumed = await runModel(prepareMachine, { ...input, resumed: { execute_cloudwatchLog_injetion: taskOutputs.ingestLogs, download_config_yaml: taskOutputs.downloadConfig } }, 'shortest');
     expect(resumed.map((r) => r.replay.snapshot.value)).toEqual(['done']);
-    expect(resumed[0]!.replay.log).toEqual([]);
-    expect(resumed[0]!.replay.snapshot.output.outputs.execute_cloudwatchLog_injetion).toEqual(taskOutputs.ingestLogs);
+    expect(resumed[0].replay.log).toEqual([]);
+    expect(resumed[0].replay.snapshot.output.outputs.execute_cloudwatchLog_injetion).toEqual(taskOutputs.ingestLogs);
     const u = uncovered(prepareMachine, [...runs, ...resumed]);
     expect(u.states).toEqual([]);
     expect(u.transitions).toEqual([]);

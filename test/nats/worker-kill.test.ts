@@ -70,8 +70,8 @@ function spawnWorker(settings: string): { proc: ChildProcess; output: () => stri
     env: { ...process.env, LOG_ANOMALY_ACK_WAIT_SECONDS: '2', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   children.push(proc);
   return { proc, output: () => out };
 }

@@ -43,7 +43,7 @@ describe('cancel', () => {
       expect(terminal.get(path)![0]).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
       // Enclosing flows end cancelled too; steps never started end cancelled, not reached.
       for (const p of STEP_PATHS) {
-        if (path.startsWith(p + '/')) expect(terminal.get(p)![0]!.status, p).toBe('cancelled');
+        if (path.startsWith(p + '/')) expect(terminal.get(p)![0].status, p).toBe('cancelled');
       }
       const started = new Set(events.filter((e) => e.type === 'step' && e.status === 'running').map((e) => (e as { step: string }).step));
       expect(started.has(path)).toBe(true);

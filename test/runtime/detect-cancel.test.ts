@@ -71,13 +71,13 @@ async function runWith(timeoutMs: number, runId: string, onStarted?: (cancel: ()
   const detect = watchedDetect();
   const stubs = stubServices();
   const handle = startRun({
-    settings: { ...settings, steps: steps as typeof settings.steps },
+    settings: { ...settings, steps: steps },
     params: { runId, skipInstall: true, dryRun: false },
     bus,
     services: {
       ...stubs,
       ingestLogs: async () => ({ eventsFile, lines: LINES, bytes: 0, streams: ['svc-0', 'svc-1', 'svc-2', 'svc-3'], unparsed: 0, from: T0, to: T0 + LINES * 10, source: 'pre-written events' }),
-      downloadConfig: async () => ({ config: (await import('../../src/detector/defaults.js')).DEFAULT_DETECTION_CONFIG, version: '1', origin: 'config.yaml', fromCache: false, file: join(dir, 'config.yaml') }) as any,
+      downloadConfig: async () => ({ config: (await import('../../src/detector/defaults.js')).DEFAULT_DETECTION_CONFIG, version: '1', origin: 'config.yaml', fromCache: false, file: join(dir, 'config.yaml') }),
       executeLogAnomaly: detect.fn,
     },
   });

@@ -51,7 +51,7 @@ describe('startRun', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(busCompleted).toBe(false); // the caller owns bus.complete()
     expectEveryStepTerminalOnce(events);
-    for (const path of STEP_PATHS) expect(terminalOf(events).get(path)![0]!.status).toBe('done');
+    for (const path of STEP_PATHS) expect(terminalOf(events).get(path)![0].status).toBe('done');
     // Names are the original ones; flows report running and done too.
     const steps = stepEvents(events);
     expect(steps.find((e) => e.step === 'prepare_prerequisite/execute_cloudwatchLog_injetion')).toMatchObject({ name: 'execute_cloudwatchLog_injetion', status: 'running', attempt: 1, maxAttempts: 2 });
@@ -133,9 +133,9 @@ describe('startRun', () => {
     expect(ingest[1]).toMatchObject({ attempt: 1, maxAttempts: 2, error: { code: 'NETWORK', retryable: true } });
     // The fixtures' policy: baseDelayMs 1, so the jittered wait after attempt 1 is 0 or 1 ms, and
     // the next attempt is announced for that long after the event (the two clocks reads may be 1 ms apart).
-    expect([0, 1]).toContain(ingest[1]!.retryInMs);
-    const announced = Date.parse(ingest[1]!.nextAttemptAt!) - Date.parse(ingest[1]!.at);
-    expect(Math.abs(announced - ingest[1]!.retryInMs!)).toBeLessThanOrEqual(1);
+    expect([0, 1]).toContain(ingest[1].retryInMs);
+    const announced = Date.parse(ingest[1].nextAttemptAt!) - Date.parse(ingest[1].at);
+    expect(Math.abs(announced - ingest[1].retryInMs!)).toBeLessThanOrEqual(1);
     expect(ingest[2]).toMatchObject({ attempt: 2 });
   });
 
@@ -151,7 +151,7 @@ describe('startRun', () => {
     expect(result).toMatchObject({ status: 'failed', failedStep: 'report_postProcess/upload_report', error: { code: 'TIMEOUT', retryable: true } });
     const upload = stepEvents(events).filter((e) => e.step === 'report_postProcess/upload_report').map((e) => e.status);
     expect(upload).toEqual(['running', 'retrying', 'running', 'failed']);
-    expect(terminalOf(events).get('report_postProcess')![0]!.status).toBe('failed');
+    expect(terminalOf(events).get('report_postProcess')![0].status).toBe('failed');
   });
 
   it('service logs, progress and artifacts become bus events tagged with the step path', async () => {

@@ -57,7 +57,7 @@ describe('scheduler: ticks, run ids and windows', () => {
     // The timer fires late (a busy machine): the tick is still the scheduled time.
     await clock.advance(31_000 + 4_000);
     expect(ex.ids()).toEqual(['job-20261204-100000']);
-    expect(ex.started[0]!.window).toEqual({ from: '2026-12-04T09:45:00.000Z', to: '2026-12-04T10:00:00.000Z' });
+    expect(ex.started[0].window).toEqual({ from: '2026-12-04T09:45:00.000Z', to: '2026-12-04T10:00:00.000Z' });
     await clock.advance(30 * 60_000);
     expect(ex.ids()).toEqual(['job-20261204-100000', 'job-20261204-101500', 'job-20261204-103000']);
     await s.stop();
@@ -101,7 +101,7 @@ describe('scheduler: ticks, run ids and windows', () => {
       '2026-10-25T02:30:00.000Z',
     ]);
     // Windows tile UTC time with no gap and no overlap across the change.
-    for (let i = 1; i < half.length; i++) expect(half[i]!.window.from).toBe(half[i - 1]!.window.to);
+    for (let i = 1; i < half.length; i++) expect(half[i].window.from).toBe(half[i - 1].window.to);
     expect(ex.started.filter((t) => t.schedule === 'daily').map((t) => t.runId)).toEqual(['daily-20261025-003000']);
     await s.stop();
   });

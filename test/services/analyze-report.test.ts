@@ -126,8 +126,8 @@ describe('analyzeReport rules', () => {
       cfg,
     );
     expect(report.findings.map((f) => f.id)).toEqual(['surge', 'strong-spike']);
-    expect(report.findings[0]!.severity).toBe('critical');
-    expect(report.findings[0]!.detectorSeverity).toBe('low');
+    expect(report.findings[0].severity).toBe('critical');
+    expect(report.findings[0].detectorSeverity).toBe('low');
     expect(report.suppressed.byReason).toMatchObject({ kind_disabled: 1, below_min_score: 1 });
     expect(out.bySeverity).toMatchObject({ critical: 1, medium: 1, high: 0 });
     expect(out.top[0]).toMatchObject({ kind: 'error_rate_surge', severity: 'critical' });
@@ -217,7 +217,7 @@ describe('analyzeReport files', () => {
   it('writes report.md, report.html and report.json, json last, with run/config/window facts', async () => {
     const { out, report, ctx } = await run([anomaly({ id: 'a', severity: 'critical' })]);
     const times = await Promise.all([out.reportMd, out.reportHtml, out.reportJson].map(async (f) => (await stat(f)).mtimeMs));
-    expect(times[2]).toBeGreaterThanOrEqual(Math.max(times[0]!, times[1]!));
+    expect(times[2]).toBeGreaterThanOrEqual(Math.max(times[0], times[1]));
     expect(ctx.artifacts.map((a) => a.name)).toEqual(['report.md', 'report.html', 'report.json']);
     expect(report).toMatchObject({
       schema: 'log-anomaly-pipeline/report',

@@ -17,7 +17,7 @@ async function eventsFromDemo(dir: string): Promise<string> {
     const text = await readFile(join(ROOT, 'examples/logs', `${svc}.log`), 'utf8');
     for (const l of text.split('\n')) {
       const m = /^(\S+ \S+) (\S+) (\S+): (.*)$/.exec(l);
-      if (m) out.push(JSON.stringify({ timestamp: Date.parse(m[1]!.replace(' ', 'T') + 'Z'), stream: svc, message: m[4], level: m[2] }));
+      if (m) out.push(JSON.stringify({ timestamp: Date.parse(m[1].replace(' ', 'T') + 'Z'), stream: svc, message: m[4], level: m[2] }));
     }
   }
   const file = join(dir, 'events.ndjson');
@@ -48,9 +48,9 @@ describe('executeLogAnomaly', { timeout: 60_000 }, () => {
     // The demo's four injected incidents (examples/logs/ground-truth.json), the pool exhausted first
     // and as the trigger of its own incident, ahead of the 503s and the error surge it causes.
     const incidents = doc.incidents as { title: string; trigger: string; findings: string[] }[];
-    expect(incidents[0]!.title).toBe('payments: db connection pool exhausted');
+    expect(incidents[0].title).toBe('payments: db connection pool exhausted');
     const byId = new Map(doc.anomalies.map((a: { id: string; template: string }) => [a.id, a]));
-    expect((byId.get(incidents[0]!.trigger) as { template: string }).template).toMatch(/^req=<\*> db connection pool exhausted/);
+    expect((byId.get(incidents[0].trigger) as { template: string }).template).toMatch(/^req=<\*> db connection pool exhausted/);
     expect(incidents.map((i) => i.title.split(':')[0])).toEqual(['payments', 'api-gateway', 'worker', 'req=<*> POST <*> from <*> items=<*>']);
     expect(incidents.flatMap((i) => i.findings).sort()).toEqual(doc.anomalies.map((a: { id: string }) => a.id).sort());
     const csv = await readFile(out.templatesFile, 'utf8');

@@ -66,9 +66,9 @@ describe('download_config_yaml over HTTP (SkyU config service)', () => {
     const out = await downloadConfig(input(), ctx);
 
     expect(srv.requests).toHaveLength(1);
-    expect(srv.requests[0]!.url).toBe('/configs/prod.yaml');
-    expect(srv.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(srv.requests[0]!.headers['if-none-match']).toBeUndefined();
+    expect(srv.requests[0].url).toBe('/configs/prod.yaml');
+    expect(srv.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(srv.requests[0].headers['if-none-match']).toBeUndefined();
     expect(out).toMatchObject({ version: '2026.11.1', etag: '"etag-1"', revision: 'abc1234', fromCache: false, origin: `${srv.url}/configs/prod.yaml` });
     expect(out.stale).toBeUndefined();
     expect(out.config.thresholds.spikeFactor).toBe(4);
@@ -88,7 +88,7 @@ describe('download_config_yaml over HTTP (SkyU config service)', () => {
     const ctx = createStandaloneContext();
     const out = await downloadConfig(input({}, 'run-2'), ctx);
 
-    expect(srv.requests[1]!.headers['if-none-match']).toBe('"etag-1"');
+    expect(srv.requests[1].headers['if-none-match']).toBe('"etag-1"');
     expect(out).toMatchObject({ version: '2026.11.1', etag: '"etag-1"', revision: 'abc1234', fromCache: true });
     expect(out.stale).toBeUndefined();
     expect(await readFile(join(root, 'runs', 'run-2', 'detection-config.yaml'), 'utf8')).toBe(CONFIG_V1);
@@ -103,7 +103,7 @@ describe('download_config_yaml over HTTP (SkyU config service)', () => {
     const second = await downloadConfig(input({}, 'run-2'), createStandaloneContext());
     const third = await downloadConfig(input({}, 'run-3'), createStandaloneContext());
     expect(second).toMatchObject({ version: '2026.11.2', etag: '"etag-2"', fromCache: false });
-    expect(srv.requests[2]!.headers['if-none-match']).toBe('"etag-2"');
+    expect(srv.requests[2].headers['if-none-match']).toBe('"etag-2"');
     expect(third).toMatchObject({ version: '2026.11.2', fromCache: true });
   });
 
@@ -245,7 +245,7 @@ describe('download_config_yaml over HTTP (SkyU config service)', () => {
     srv.script(ok(CONFIG_V1));
     const ctx = createStandaloneContext();
     const out = await downloadConfig(input({ location: `${srv.url}/configs/prod.yaml?sig=topsecret` }), ctx);
-    expect(srv.requests[0]!.url).toBe('/configs/prod.yaml?sig=topsecret');
+    expect(srv.requests[0].url).toBe('/configs/prod.yaml?sig=topsecret');
     expect(out.origin).toBe(`${srv.url}/configs/prod.yaml`);
     expect(JSON.stringify(ctx.logs)).not.toContain('topsecret');
   });

@@ -69,7 +69,7 @@ describe('sendNotificationEmails over SMTP', () => {
     expect(out).toMatchObject({ status: 'sent', recipients: 2 });
     expect(out.messageIds).toHaveLength(2);
     expect(server.messages.map((m) => m.rcptTo).sort()).toEqual([['a@x.test'], ['b@x.test']]);
-    const m = server.messages[0]!.parsed;
+    const m = server.messages[0].parsed;
     // What happened, in words, and how much more: the top incident names the subject.
     expect(m.subject).toBe('[anomaly] [critical] auth: login failed for <script>alert(1)</script> RED (+1 incident) run run-42');
     expect(m.from?.value[0]?.address).toBe('alerts@pipeline.test');
@@ -94,13 +94,13 @@ describe('sendNotificationEmails over SMTP', () => {
   it('routing: each recipient\'s email has only its incidents', async () => {
     server = await startSmtpServer();
     const base = analysis(['a@x.test', 'b@x.test']);
-    const routed = { ...base, routes: [{ to: 'a@x.test', incidents: base.incidents, total: 2 }, { to: 'b@x.test', incidents: [base.incidents[1]!], total: 1 }] };
+    const routed = { ...base, routes: [{ to: 'a@x.test', incidents: base.incidents, total: 2 }, { to: 'b@x.test', incidents: [base.incidents[1]], total: 1 }] };
     const out = await sendNotificationEmails(input({ analysis: routed, smtp: smtp(server) }), createStandaloneContext());
     expect(out).toMatchObject({ status: 'sent', recipients: 2 });
-    const byTo = Object.fromEntries(server.messages.map((m) => [m.rcptTo[0]!, m.parsed] as const));
-    expect(byTo['b@x.test']!.subject).toBe('[anomaly] [medium] api: GET /api run run-42');
-    expect(byTo['b@x.test']!.text).not.toContain('login failed');
-    expect(byTo['a@x.test']!.text).toContain('login failed');
+    const byTo = Object.fromEntries(server.messages.map((m) => [m.rcptTo[0], m.parsed] as const));
+    expect(byTo['b@x.test'].subject).toBe('[anomaly] [medium] api: GET /api run run-42');
+    expect(byTo['b@x.test'].text).not.toContain('login failed');
+    expect(byTo['a@x.test'].text).toContain('login failed');
   });
 
   it('authenticates with credentials from the env vars the settings name', async () => {
@@ -110,7 +110,7 @@ describe('sendNotificationEmails over SMTP', () => {
     try {
       const out = await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(server, { userEnv: 'TEST_SMTP_USER', passEnv: 'TEST_SMTP_PASS' }) }), createStandaloneContext());
       expect(out.status).toBe('sent');
-      expect(server.messages[0]!.user).toBe('bot');
+      expect(server.messages[0].user).toBe('bot');
     } finally {
       delete process.env.TEST_SMTP_USER;
       delete process.env.TEST_SMTP_PASS;
@@ -158,7 +158,7 @@ describe('sendNotificationEmails over SMTP', () => {
     server = await startSmtpServer({ starttls: true });
     const out = await sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(server, { requireTls: true, tlsInsecure: true }) }), createStandaloneContext());
     expect(out.status).toBe('sent');
-    expect(server.messages[0]!.secure).toBe(true);
+    expect(server.messages[0].secure).toBe(true);
   });
 
   it('requireTls against a server without STARTTLS fails without sending, not retryable', async () => {
@@ -253,7 +253,7 @@ describe('sendNotificationEmails over SMTP', () => {
     await sendNotificationEmails(input({ analysis: analysis(recipients), smtp: smtp(server, { rateLimit: 1, rateDeltaMs: 200 }) }), createStandaloneContext());
     const times = server.messages.map((m) => m.receivedAt).sort((a, b) => a - b);
     expect(times).toHaveLength(4);
-    expect(times[3]! - times[0]!).toBeGreaterThanOrEqual((recipients.length - 2) * 200 * 0.9);
+    expect(times[3] - times[0]).toBeGreaterThanOrEqual((recipients.length - 2) * 200 * 0.9);
   });
 
   it('abort stops an in-flight send and records nothing', async () => {
@@ -275,9 +275,9 @@ describe('sendNotificationEmails without SMTP', () => {
     expect(out).toMatchObject({ status: 'previewed', recipients: 2 });
     const files = (await readdir(join(runDir, 'emails'))).sort();
     expect(files).toEqual(['1-a@x.test.eml', '2-Ops_Team__ops@x.test_.eml']);
-    const parsed = await simpleParser(await readFile(join(runDir, 'emails', files[0]!)));
+    const parsed = await simpleParser(await readFile(join(runDir, 'emails', files[0])));
     expect(parsed.subject).toBe('[anomaly] [critical] auth: login failed for <script>alert(1)</script> RED (+1 incident) run run-42');
-    expect((parsed.to as { value: { address: string }[] }).value[0]!.address).toBe('a@x.test');
+    expect((parsed.to as { value: { address: string }[] }).value[0].address).toBe('a@x.test');
     expect(String(parsed.html)).toContain('&lt;script&gt;');
     expect(String(parsed.html)).not.toContain('<script>');
     expect(parsed.text).toContain('https://files.test/run-42/report.html');
@@ -325,7 +325,7 @@ describe('the ledger around one delivery', () => {
     void held.reached().then(() => ac.abort());
     await expect(sendNotificationEmails(input({ analysis: analysis(['a@x.test']), smtp: smtp(held, { pool: false }) }), createStandaloneContext({ signal: ac.signal }))).rejects.toMatchObject({ code: 'ABORTED' });
     // on disk as soon as the server had the message (and before any 250)
-    const id = (await ledgerOf()).sent['a@x.test']!;
+    const id = (await ledgerOf()).sent['a@x.test'];
     expect(id.state).toBe('sending');
 
     const ctx = createStandaloneContext();
@@ -338,6 +338,6 @@ describe('the ledger around one delivery', () => {
     expect(resent).toMatchObject({ status: 'sent', recipients: 1 });
     expect(resent.unknown).toBeUndefined();
     expect(held.messages).toHaveLength(1);
-    expect(held.messages[0]!.parsed.messageId).toBe(id.messageId);
+    expect(held.messages[0].parsed.messageId).toBe(id.messageId);
   });
 });

@@ -60,7 +60,7 @@ describe('generic JSON webhook', () => {
     const out = await sendWebhooks(input([target()]), ctx);
     expect(out.deliveries).toMatchObject([{ name: 'pager', status: 'sent', httpStatus: 200, url: `${srv.url}/…` }]);
     expect(srv.requests).toHaveLength(1);
-    const req = srv.requests[0]!;
+    const req = srv.requests[0];
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/hooks/pager');
     expect(header(req, 'content-type')).toMatch(/^application\/json/);
@@ -84,8 +84,8 @@ describe('generic JSON webhook', () => {
       id: 'inc-1', severity: 'critical', onset: '2026-12-04T09:15:00.000Z', streams: ['auth'],
       trigger: { kind: 'new_template', count: 12, expected: 0.5, sample: `user=${HOSTILE}`, template: `login failed for <*> ${HOSTILE}` },
     });
-    expect(header(req, 'X-LogAnomaly-Delivery')).toBe(out.deliveries[0]!.deliveryId);
-    expect((await ledger()).sent.pager).toMatchObject({ state: 'sent', messageId: out.deliveries[0]!.deliveryId });
+    expect(header(req, 'X-LogAnomaly-Delivery')).toBe(out.deliveries[0].deliveryId);
+    expect((await ledger()).sent.pager).toMatchObject({ state: 'sent', messageId: out.deliveries[0].deliveryId });
   });
 
   it('posts once per webhook per run: a second call (retry, resume, re-execution) posts nothing', async () => {
@@ -100,7 +100,7 @@ describe('generic JSON webhook', () => {
     const ctx = createStandaloneContext();
     const [d] = (await sendWebhooks(input([slack()]), ctx)).deliveries;
     expect(d).toMatchObject({ status: 'failed', retryable: false, httpStatus: 403 });
-    expect(d!.error).toContain('invalid_token');
+    expect(d.error).toContain('invalid_token');
     expect((await ledger()).sent).toEqual({});
     // the Slack URL's path is its token: never printed
     expect(JSON.stringify([d, ctx.logs])).not.toContain('secretTOKEN');
@@ -115,7 +115,7 @@ describe('generic JSON webhook', () => {
     expect(d2).toMatchObject({ status: 'sent' });
     expect(srv.requests).toHaveLength(2);
     // the same delivery both times
-    expect(header(srv.requests[0]!, 'X-LogAnomaly-Delivery')).toBe(header(srv.requests[1]!, 'X-LogAnomaly-Delivery'));
+    expect(header(srv.requests[0], 'X-LogAnomaly-Delivery')).toBe(header(srv.requests[1], 'X-LogAnomaly-Delivery'));
   });
 
   it('a 2xx whose body never finishes is still delivered (the status decides)', async () => {
@@ -144,7 +144,7 @@ describe('generic JSON webhook', () => {
   it('a refused connection sent nothing: retryable, no ledger entry', async () => {
     const [d] = (await sendWebhooks(input([target({ url: `${await unusedUrl()}/hook` })]), createStandaloneContext())).deliveries;
     expect(d).toMatchObject({ status: 'failed', retryable: true });
-    expect(d!.error).toMatch(/before anything was sent/);
+    expect(d.error).toMatch(/before anything was sent/);
     // the ledger is written once the connection is up: a refused one never touched it
     await expect(ledger()).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -153,12 +153,12 @@ describe('generic JSON webhook', () => {
     srv.script({ hang: true });
     const [d] = (await sendWebhooks(input([target({ timeoutMs: 300 })]), createStandaloneContext())).deliveries;
     expect(d).toMatchObject({ status: 'unknown' });
-    expect(d!.error).toMatch(/after the request was sent/);
-    expect((await ledger()).sent.pager!.state).toBe('sending');
+    expect(d.error).toMatch(/after the request was sent/);
+    expect((await ledger()).sent.pager.state).toBe('sending');
 
     const ctx = createStandaloneContext();
     const [again] = (await sendWebhooks(input([target()]), ctx)).deliveries;
-    expect(again).toMatchObject({ status: 'unknown', deliveryId: d!.deliveryId });
+    expect(again).toMatchObject({ status: 'unknown', deliveryId: d.deliveryId });
     expect(srv.requests).toHaveLength(1);
     expect(ctx.logs.some((l) => l.level === 'warn' && /--resend-unknown/.test(l.msg))).toBe(true);
 
@@ -166,12 +166,12 @@ describe('generic JSON webhook', () => {
     srv.script({ status: 500 });
     const [refused] = (await sendWebhooks(input([target()], { resendUnknown: true }), createStandaloneContext())).deliveries;
     expect(refused).toMatchObject({ status: 'failed', retryable: true });
-    expect((await ledger()).sent.pager!.state).toBe('sending');
+    expect((await ledger()).sent.pager.state).toBe('sending');
 
     const [resent] = (await sendWebhooks(input([target()], { resendUnknown: true }), createStandaloneContext())).deliveries;
-    expect(resent).toMatchObject({ status: 'sent', deliveryId: d!.deliveryId });
-    expect(srv.requests.map((r) => header(r, 'X-LogAnomaly-Delivery'))).toEqual([d!.deliveryId, d!.deliveryId, d!.deliveryId]);
-    expect((await ledger()).sent.pager!.state).toBe('sent');
+    expect(resent).toMatchObject({ status: 'sent', deliveryId: d.deliveryId });
+    expect(srv.requests.map((r) => header(r, 'X-LogAnomaly-Delivery'))).toEqual([d.deliveryId, d.deliveryId, d.deliveryId]);
+    expect((await ledger()).sent.pager.state).toBe('sent');
   });
 
   it('webhooks are independent: one refused, one delivered', async () => {
@@ -184,13 +184,13 @@ describe('generic JSON webhook', () => {
 describe('Slack incoming webhook', () => {
   it('posts text plus blocks; log text is escaped for mrkdwn so it cannot mention, link or break a code span', async () => {
     await sendWebhooks(input([slack()]), createStandaloneContext());
-    const req = srv.requests[0]!;
+    const req = srv.requests[0];
     expect(header(req, 'X-LogAnomaly-Signature')).toBeUndefined();
     const body = JSON.parse(req.body.toString('utf8')) as { text: string; blocks: { type: string; text?: { type: string; text: string }; elements?: unknown[] }[] };
     expect(typeof body.text).toBe('string');
     expect(body.text).toContain('[critical] auth: login failed');
     expect(body.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text' } });
-    expect(body.blocks[0]!.text!.text.length).toBeLessThanOrEqual(150);
+    expect(body.blocks[0].text!.text.length).toBeLessThanOrEqual(150);
     for (const b of body.blocks) {
       expect(['header', 'section', 'divider', 'context']).toContain(b.type);
       if (b.type === 'section') {
@@ -212,9 +212,9 @@ describe('Slack incoming webhook', () => {
   it('stays within Slack limits counted after escaping, never splitting an entity', async () => {
     const long = { ...incident, title: '&'.repeat(400), trigger: { ...incident.trigger, template: '<'.repeat(5000), sample: '@here '.repeat(900) } };
     await sendWebhooks(input([slack({ incidents: [long] })]), createStandaloneContext());
-    const body = JSON.parse(srv.requests[0]!.body.toString('utf8')) as { text: string; blocks: { type: string; text?: { text: string } }[] };
+    const body = JSON.parse(srv.requests[0].body.toString('utf8')) as { text: string; blocks: { type: string; text?: { text: string } }[] };
     for (const b of body.blocks) if (b.type === 'section') expect(b.text!.text.length).toBeLessThanOrEqual(3000);
-    expect(body.blocks[0]!.text!.text.length).toBeLessThanOrEqual(150);
+    expect(body.blocks[0].text!.text.length).toBeLessThanOrEqual(150);
     // mrkdwn only: the header is plain_text, which Slack shows as written
     const all = [body.text, ...body.blocks.filter((b) => b.type === 'section').map((b) => b.text!.text)].join('\n');
     expect(all).not.toMatch(/&(?!amp;|lt;|gt;)/);
@@ -223,6 +223,6 @@ describe('Slack incoming webhook', () => {
 
   it('says where the report is when it could not be uploaded', async () => {
     await sendWebhooks(input([slack()], { reportUri: undefined }), createStandaloneContext());
-    expect(srv.requests[0]!.body.toString()).toContain('could not be uploaded');
+    expect(srv.requests[0].body.toString()).toContain('could not be uploaded');
   });
 });

@@ -110,11 +110,11 @@ describe('uploadReport http', () => {
     ]);
     expect(srv.received.every((r) => r.verified)).toBe(true);
     expect(srv.stored.get('/files/run-9/report.html')?.toString('utf8')).toBe(HTML);
-    const html = srv.received[0]!.headers;
+    const html = srv.received[0].headers;
     expect(html['content-type']).toBe('text/html; charset=utf-8');
     expect(html['content-length']).toBe(String(Buffer.byteLength(HTML)));
     expect(html.authorization).toBe('Bearer tok-123');
-    expect(srv.received[2]!.headers['content-type']).toBe('message/rfc822');
+    expect(srv.received[2].headers['content-type']).toBe('message/rfc822');
     expect(out.uri).toBe(`${srv.baseUrl}/run-9/report.html`);
     expect(await plannedReportUri(settings(), 'run-9', runDir)).toBe(out.uri);
     expect(ctx.artifacts.map((a) => a.uri)).toEqual(out.files.map((f) => f.uri));
@@ -126,7 +126,7 @@ describe('uploadReport http', () => {
     srv.override = (req) => (req.url?.endsWith('report.html') ? { status: 201, headers: { location: '/objects/abc123' } } : undefined);
     const out = await uploadReport({ secrets: process.env, runDir, runId: 'run-9', upload: settings(), baseDir: runDir, artifacts }, createStandaloneContext());
     expect(out.uri).toBe(new URL('/objects/abc123', srv.baseUrl).href);
-    expect(out.files[1]!.uri).toBe(`${srv.baseUrl}/run-9/report.json`);
+    expect(out.files[1].uri).toBe(`${srv.baseUrl}/run-9/report.json`);
   });
 
   it('a 500 fails the attempt after one PUT, retryable (the step retries), and the next attempt succeeds', async () => {

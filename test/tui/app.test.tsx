@@ -73,7 +73,7 @@ describe('RunTuiApp', () => {
     const due = Math.ceil((Date.parse(retrying.at(-1)!.at) + 4000 - CLOCK()) / 1000);
     expect(row(app.frame(), 'download_config_yaml')).toMatch(new RegExp(`^│ └─ ↻ download_config_yaml flow retrying 1/3 in ${due}s \\d`));
     for (let i = 0; i < 4; i++) app.stdin.write(KEY.down);
-    await app.until(/›│  └─ ↻ download_config_yaml/);
+    await app.until(/›│ {2}└─ ↻ download_config_yaml/);
     app.stdin.write(KEY.enter);
     await app.until('─ download_config_yaml (enter/esc closes)');
     expect(app.frame()).toContain('attempt 1: retrying · NETWORK (retryable): connect ECONNRESET 10.0.0.7:443');
@@ -181,11 +181,11 @@ describe('RunTuiApp', () => {
     const app = mount(events$);
     await app.until('12,000 lines');
     const lines = app.frame().split('\n');
-    expect(lines.find((l) => l.includes('streams'))).toMatch(/^execute_cloudwatchLog_injetion +\[█{11}░{11}\]  50% 2\/4 streams$/);
+    expect(lines.find((l) => l.includes('streams'))).toMatch(/^execute_cloudwatchLog_injetion +\[█{11}░{11}\] {2}50% 2\/4 streams$/);
     expect(lines.find((l) => l.includes('12,000'))).toMatch(/^execute_cloudwatchLog_injetion +12,000 lines$/);
     expect(lines.find((l) => l.includes('MB'))).toMatch(/^execute_cloudwatchLog_injetion +1\.2 MB$/);
     for (let i = 0; i < 3; i++) app.stdin.write(KEY.down);
-    await app.until(/›│  ├─ ◐ execute_cloudwatchLog_injetion/);
+    await app.until(/›│ {2}├─ ◐ execute_cloudwatchLog_injetion/);
     app.stdin.write(KEY.enter);
     await app.until('artifact events.ndjson file:///tmp/runs/run-progress/events.ndjson (2.0 KB)');
     expect(app.frame()).toContain('path prepare_prerequisite/execute_cloudwatchLog_injetion · flow · running');
@@ -195,7 +195,7 @@ describe('RunTuiApp', () => {
 describe('RunTuiApp: the failure screen', () => {
   const LONG = 'PUT https://reports.example.internal/very/long/path/to/the/report/of/this/run/report.html: 403 Forbidden: the bucket policy denies s3:PutObject to role log-anomaly-uploader; ask the platform team to grant it (ticket OPS-1234)';
   const withLongError = () =>
-    failedRun().map((e) => ('error' in e && e.error ? ({ ...e, error: { ...e.error, message: LONG } } as BusEvent) : e));
+    failedRun().map((e) => ('error' in e && e.error ? ({ ...e, error: { ...e.error, message: LONG } }) : e));
 
   it('shows the whole error, wrapped, and waits for q with details and help still working', async () => {
     const app = render(<RunTuiApp events$={from(withLongError())} mode="local" onCancel={vi.fn()} clock={CLOCK} animate={false} fps={200} holdOnFailure />);

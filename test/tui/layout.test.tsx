@@ -67,7 +67,7 @@ describe('the layout at 80x24 and 200x50', () => {
 
   it('80x24, a failed run: the failed step stays in the tree and the whole error is on screen', async () => {
     const long = 'PUT https://reports.example.internal/very/long/path/report.html: 403 Forbidden: the bucket policy denies s3:PutObject to role log-anomaly-uploader; ask the platform team to grant it';
-    const events = failedRun().map((e) => ('error' in e && e.error ? ({ ...e, error: { ...e.error, message: long } } as BusEvent) : e));
+    const events = failedRun().map((e) => ('error' in e && e.error ? ({ ...e, error: { ...e.error, message: long } }) : e));
     const f = await finalFrame(80, 24, events);
     expect(f).toMatch(/✖ upload_report +flow +failed HTTP/);
     expect(flat(f)).toContain(`■ run failed in 1.0s at report_postProcess/upload_report: HTTP ${long}`);
@@ -88,7 +88,7 @@ describe('the layout at 80x24 and 200x50', () => {
     expect(f).toContain('upload_report'); // the whole tree
     expect(f).toMatch(/\[█+░+\] +30% /);
     expect(f).toContain('─ logs (l hides)');
-    expect(f.split('\n').filter((l) => / INFO  \[execute_cloudwatchLog_injetion\] line/.test(l))).toHaveLength(8);
+    expect(f.split('\n').filter((l) => / INFO {2}\[execute_cloudwatchLog_injetion\] line/.test(l))).toHaveLength(8);
     term.stdout.resize(80, 16);
     await until((f) => f.includes('more steps'));
     f = term.stdout.lastFrame();

@@ -29,8 +29,8 @@ function manualClock(): PaceClock & { advance(ms: number): void } {
 
 let seq = 0;
 const base = () => ({ v: 1 as const, runId: 'r', seq: ++seq, at: '2026-12-04T00:00:00Z' });
-const step = (s: string, status: 'running' | 'done' | 'failed'): BusEvent => ({ ...base(), type: 'step', step: s, name: s, kind: 'task', status }) as BusEvent;
-const log = (msg: string): BusEvent => ({ ...base(), type: 'log', level: 'info', msg }) as BusEvent;
+const step = (s: string, status: 'running' | 'done' | 'failed'): BusEvent => ({ ...base(), type: 'step', step: s, name: s, kind: 'task', status });
+const log = (msg: string): BusEvent => ({ ...base(), type: 'log', level: 'info', msg });
 const label = (e: BusEvent) => (e.type === 'step' ? `${e.step}:${e.status}` : e.type === 'log' ? `log:${e.msg}` : e.type);
 
 describe('paceEvents', () => {

@@ -60,7 +60,7 @@ describe('renderRunTui', () => {
     for (const line of f.split('\n')) expect(width(line)).toBeLessThanOrEqual(60);
     expect(f.split('\n').length).toBeLessThan(20);
     expect(f).toMatch(/\[execute_cloudwatchLog_injetion\] x+…/);
-    events$.next({ ...b.events.at(-1)!, type: 'run', status: 'cancelled', params: { skipInstall: false, dryRun: false }, seq: 99 } as BusEvent);
+    events$.next({ ...b.events.at(-1)!, type: 'run', status: 'cancelled', params: { skipInstall: false, dryRun: false }, seq: 99 });
     await ui.done;
     expectCleanTerminal(term);
   });

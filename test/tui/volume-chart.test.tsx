@@ -14,8 +14,8 @@ describe('VolumeChart', () => {
       const [bars, marks] = lastFrame()!.split('\n');
       unmount();
       expect(bars).toMatch(/^volume {2}[▁-█]+ {2}24h00m$/);
-      expect(Array.from(bars!).length).toBeLessThanOrEqual(width);
-      const blocks = Array.from(bars!.slice('volume  '.length, -'  24h00m'.length));
+      expect(Array.from(bars).length).toBeLessThanOrEqual(width);
+      const blocks = Array.from(bars.slice('volume  '.length, -'  24h00m'.length));
       // flat traffic is one height everywhere; the spike's column alone is taller
       expect(new Set(blocks).size).toBe(2);
       expect(blocks.filter((b) => b === '█')).toHaveLength(1);

@@ -12,7 +12,7 @@ describe('wrapText', () => {
   it('breaks at a " · " in the second half of the line, dropping it, and says where each line starts', () => {
     const lines = wrapText(COUNTS, 79);
     expect(lines.map((l) => l.text)).toEqual(['■ run completed in 13.2s · 4 incidents · 11 anomalies (11 reported)', 'critical 4 · high 2 · medium 4 · low 1']);
-    expect(Array.from(COUNTS).slice(lines[1]!.start).join('')).toBe('critical 4 · high 2 · medium 4 · low 1');
+    expect(Array.from(COUNTS).slice(lines[1].start).join('')).toBe('critical 4 · high 2 · medium 4 · low 1');
     expect(wrapText(COUNTS, 99).map((l) => l.text)).toEqual(['■ run completed in 13.2s · 4 incidents · 11 anomalies (11 reported) · critical 4 · high 2', 'medium 4 · low 1']);
   });
 

@@ -102,7 +102,7 @@ export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observ
       if (closed) return;
       const cursor = openStreamCursor(nc, { stream: opts.names.eventStream, filter: runEventsFilter(opts.names, opts.runId), fromSeq, onWarning: opts.onWarning });
       stop = async () => cursor.close();
-      if (closed) return cursor.close();
+      if (closed) { cursor.close(); return; }
       for await (const m of cursor) {
         let e: BusEvent;
         try {

@@ -38,7 +38,7 @@ export async function chooseFormat(command: string, flag: string | undefined, fi
       throw new UsageError(`${file}: --format ${r.name} matched none of its first ${r.sampled} lines, e.g.\n${describeMisses(r)}\nleave --format out to auto-detect, or pass --format raw`);
     }
     if (v === 'low') {
-      io.stderr.write(`log-anomaly ${command}: warning: ${auto ? `format ${r.name} (detected on ${basename(files[0]!)})` : `--format ${r.name}`} matched only ${r.matched} of the first ${r.sampled} lines of ${basename(file)}; lines it did not match:\n${describeMisses(r)}\n`);
+      io.stderr.write(`log-anomaly ${command}: warning: ${auto ? `format ${r.name} (detected on ${basename(files[0])})` : `--format ${r.name}`} matched only ${r.matched} of the first ${r.sampled} lines of ${basename(file)}; lines it did not match:\n${describeMisses(r)}\n`);
     }
   }
   return first!;

@@ -51,7 +51,7 @@ export async function parse(options: ParseOptions, io: CliIo): Promise<number> {
     const names = files.slice(0, 3).map((f) => relative(io.cwd, f) || f).join(', ');
     throw new UsageError(`parse reads one file (LineId is its line number); ${options.file} names ${files.length} files (${names}${files.length > 3 ? ', …' : ''}): run parse on each`);
   }
-  const file = files[0]!;
+  const file = files[0];
   const masks = (options.mask ?? []).map((m) => {
     try {
       return compileMasks([m])[0];

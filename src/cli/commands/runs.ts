@@ -105,7 +105,7 @@ const UNIT: Readonly<Record<string, number>> = { s: 1e3, m: 6e4, h: 36e5, d: 864
 /** `--since 2h` / `7d` / an ISO time -> epoch ms. */
 export function parseSince(text: string, now = Date.now()): number {
   const m = /^(\d{1,6})([smhdw])$/.exec(text.trim());
-  if (m) return now - Number(m[1]) * UNIT[m[2]!]!;
+  if (m) return now - Number(m[1]) * UNIT[m[2]];
   const t = Date.parse(text);
   if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(t)) return t;
   throw new UsageError(`--since: expected a duration such as 2h or 7d, or an ISO time such as 2026-12-01T00:00:00Z, got ${JSON.stringify(text)}`);

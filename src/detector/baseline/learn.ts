@@ -195,6 +195,6 @@ function evictStreams(model: BaselineModel): void {
   const streams = model.streams ?? {};
   const names = Object.keys(streams);
   if (names.length <= MAX_STREAMS) return;
-  names.sort((a, b) => (streams[a]!.lastSeen ?? 0) - (streams[b]!.lastSeen ?? 0) || streams[a]!.sum - streams[b]!.sum);
+  names.sort((a, b) => (streams[a].lastSeen ?? 0) - (streams[b].lastSeen ?? 0) || streams[a].sum - streams[b].sum);
   for (const name of names.slice(0, names.length - MAX_STREAMS)) delete streams[name];
 }

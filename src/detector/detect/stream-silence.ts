@@ -92,7 +92,7 @@ function finding(
   bucketSeconds: number,
   cells: ReadonlyMap<number, { last: number }> | undefined,
 ): Anomaly {
-  const first = g[0]!.bucket;
+  const first = g[0].bucket;
   const score = scoreFromLog10P(log10p);
   // The stream's last line before the silence: when it really stopped.
   let before: number | null = null;
@@ -113,7 +113,7 @@ function finding(
     count: 0,
     expected: round2(g.reduce((s, f) => s + f.expected, 0)),
     firstSeen: first,
-    lastSeen: g[g.length - 1]!.bucket + B - 1,
+    lastSeen: g[g.length - 1].bucket + B - 1,
     stream: name,
     explanation: `the stream sent no line for ${fmtDuration((g.length * B) / 1000)} from ${fmtTime(first)} (${lastText}); ${gapText}; baseline ${fmtCount(cm.observed)} ± ${fmtCount(cm.sd)} lines ${fmtPer(bucketSeconds)}, present in ${fmtPercent(rate.present / baseBuckets)} of baseline buckets`,
     samples: [],

@@ -42,7 +42,7 @@ function toEngineLine(text: string, lineNo: number, path: string): EngineLine {
     content: message,
     // a multi-line event is mined by its first line's message and sampled whole
     raw: typeof joined === 'string' ? joined : message,
-    timestamp: (timestamp as number | null | undefined) ?? null,
+    timestamp: timestamp ?? null,
     stream: typeof stream === 'string' ? stream : '',
     ...(typeof level === 'string' ? { level } : {}),
     lineNo,

@@ -21,7 +21,7 @@ interface Unsupported {
 function unsupportedCompression(b: Buffer): Unsupported | null {
   if (starts(b, 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return { what: 'xz-compressed', hint: 'decompress it first: xz -dk {file}' };
   if (starts(b, 0x28, 0xb5, 0x2f, 0xfd)) return { what: 'zstd-compressed', hint: 'decompress it first: zstd -d {file}' };
-  if (starts(b, 0x42, 0x5a, 0x68) && b[3]! >= 0x31 && b[3]! <= 0x39 && starts(b.subarray(4), 0x31, 0x41, 0x59, 0x26, 0x53, 0x59)) {
+  if (starts(b, 0x42, 0x5a, 0x68) && b[3] >= 0x31 && b[3] <= 0x39 && starts(b.subarray(4), 0x31, 0x41, 0x59, 0x26, 0x53, 0x59)) {
     return { what: 'bzip2-compressed', hint: 'decompress it first: bzip2 -dk {file}' };
   }
   if (starts(b, 0x50, 0x4b) && (starts(b.subarray(2), 0x03, 0x04) || starts(b.subarray(2), 0x05, 0x06) || starts(b.subarray(2), 0x07, 0x08))) {

@@ -19,7 +19,7 @@ interface Cursor {
 }
 
 export function mergeSources(sources: readonly LineSource[]): LineSource {
-  if (sources.length === 1) return sources[0]!;
+  if (sources.length === 1) return sources[0];
   return async function* (signal) {
     const cursors: Cursor[] = [];
     const advance = async (c: Cursor): Promise<boolean> => {
@@ -29,7 +29,7 @@ export function mergeSources(sources: readonly LineSource[]): LineSource {
         c.batch = r.value;
         c.i = 0;
       }
-      const ts = c.batch[c.i]!.timestamp;
+      const ts = c.batch[c.i].timestamp;
       c.key = ts ?? c.lastTs;
       return true;
     };
@@ -42,20 +42,20 @@ export function mergeSources(sources: readonly LineSource[]): LineSource {
       // The cursor with the smallest key (the first one on ties) goes next, and keeps going while
       // its keys stay below every other cursor's: one comparison per line instead of a scan.
       let k = 0;
-      for (let j = 1; j < cursors.length; j++) if (cursors[j]!.key < cursors[k]!.key) k = j;
+      for (let j = 1; j < cursors.length; j++) if (cursors[j].key < cursors[k].key) k = j;
       let below = Infinity; // keys of cursors before k: strictly below
       let upTo = Infinity; // keys of cursors after k: equal is still k's turn
       for (let j = 0; j < cursors.length; j++) {
-        if (j < k && cursors[j]!.key < below) below = cursors[j]!.key;
-        else if (j > k && cursors[j]!.key < upTo) upTo = cursors[j]!.key;
+        if (j < k && cursors[j].key < below) below = cursors[j].key;
+        else if (j > k && cursors[j].key < upTo) upTo = cursors[j].key;
       }
-      const c = cursors[k]!;
+      const c = cursors[k];
       const batch = c.batch;
       let i = c.i;
       let lastTs = c.lastTs;
       let key = c.key;
       do {
-        const line = batch[i++]!;
+        const line = batch[i++];
         if (line.timestamp !== null) lastTs = line.timestamp;
         out.push(line);
         if (out.length >= OUT_BATCH) {
@@ -63,7 +63,7 @@ export function mergeSources(sources: readonly LineSource[]): LineSource {
           out = [];
         }
         if (i >= batch.length) break;
-        key = batch[i]!.timestamp ?? lastTs;
+        key = batch[i].timestamp ?? lastTs;
       } while (key < below && key <= upTo);
       c.i = i;
       c.lastTs = lastTs;

@@ -186,7 +186,7 @@ function decodeLine(b: Buffer, from: number, to: number): string {
 /** `from + max`, moved back off UTF-8 continuation bytes so the cut never splits a character. */
 function cutAt(b: Buffer, from: number, max: number): number {
   let end = from + max;
-  while (end > from && (b[end]! & 0xc0) === 0x80) end--;
+  while (end > from && (b[end] & 0xc0) === 0x80) end--;
   return end;
 }
 

@@ -51,7 +51,7 @@ export class FamilyTable {
     h1[n] = s1;
     h2[n] = s2;
     for (let i = n - 1; i >= 0; i--) {
-      const t = sig[i]!;
+      const t = sig[i];
       s1 = Math.imul(s1 ^ 0x1f, M1);
       s2 = Math.imul(s2 ^ 0x1f, M2);
       for (let j = 0; j < t.length; j++) {
@@ -66,13 +66,13 @@ export class FamilyTable {
     let p1 = 0x811c9dc5 | 0;
     let p2 = 0x68e31da4;
     for (let p = 0; p < n; p++) {
-      let a = Math.imul(p1 ^ h1[p + 1]!, M1);
+      let a = Math.imul(p1 ^ h1[p + 1], M1);
       a = Math.imul(a ^ p, M1);
-      let b = Math.imul(p2 ^ h2[p + 1]!, M2);
+      let b = Math.imul(p2 ^ h2[p + 1], M2);
       b = Math.imul(b ^ p, M2);
       // 30 bits: a small integer key is what a Map hashes fastest (collisions are checked in at())
       out[p] = (a ^ (b >>> 15) ^ (b << 7)) & 0x3fffffff;
-      const t = sig[p]!;
+      const t = sig[p];
       p1 = Math.imul(p1 ^ 0x1f, M1);
       p2 = Math.imul(p2 ^ 0x1f, M2);
       for (let j = 0; j < t.length; j++) {

@@ -175,7 +175,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
     families.keys(sig, familyKeys);
     for (let p = 0; p < n; p++) {
       if (sig[p] === WILDCARD) continue;
-      const family = families.at(sig, p, familyKeys[p]!);
+      const family = families.at(sig, p, familyKeys[p]);
       family.members.push(c);
       // only the roots matter from now on: the list stays as short as the family
       family.members = [...new Set(family.members.map(find))];

@@ -73,9 +73,9 @@ export function createSimilarIndex(listed: (c: Cluster) => boolean): SimilarInde
         byLength.set(n, columns);
       }
       for (let p = 0; p < n; p++) {
-        const tok = t[p]!;
+        const tok = t[p];
         if (!constant(tok)) continue;
-        const col = columns[p]!;
+        const col = columns[p];
         const list = col.get(tok);
         if (list === undefined) col.set(tok, [c]);
         else list.push(c);
@@ -90,8 +90,8 @@ export function createSimilarIndex(listed: (c: Cluster) => boolean): SimilarInde
       const lists: Cluster[][] = [];
       let free = 0;
       for (let p = 0; p < n; p++) {
-        const tok = m[p]!;
-        const list = isVariableToken(tok) ? undefined : columns[p]!.get(tok);
+        const tok = m[p];
+        const list = isVariableToken(tok) ? undefined : columns[p].get(tok);
         if (list === undefined) free++;
         else lists.push(list);
       }
@@ -102,7 +102,7 @@ export function createSimilarIndex(listed: (c: Cluster) => boolean): SimilarInde
       let bestSame = 0;
       const seen = new Set<Cluster>();
       for (let k = 0; k < need - free; k++) {
-        const list = lists[k]!;
+        const list = lists[k];
         let dead = 0;
         for (const c of list) {
           if (!listed(c)) {

@@ -68,7 +68,7 @@ const tooBig = (url: string) =>
 /** `(text/html, 1234 bytes)`: the content type and declared size of an error response; its text is never read. */
 async function describeBody(res: Response): Promise<string> {
   await res.body?.cancel().catch(() => undefined);
-  const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  const type = (res.headers.get('content-type') ?? '').split(';')[0].trim();
   const length = res.headers.get('content-length');
   const parts = [/^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : '', length && /^\d+$/.test(length) ? `${length} bytes` : ''].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';

@@ -88,7 +88,7 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
   let from: number | null = ck?.from ?? null;
   let to: number | null = ck?.to ?? null;
   // bytes of the files (compressed for .gz) read so far, as an uninterrupted run counts them
-  let bytes = ck ? ck.bytesBefore + (seeksTo(files[ck.fileIndex]!) ? ck.offset : 0) : 0;
+  let bytes = ck ? ck.bytesBefore + (seeksTo(files[ck.fileIndex]) ? ck.offset : 0) : 0;
   let bytesRead = 0;
   let truncated = ck?.truncatedBefore ?? 0;
   let lastLines = 0;
@@ -115,13 +115,13 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
       eventsBytes, lines, unparsed, from, to, streams: [...streams], stats, joiner: joiner.save(),
     });
     lastCheckpoint = Date.now();
-    log.debug('ingest checkpoint', { file: streamNameFor(files[fileIndex]!), offset: counts.offset, events: lines, eventsBytes });
+    log.debug('ingest checkpoint', { file: streamNameFor(files[fileIndex]), offset: counts.offset, events: lines, eventsBytes });
   };
-  if (ck) log.info('resuming ingestion at its last checkpoint', { file: streamNameFor(files[ck.fileIndex]!), offset: ck.offset, events: ck.lines });
+  if (ck) log.info('resuming ingestion at its last checkpoint', { file: streamNameFor(files[ck.fileIndex]), offset: ck.offset, events: ck.lines });
   log.info('ingesting log files', { files: files.length, bytes: totalBytes });
   try {
     for (let fileIndex = ck?.fileIndex ?? 0; fileIndex < files.length; fileIndex++) {
-      const file = files[fileIndex]!;
+      const file = files[fileIndex];
       const resumed = ck && fileIndex === ck.fileIndex ? ck : undefined;
       const fileStream = streamNameFor(file);
       // tracebacks join the event that starts them (format/multiline.ts); the joined text is kept as `text`
@@ -180,7 +180,7 @@ export async function ingestFiles(input: IngestInput & { source: FileSource }, c
   log.info(`log format ${chosen.name} matched ${sharePercent(stats.matched, stats.lines)} of lines`, format);
   const eventsBytes = (await stat(target)).size;
   ctx.artifact({ name: EVENTS_FILE, uri: pathToFileURL(target).href, bytes: eventsBytes });
-  log.info('ingested', { lines, unparsed, truncated, streams: streams.size, bytesRead, ...(ck ? { resumedAt: { file: streamNameFor(files[ck.fileIndex]!), offset: ck.offset } } : {}) });
+  log.info('ingested', { lines, unparsed, truncated, streams: streams.size, bytesRead, ...(ck ? { resumedAt: { file: streamNameFor(files[ck.fileIndex]), offset: ck.offset } } : {}) });
   return {
     eventsFile: target,
     lines,

@@ -51,7 +51,7 @@ async function globIn(cwd: string, patterns: readonly string[], dot: boolean): P
   const { glob } = await tinyglobby();
   const found = await glob([...patterns], { cwd, absolute: true, onlyFiles: true, dot, expandDirectories: false, followSymbolicLinks: true, fs: recordingFs(failures) });
   // fdir hands directories over with a trailing slash
-  if (failures.length > 0) throw unreadable(failures[0]!.path.replace(/(.)\/+$/, '$1'), failures[0]!.err);
+  if (failures.length > 0) throw unreadable(failures[0].path.replace(/(.)\/+$/, '$1'), failures[0].err);
   return found;
 }
 

@@ -21,7 +21,7 @@ export async function ingestLogs(input: IngestInput, ctx: ServiceContext): Promi
   if (!reader) {
     throw new PipelineError(ErrorCode.SETTINGS_INVALID, `source.type "${String((input.source as { type: unknown }).type)}" is not supported`);
   }
-  const out = await reader(input as IngestInput & { source: never }, ctx);
+  const out = await reader(input, ctx);
   // Zero events looks like a quiet, healthy window and is usually broken log shipping: say so.
   if (out.lines === 0 && input.source.allowEmpty !== true) {
     throw new PipelineError(ErrorCode.NOT_FOUND, `no log events in the window (${out.source}); if an empty window is normal here, set source.allowEmpty: true`, { retryable: false });

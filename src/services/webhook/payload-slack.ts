@@ -32,7 +32,7 @@ export function untrusted(text: string, max: number): string {
   let len = 0;
   let i = 0;
   for (; i < chars.length; i++) {
-    const c = chars[i]!;
+    const c = chars[i];
     const w = escapeMrkdwn(c).length + (c === '@' ? 1 : 0); // room for the zero-width space
     if (len + w > max - 1) break;
     len += w;

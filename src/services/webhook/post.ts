@@ -97,7 +97,7 @@ export function postWebhook(url: string, body: string, headers: Readonly<Record<
     };
     const judge = (res: IncomingMessage, text: string) => {
       const status = res.statusCode ?? 0;
-      if (status >= 200 && status < 300) return done(undefined, { status, body: text });
+      if (status >= 200 && status < 300) { done(undefined, { status, body: text }); return; }
       const retryable = isRetryableStatus(status);
       const why = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
       done(
@@ -110,7 +110,7 @@ export function postWebhook(url: string, body: string, headers: Readonly<Record<
       );
     };
     const onAbort = () => done(noAnswer('aborted', o.signal.reason));
-    if (o.signal.aborted) return onAbort();
+    if (o.signal.aborted) { onAbort(); return; }
     o.signal.addEventListener('abort', onAbort, { once: true });
 
     req = (https ? httpsRequest : httpRequest)(u, {
@@ -128,7 +128,7 @@ export function postWebhook(url: string, body: string, headers: Readonly<Record<
             if (settled) return;
             written = true;
             arm(); // the answer gets its own full timeout
-            req!.end(body);
+            req.end(body);
           },
           (err: unknown) => done(new WebhookError(`webhook ${o.label}: could not record the delivery before sending: ${messageOf(err)}`, { phase: 'before_send', retryable: false, cause: err })),
         );

@@ -26,7 +26,7 @@ export function StepTree({ steps, selected, now, layout, animate }: StepTreeProp
   return (
     <Box flexDirection="column">
       {shown.map((i) => {
-        const s = steps[i]!;
+        const s = steps[i];
         // Only rows whose time is ticking take the clock, so the others stay memoized.
         return <StepRow key={s.path || 'root'} step={s} isSelected={i === selected} now={ticking(s) ? now : 0} layout={layout} animate={animate} />;
       })}
