@@ -249,15 +249,16 @@ import type { ServiceContext } from './services/context.js';
 
 /** One implementation per step; the composition root plugs these into the machines by name. */
 export interface Services {
-  installPackages(input: InstallInput, ctx: ServiceContext): Promise<InstallOutput>;
-  ingestLogs(input: IngestInput, ctx: ServiceContext): Promise<IngestOutput>;
-  downloadConfig(input: DownloadConfigInput, ctx: ServiceContext): Promise<DownloadConfigOutput>;
-  executeLogAnomaly(input: DetectInput, ctx: ServiceContext): Promise<DetectOutput>;
-  analyzeReport(input: AnalyzeInput, ctx: ServiceContext): Promise<AnalyzeOutput>;
-  sendNotificationEmails(input: EmailInput, ctx: ServiceContext): Promise<EmailOutput>;
+  // Properties, not methods: each is a plain function the composition root passes around unbound.
+  installPackages: (input: InstallInput, ctx: ServiceContext) => Promise<InstallOutput>;
+  ingestLogs: (input: IngestInput, ctx: ServiceContext) => Promise<IngestOutput>;
+  downloadConfig: (input: DownloadConfigInput, ctx: ServiceContext) => Promise<DownloadConfigOutput>;
+  executeLogAnomaly: (input: DetectInput, ctx: ServiceContext) => Promise<DetectOutput>;
+  analyzeReport: (input: AnalyzeInput, ctx: ServiceContext) => Promise<AnalyzeOutput>;
+  sendNotificationEmails: (input: EmailInput, ctx: ServiceContext) => Promise<EmailOutput>;
   /** Runs inside the send_notification_emails step, next to the emails. */
-  sendWebhooks(input: WebhookInput, ctx: ServiceContext): Promise<WebhookOutput>;
-  uploadReport(input: UploadInput, ctx: ServiceContext): Promise<UploadOutput>;
+  sendWebhooks: (input: WebhookInput, ctx: ServiceContext) => Promise<WebhookOutput>;
+  uploadReport: (input: UploadInput, ctx: ServiceContext) => Promise<UploadOutput>;
 }
 
 /** What a finished run resolves to (runPipeline's result; the CLI maps it to an exit code). */

@@ -166,7 +166,7 @@ export function toErrorInfo(err: unknown): ErrorInfo {
 /** Throws AbortedError if the signal has fired: call at the top of loops in services. */
 export function throwIfAborted(signal: AbortSignal | undefined, what = 'operation'): void {
   if (signal?.aborted) {
-    const reason = signal.reason;
+    const reason: unknown = signal.reason;
     if (reason instanceof PipelineError) throw reason;
     throw new AbortedError(`${what} aborted`, { cause: reason });
   }

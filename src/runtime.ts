@@ -81,7 +81,7 @@ export function runDirFor(settings: PipelineSettings, runId: string, outDir?: st
 export { openDurableRun, settingsHash, leaseIntervalFrom, LeaseHeldError, type DurableRun } from './durable/index.js';
 
 export function startRun(opts: StartRunOptions): RunHandle {
-  const { settings, params, bus } = opts;
+  const { settings, params } = opts;
   const runDir = runDirFor(settings, params.runId, opts.outDir);
   let cancelRequested: string | undefined;
   let sendCancel: ((reason: string) => void) | undefined;
@@ -141,6 +141,7 @@ async function execute(
   bus.emit({ type: 'run', status: 'started', params: runParams });
   const resumedSteps = Object.keys(durable?.resumed ?? {});
   if (resumedSteps.length > 0) bus.emit({ type: 'log', level: 'info', msg: `resuming run ${params.runId}: ${resumedSteps.length} step(s) already done`, fields: { steps: resumedSteps.join(',') } });
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- removedTemps.length > 0 implies durable
   if ((durable?.removedTemps.length ?? 0) > 0) bus.emit({ type: 'log', level: 'info', msg: `removed ${durable!.removedTemps.length} orphan temp file(s) left by a dead execution` });
 
   const finish = async (status: Exclude<RunStatus, 'started' | 'crashed'>, out?: PipelineOutput, err?: unknown): Promise<RunResult> => {
@@ -156,7 +157,7 @@ async function execute(
     } catch (e) {
       bus.emit({ type: 'log', level: 'error', msg: `could not write run.json: ${messageOf(e)}` });
     }
-    await durable?.close().catch((e) => bus.emit({ type: 'log', level: 'warn', msg: `could not release the run lease: ${messageOf(e)}` }));
+    await durable?.close().catch((e: unknown) => bus.emit({ type: 'log', level: 'warn', msg: `could not release the run lease: ${messageOf(e)}` }));
     bus.emit({ type: 'run', status, params: runParams, exitCode, ...(res.failedStep ? { failedStep: res.failedStep } : {}), ...(res.error ? { error: res.error } : {}), ...(summary ? { summary } : {}) });
     await journal?.close();
     return res;
@@ -180,6 +181,7 @@ async function execute(
       // emits (the step's `running`): the service's first line waits one tick, so its first log follows.
       await Promise.resolve();
       const out = await fn(input.input, createServiceContext({ bus, step: path, signal, attempt: input.attempt }));
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- split always returns at least one part
       if (durable && !signal.aborted) await durable.saveStep(path.split('/').at(-1)!, out);
       return out;
     });

@@ -12,6 +12,7 @@ import type { Observable } from 'rxjs';
 import type { BusEvent } from '../bus/events.js';
 import { RUN_RECORD_FILE } from '../runtime/record.js';
 import { listLocalRuns } from '../runs/local-runs.js';
+import { messageOf } from '../errors.js';
 
 const RUN_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -29,7 +30,7 @@ export function createRunsApi(opts: { runsDir: string; events$: Observable<BusEv
       const limit = Number(url.searchParams.get('limit') ?? 50);
       listLocalRuns(opts.runsDir, { status, limit: Number.isInteger(limit) && limit > 0 ? limit : 50 }).then(
         (runs) => json(res, 200, runs),
-        (err: Error) => json(res, 500, { error: err.message }),
+        (err: unknown) => json(res, 500, { error: messageOf(err) }),
       );
       return true;
     }

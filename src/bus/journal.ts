@@ -20,7 +20,9 @@ export function attachJournal(events$: Observable<BusEvent>, file: string): Jour
   let failed = false;
   // A full disk must not stop the run: the journal is a view, the run's own files are the record.
   out.on('error', () => (failed = true));
-  const sub = events$.subscribe({ next: (e) => void (failed || out.write(JSON.stringify(e) + '\n')) });
+  const sub = events$.subscribe({ next: (e) => {
+      if (!failed) out.write(JSON.stringify(e) + '\n');
+    } });
   return {
     close: () =>
       new Promise<void>((resolve) => {

@@ -90,6 +90,7 @@ export function describe(node: Node | null): string {
   if (isScalar(node)) {
     const v = node.value;
     if (v === null) return 'null';
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a scalar node's value: number, boolean, bigint or Date, all of which print
     const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
     return s.length > 60 ? s.slice(0, 57) + '..."' : s;
   }

@@ -132,6 +132,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
     if (!acc) {
       acc = {
         id,
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- ids other than the mined one come from the baseline
         template: id === minedId ? template : baseline!.templates[id].template,
         count: 0,
         errors: 0,
@@ -147,6 +148,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
       templates.set(id, acc);
       textLevels.set(id, levelClassOfText(acc.template));
     }
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- textLevels gets an entry for every template id before slots are made
     const slot = { acc, textLevel: textLevels.get(id)! };
     slots.set(minedId, slot);
     return slot;
@@ -155,6 +157,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
   // The end of a run in phases: finish() runs them at once, finishPaced() lets the event loop in between.
   function* finishing(): Generator<void, EngineResult> {
     // counters taken under ids the miner has since merged move to the surviving id
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- checked on the same line
     const resolve = miner.resolve ? (id: string) => miner.resolve!(id) : (id: string) => id;
     foldMergedTemplates(templates, resolve, (id) => miner.template(id));
     if (baseline) foldMergedBaseline(baseline, resolve);
@@ -214,7 +217,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         streams.add(line.stream);
         lastStream = line.stream;
         curStreamCells = streamCells.get(line.stream) ?? null;
-        if (curStreamCells === null) streamCells.set(line.stream, (curStreamCells = new Map()));
+        if (curStreamCells === null) streamCells.set(line.stream, (curStreamCells = new Map<number, StreamCell>()));
         lastStreamBucket = NaN;
       }
       // A line without a timestamp (a stack-trace continuation, say) belongs with the line before it.
@@ -261,7 +264,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         cell.n++;
         cell.errors += problem;
         if (ts > cell.last) cell.last = ts;
-        if (cell.samples.length < SAMPLES_PER_CELL) cell.samples.push((sample ??= sampleOf(line, ts)));
+        if (cell.samples.length < SAMPLES_PER_CELL) cell.samples.push(sample ?? sampleOf(line, ts));
         let t = lastTotalsBucket === b ? lastTotals : totals.get(b);
         if (!t) {
           t = { n: 0, errors: 0, first: ts, last: ts };
@@ -285,6 +288,7 @@ export function createEngine(opts: EngineOptions): DetectionEngine {
         else if (ts < sc.first) sc.first = ts;
       }
       if (tracker) {
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the session branch runs only when a session pattern is configured
         const m = sessionRe!.exec(line.content);
         if (m) tracker.add(m[1] ?? m[0], acc.id, line, ts);
       }

@@ -179,6 +179,7 @@ export function groupIncidents(findings: readonly IncidentInput[], bucketSeconds
   for (const n of nodes) n.continuation = n.onset !== null && Math.floor(n.onset / slackMs) > (firstBucket.get(n.f.template) ?? Infinity);
   const parent = nodes.map((_, i) => i);
   const find = (i: number): number => {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- union-find: parent maps every index to an index
     while (parent[i] !== i) i = parent[i] = parent[parent[i]]!;
     return i;
   };

@@ -93,6 +93,7 @@ export async function runDetector(sources: readonly LineSource[], opts: Detector
   const result = notices.length > 0 ? { ...finished, doc: { ...finished.doc, notices } } : finished;
   const updated = foldRun(model, result.run, {
     bucketSeconds,
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- checked in the condition of the same expression
     exclude: flaggedCells(opts.accepted ? { ...result.doc, anomalies: result.doc.anomalies.filter((a) => !opts.accepted!(a)) } : result.doc),
     minerState: miner.toState(),
     sessions: result.sessions,

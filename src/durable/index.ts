@@ -73,7 +73,7 @@ function durable(o: DurableRunOptions, leases: Lease[], resumed: StepOutputs, re
   const flush = async (): Promise<void> => {
     while (dirty) {
       dirty = false;
-      await writeSnapshot(o.runDir, latest).catch((err) => o.onWarn?.(`could not save the run snapshot: ${messageOf(err)}`));
+      await writeSnapshot(o.runDir, latest).catch((err: unknown) => o.onWarn?.(`could not save the run snapshot: ${messageOf(err)}`));
     }
   };
   return {

@@ -12,8 +12,8 @@ import type { RetryContext, TaskInput } from './types.js';
 
 /** A typed slot for a step's work: the runtime provides the real implementation by name. */
 export function task<I, O>() {
-  return fromPromise<O, TaskInput<I>>(async () => {
-    throw new Error('task actor not provided: the composition root must provide it');
+  return fromPromise<O, TaskInput<I>>(() => {
+    return Promise.reject(new Error('task actor not provided: the composition root must provide it'));
   });
 }
 
@@ -59,6 +59,7 @@ export function retryActions<C extends RetryContext>() {
     countAttempt: update(({ context }, p) => ({
       attempts: { ...context.attempts, [p.step]: (context.attempts[p.step] ?? 0) + 1 },
     })),
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- setup()'s actions see AnyEventObject, not the child's done event; this action runs only on xstate.done.actor, whose output is the step's
     saveOutput: update(({ context, event }, p) => ({ outputs: { ...context.outputs, [p.step]: event.output } })),
     planRetry: update(({ context, event }, p) => {
       const attempt = context.attempts[p.step] ?? 1;

@@ -47,6 +47,9 @@ export async function readLocalRun(dir: string, runId: string, now = Date.now())
     if (errnoCode(err) !== 'ENOENT') return { runId, status: 'unreadable', path, problem: `${file}: ${messageOf(err)}` };
   }
   if (text === undefined) return inFlightOrCrashed(runId, path, st.mtime, undefined, now);
+  // run.json as writeRunRecord wrote it, or as a person edited it: each field is checked with
+  // typeof (or Array.isArray) before it is used, so `any` stands for "not trusted yet".
+  /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- see above */
   let rec: Record<string, any>;
   try {
     rec = JSON.parse(text) as Record<string, any>;
@@ -66,6 +69,7 @@ export async function readLocalRun(dir: string, runId: string, now = Date.now())
     ...(typeof rec.params?.schedule === 'string' ? { schedule: rec.params.schedule } : {}),
     ...(rec.params?.window ? { window: rec.params.window } : {}),
   };
+  /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access */
   if (FINAL.has(rec.status)) return { ...base, status: rec.status as LocalRunStatus };
   // A record that says the run is still going (started/running): believe it only while its owner lives.
   const live = await inFlightOrCrashed(runId, path, st.mtime, base.startedAt, now);

@@ -34,6 +34,7 @@ export function pidAlive(pid: number): boolean {
 export async function readLockOwner(runDir: string): Promise<LockOwner | undefined> {
   try {
     const o = JSON.parse(await readFile(join(runDir, RUN_LOCK_FILE), 'utf8')) as Partial<LockOwner>;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- read from disk: `at` is a string only if whoever wrote the file says so
     return typeof o.pid === 'number' && typeof o.host === 'string' ? { pid: o.pid, host: o.host, at: String(o.at ?? '') } : { pid: -1, host: '', at: '' };
   } catch (err) {
     // A lock being written right now reads as empty: treat it as held by an unknown owner.

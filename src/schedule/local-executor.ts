@@ -26,7 +26,7 @@ export interface LocalExecutorOptions {
 export interface LocalExecutor {
   readonly execute: (tick: Tick) => Promise<TickOutcome>;
   /** Cancel the runs in flight (serve's grace period ran out). */
-  cancelAll(reason: string): void;
+  readonly cancelAll: (reason: string) => void;
 }
 
 export function createLocalExecutor(opts: LocalExecutorOptions): LocalExecutor {

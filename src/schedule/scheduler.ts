@@ -76,7 +76,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
 
-  const busy = () => [...lanes.values()].some((l) => l.active || l.queue.length > 0);
+  const busy = () => [...lanes.values()].some((l) => l.active !== undefined || l.queue.length > 0);
   const checkIdle = () => {
     if (busy()) return;
     const w = idleWaiters;
@@ -162,7 +162,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         if (lane.timer !== undefined) clock.clearTimeout(lane.timer);
         for (const tick of lane.queue.splice(0)) emit({ type: 'skipped', tick, reason: 'stopping' });
       }
-      await Promise.all([...lanes.values()].map((l) => l.active));
+      await Promise.all([...lanes.values()].flatMap((l) => (l.active ? [l.active] : [])));
     },
   };
 }

@@ -43,5 +43,8 @@ export async function loadScheduleState(file: string): Promise<ScheduleState> {
 /** For tests and `schedules --json` without a file. */
 export function memoryScheduleState(initial: Record<string, Date> = {}): ScheduleState {
   const last = new Map(Object.entries(initial));
-  return { get: (n) => last.get(n), set: async (n, at) => void last.set(n, at) };
+  return { get: (n) => last.get(n), set: (n, at) => {
+    last.set(n, at);
+    return Promise.resolve();
+  } };
 }

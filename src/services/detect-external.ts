@@ -65,7 +65,7 @@ export async function runExternalDetector(
   }
   const doc = validateAnomaliesDoc(value, `detector.command output`, { bucketSeconds: input.config.thresholds.bucketSeconds });
   await writeJsonAtomic(files.anomaliesFile, doc);
-  let csv: string | null = null;
+  let csv: string | null;
   try {
     csv = await readFile(templatesOut, 'utf8');
   } catch {

@@ -70,6 +70,7 @@ export async function sendNotificationEmails(input: EmailInput, ctx: ServiceCont
   // A preview is no send: a later run with SMTP configured still sends. A real send covers a preview.
   const done = (r: string) => {
     const e = ledger.entry(key(r));
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- deliveryOf(e) is 'sent' only for an entry
     return deliveryOf(e) === 'sent' && (e!.mode === 'smtp' || mode === 'preview');
   };
   const isUnknown = (r: string) => deliveryOf(ledger.entry(key(r))) === 'unknown';
@@ -78,6 +79,7 @@ export async function sendNotificationEmails(input: EmailInput, ctx: ServiceCont
   for (const r of unknown) {
     log.warn(resend ? 'delivery unknown: sending again with the same Message-ID (resendUnknown)' : 'delivery unknown: not sent again (rerun with --resend-unknown to send it)', {
       recipient: r,
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- unknown holds only recipients whose ledger entry says unknown
       messageId: ledger.entry(key(r))!.messageId,
     });
   }
@@ -104,6 +106,7 @@ export async function sendNotificationEmails(input: EmailInput, ctx: ServiceCont
 function sentIds(recipients: readonly string[], ledger: Ledger): string[] {
   return recipients.flatMap((r) => {
     const e = ledger.entry(r.toLowerCase());
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- deliveryOf(e) is 'sent' only for an entry
     return deliveryOf(e) === 'sent' ? [e!.messageId] : [];
   });
 }
@@ -138,6 +141,7 @@ async function deliverAll(pending: readonly Outbound[], deliver: Deliver, ledger
 }
 
 async function sendSmtp(input: EmailInput, mailFor: (recipient: string) => ComposedEmail, pending: readonly Outbound[], ledger: Ledger, ctx: ServiceContext): Promise<Result[]> {
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the step is skipped before here when no SMTP is configured
   const smtp = input.smtp!;
   const mailer = createSmtpMailer(smtp, input.secrets ?? {});
   // Abort: queued messages fail through their own signal; force-close what is mid-delivery.

@@ -67,13 +67,18 @@ async function deliver(input: WebhookInput, t: WebhookTarget, ledger: Ledger, ct
   const earlier = ledger.entry(key);
   const state = deliveryOf(earlier);
   if (state === 'sent') {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a state other than 'new' comes from an earlier ledger entry
     ctx.log.info('webhook already delivered for this run: not posted again', { webhook: t.name, deliveryId: earlier!.messageId });
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a state other than 'new' comes from an earlier ledger entry
     return { ...base, status: 'already_sent', deliveryId: earlier!.messageId };
   }
   if (state === 'unknown' && input.resendUnknown !== true) {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a state other than 'new' comes from an earlier ledger entry
     ctx.log.warn('webhook delivery unknown: not posted again (rerun with --resend-unknown to post it)', { webhook: t.name, deliveryId: earlier!.messageId });
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a state other than 'new' comes from an earlier ledger entry
     return { ...base, status: 'unknown', deliveryId: earlier!.messageId };
   }
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a state other than 'new' comes from an earlier ledger entry
   if (state === 'unknown') ctx.log.warn('webhook delivery unknown: posting again with the same delivery id (resendUnknown)', { webhook: t.name, deliveryId: earlier!.messageId });
   const { id, body } = compose(input, t, earlier?.messageId);
   const entry = { messageId: id, at: new Date().toISOString(), mode: 'webhook' as const };
@@ -95,6 +100,7 @@ async function deliver(input: WebhookInput, t: WebhookTarget, ledger: Ledger, ct
     }
     // Nothing was delivered by this post. An entry an earlier process left unknown stays unknown:
     // that earlier request may still have arrived.
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a state other than 'new' comes from an earlier ledger entry
     if (state === 'unknown') await ledger.recordSending(key, earlier!);
     else await ledger.clearSending(key);
     ctx.log.warn(e.retryable ? 'webhook failed temporarily: the step retries it' : 'webhook refused the notification', { webhook: t.name, url, error: e.message });

@@ -70,14 +70,14 @@ export function sparkline(
     return { bars: widen(one.bars), marks: widen(one.marks).trimEnd() };
   }
   const cols = Math.min(width, counts.length);
-  const sums: number[] = new Array(cols).fill(0);
-  const sizes: number[] = new Array(cols).fill(0);
-  const flags: boolean[] = new Array(cols).fill(false);
+  const sums = new Array<number>(cols).fill(0);
+  const sizes = new Array<number>(cols).fill(0);
+  const flags = new Array<boolean>(cols).fill(false);
   counts.forEach((c, i) => {
     const col = Math.min(cols - 1, Math.floor((i * cols) / counts.length));
     sums[col] += c;
     sizes[col] += 1;
-    flags[col] = flags[col] || !!anomalous[i];
+    flags[col] = flags[col] || (anomalous[i] ?? false);
   });
   for (let col = 0; col < cols; col++) sums[col] /= Math.max(1, sizes[col]);
   let max = 0;

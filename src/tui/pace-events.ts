@@ -41,6 +41,7 @@ export function paceEvents(source$: Observable<BusEvent>, minStepMs: number, clo
           timer = clock.setTimeout(pump, wait);
           return;
         }
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the loop runs while the queue is not empty
         const e = queue.shift()!;
         if (e.type === 'step' && e.status === 'running' && !shownRunning.has(e.step)) shownRunning.set(e.step, clock.now());
         out.next(e);

@@ -16,6 +16,7 @@ const MAX_TEXT = 400;
 
 /** Sanitize before anything reaches a terminal; cut first so a huge line costs little. */
 export function clean(text: unknown, max = MAX_TEXT): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- untrusted event fields: whatever they hold is shown as text, after sanitising
   const s = typeof text === 'string' ? text : text === undefined || text === null ? '' : String(text);
   return sanitizeForTerminal(s.length > max * 2 ? s.slice(0, max * 2) : s).slice(0, max);
 }
@@ -48,7 +49,7 @@ const ms = (iso: string | undefined): number | undefined => {
 };
 
 function errorView(e: ErrorInfo | undefined): ErrorView | undefined {
-  return e ? { code: clean(e.code, 40), message: clean(e.message), retryable: !!e.retryable } : undefined;
+  return e ? { code: clean(e.code, 40), message: clean(e.message), retryable: e.retryable ?? false } : undefined;
 }
 
 export function reduceRunView(view: RunView, e: BusEvent): RunView {
@@ -149,8 +150,8 @@ function reduceRun(view: RunView, e: RunEvent): RunView {
     ...view,
     runId: clean(e.runId, 64),
     status: e.status,
-    dryRun: !!e.params?.dryRun,
-    skipInstall: !!e.params?.skipInstall,
+    dryRun: e.params?.dryRun ?? false,
+    skipInstall: e.params?.skipInstall ?? false,
     source: e.params?.source !== undefined ? clean(e.params.source, 200) : view.source,
     startedAt: started ? (view.startedAt ?? at) : view.startedAt,
     endedAt: started ? undefined : at,

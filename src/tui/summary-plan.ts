@@ -114,6 +114,7 @@ export function planSummary(view: RunView, width: number, rows: number): Summary
     if (row.sample && left >= per + 1) items.push({ row, sample: true });
     else if (left >= per || force) items.push({ row, sample: false });
     else return false;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the item was pushed just above
     left -= per + (items.at(-1)!.sample ? 1 : 0);
     return true;
   };

@@ -77,6 +77,7 @@ export function volumeSvg(h: ReportPart['histogram'] | undefined): string {
   const w = W / h.counts.length;
   const bars = h.counts.map((c, i) => {
     const bh = Math.max(c > 0 ? 1 : 0, Math.round((c / max) * (H - 4)));
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- bars are drawn only when the histogram has a start
     return `<rect class="bar${h.anomalous[i] ? ' anomalous' : ''}" x="${(i * w).toFixed(2)}" y="${H - bh}" width="${Math.max(1, w - 1).toFixed(2)}" height="${bh}"><title>${time(h.start! + i * h.bucketSeconds * 1000)}: ${c}</title></rect>`;
   });
   const end = h.start + h.counts.length * h.bucketSeconds * 1000;

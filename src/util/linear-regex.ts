@@ -25,6 +25,7 @@ export function userRegexProblem(source: string): string | undefined {
   }
   try {
     // the `l` flag compiles for the linear-time engine only, and fails when it cannot run the pattern
+    // eslint-disable-next-line no-invalid-regexp -- V8's `l` flag (--enable-experimental-regexp-engine): unknown to ESLint, which is the point of the try
     new RegExp(source, 'l');
   } catch {
     return `${JSON.stringify(source)} cannot run in linear time: backreferences (\\1, \\k<name>) and lookaround ((?=, (?!, (?<=, (?<!) are not allowed in user regexes`;

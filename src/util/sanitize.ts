@@ -4,8 +4,10 @@
  * screen. Before it reaches HTML, escape it.
  */
 // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other ESC sequences, and 8-bit CSI/OSC.
+// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is this regex's job
 const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[@-Z\\-_]?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007]*\u0007?/g;
 // C0 except tab, DEL, C1; also bidi overrides that can disguise text.
+// eslint-disable-next-line no-control-regex -- matching control characters is this regex's job
 const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 export function sanitizeForTerminal(text: string): string {

@@ -78,11 +78,13 @@ export function guardWebhooks(send: WebhookFn, kv: KV, by: string): WebhookFn {
     const done = prior?.delivered ?? {};
     const rest = input.targets.filter((t) => done[t.name.toLowerCase()] === undefined);
     for (const t of input.targets.filter((x) => !rest.includes(x))) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- prior is set when the webhook is in the delivered record
       ctx.log.info('webhook already delivered for this run; not posting again', { webhook: t.name, by: prior!.by, at: prior!.at });
     }
     const out = rest.length > 0 ? await send({ ...input, targets: rest }, ctx) : { deliveries: [] };
     const newly = out.deliveries.filter((d) => d.status === 'sent' && d.deliveryId !== undefined);
     if (newly.length > 0) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- newly holds only deliveries that succeeded, each with its id
       const delivered = { ...done, ...Object.fromEntries(newly.map((d) => [d.name.toLowerCase(), d.deliveryId!])) };
       const rec: WebhooksRecord = { runId: input.runId, at: new Date().toISOString(), by, delivered };
       await kv.put(key, JSON.stringify(rec)).catch((err: unknown) => ctx.log.warn('could not record the webhooks on NATS', { error: messageOf(err) }));

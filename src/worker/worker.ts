@@ -174,7 +174,7 @@ export async function startWorker(cfg: WorkerConfig): Promise<Worker> {
       const key = `${m.info.streamSequence}`;
       const slot: { run?: StartedRun; done: Promise<void> } = { done: Promise.resolve() };
       slot.done = handle(m, slot)
-        .catch((err) => cfg.log('error', `request ${key}: ${messageOf(err)}`))
+        .catch((err: unknown) => cfg.log('error', `request ${key}: ${messageOf(err)}`))
         .finally(() => {
           active.delete(key);
           wakeSlot?.();

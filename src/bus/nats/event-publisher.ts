@@ -11,6 +11,7 @@ import type { KV } from '@nats-io/kv';
 import type { BusEvent } from '../events.js';
 import { eventMsgId, eventSubject, type NatsNames } from './names.js';
 import { foldRunRecord, type RunRecord } from './run-record.js';
+import { messageOf } from '../../errors.js';
 
 export interface EventPublisherOptions {
   readonly js: JetStreamClient;
@@ -114,14 +115,14 @@ export function createEventPublisher(opts: EventPublisherOptions): EventPublishe
         inflight -= 1;
         settle();
       },
-      (err: Error) => {
+      (err: unknown) => {
         s.state = 'failed';
         inflight -= 1;
         if (!failing) {
           failing = true;
           if (!announced) {
             announced = true;
-            opts.log('warn', `NATS publish failing (${err.message}); buffering events, the run goes on`);
+            opts.log('warn', `NATS publish failing (${messageOf(err)}); buffering events, the run goes on`);
           }
         }
         settle();

@@ -11,7 +11,7 @@ import { messageOf } from '../../errors.js';
 export async function lastStoredEvent(jsm: JetStreamManager, names: NatsNames, runId: string): Promise<BusEvent | undefined> {
   try {
     const m = await jsm.streams.getMessage(names.eventStream, { last_by_subj: runEventsFilter(names, runId) });
-    return m ? (m.json() as BusEvent) : undefined;
+    return m ? m.json<BusEvent>() : undefined;
   } catch (err) {
     if (/no message found|not found/i.test(messageOf(err))) return undefined;
     throw err;

@@ -59,7 +59,7 @@ export async function attachNatsPublisher(bus: Bus, opts: AttachNatsOptions): Pr
     await ensureEventStream(jsm, names, limits);
     const kv = await openRunsKv(nc, names, limits);
     const last = await lastStoredEvent(jsm, names, bus.runId);
-    const prev = await kv.get(bus.runId).then((e) => (e && e.operation === 'PUT' ? (e.json() as RunRecord) : undefined));
+    const prev = await kv.get(bus.runId).then((e) => (e && e.operation === 'PUT' ? e.json<RunRecord>() : undefined));
     publisher = createEventPublisher({
       js: jetstream(nc),
       kv,

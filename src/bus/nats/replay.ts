@@ -101,7 +101,10 @@ export function followRunEvents(nc: NatsConnection, opts: FollowOptions): Observ
       const fromSeq = opts.runId !== undefined ? 1 : (await jsm.streams.info(opts.names.eventStream)).state.last_seq + 1;
       if (closed) return;
       const cursor = openStreamCursor(nc, { stream: opts.names.eventStream, filter: runEventsFilter(opts.names, opts.runId), fromSeq, onWarning: opts.onWarning });
-      stop = async () => cursor.close();
+      stop = () => {
+        cursor.close();
+        return Promise.resolve();
+      };
       if (closed) { cursor.close(); return; }
       for await (const m of cursor) {
         let e: BusEvent;

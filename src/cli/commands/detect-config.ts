@@ -49,5 +49,6 @@ export async function loadDetectionConfig(path: string): Promise<DetectionConfig
     if (typeof v !== 'number' || !(v > 0)) throw new ConfigError(ErrorCode.CONFIG_INVALID, { file: path, field: `thresholds.${k}` }, `expected a number > 0, got ${JSON.stringify(v)}`);
     th[key] = v;
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar (string or number) in any file this reads; printed as is
   return { ...DEFAULT_DETECTION_CONFIG, version: String(doc.version ?? 'local'), thresholds: th as unknown as DetectionConfig['thresholds'] };
 }

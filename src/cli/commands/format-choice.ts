@@ -41,6 +41,7 @@ export async function chooseFormat(command: string, flag: string | undefined, fi
       io.stderr.write(`log-anomaly ${command}: warning: ${auto ? `format ${r.name} (detected on ${basename(files[0])})` : `--format ${r.name}`} matched only ${r.matched} of the first ${r.sampled} lines of ${basename(file)}; lines it did not match:\n${describeMisses(r)}\n`);
     }
   }
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the loop sets first on the first file, and callers pass at least one
   return first!;
 }
 

@@ -20,7 +20,10 @@ export async function inputFiles(io: CliIo, args: readonly string[], flag = ''):
       const isDir = await stat(resolve(io.cwd, arg)).then((s) => s.isDirectory(), () => false);
       throw new UsageError(`${flag}${arg}: ${isDir ? 'a directory with no files in it' : 'no such file'}`);
     }
-    for (const f of files) if (!seen.has(f)) seen.add(f), out.push(f);
+    for (const f of files) if (!seen.has(f)) {
+      seen.add(f);
+      out.push(f);
+    }
   }
   return out;
 }

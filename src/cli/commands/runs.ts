@@ -35,7 +35,7 @@ export function formatRunsTable(records: readonly RunRecord[]): string {
       r.anomalies === undefined ? '-' : `${r.anomalies}${r.reported !== undefined ? ` (${r.reported} reported)` : ''}`,
       r.reportUri ?? '-',
     ]),
-  ].map((cells) => cells.map((c) => clean(String(c))));
+  ].map((cells) => cells.map((c) => clean(c)));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
@@ -125,7 +125,7 @@ export function formatRunRows(rows: readonly RunRow[]): string {
       r.incidents === undefined ? '-' : String(r.incidents),
       r.reportUri ?? (r.status === 'unreadable' || r.status === 'crashed' ? (r.problem ?? r.path ?? '-') : '-'),
     ]),
-  ].map((cells) => cells.map((c) => clean(String(c))));
+  ].map((cells) => cells.map((c) => clean(c)));
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   return table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }

@@ -43,9 +43,12 @@ export async function showRemoteRun(events$: Observable<BusEvent>, opts: { json?
       events$: events$.pipe(tap(track)),
       mode: 'remote',
       onCancel: () => {},
+      // Ink takes the process's streams; io holds them (tests hand in fakes with the same surface).
+      /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- see above */
       stdout: io.stdout as NodeJS.WriteStream,
       stdin: io.stdin as NodeJS.ReadStream,
       stderr: io.stderr as NodeJS.WriteStream,
+      /* eslint-enable @typescript-eslint/no-unsafe-class-instance-assignment */
     });
     return code ?? INTERRUPTED;
   }

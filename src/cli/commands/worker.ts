@@ -40,6 +40,7 @@ export async function worker(opts: WorkerOptions, io: CliIo): Promise<number> {
   const concurrency = opts.concurrency ?? 1;
   // /metrics is fed from the same bus events the worker prints; only loaded when asked for.
   const metrics = opts.metricsPort !== undefined ? (await import('../../metrics/run-metrics.js')).createRunMetrics() : undefined;
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- metrics is set only when --metrics-port was given
   const server = metrics ? await (await import('../../metrics/server.js')).startMetricsServer(metrics.registry, { port: opts.metricsPort!, host: opts.metricsHost }) : undefined;
   if (server) log('info', `metrics on ${server.url}`);
   try {

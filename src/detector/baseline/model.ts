@@ -77,7 +77,7 @@ export function emptyModel(bucketSeconds: number, source: string): BaselineModel
     buckets: 0,
     span: null,
     rhythm: emptyRhythm(),
-    exposure: { hours: new Array(24).fill(0), days: new Array(7).fill(0) },
+    exposure: { hours: new Array<number>(24).fill(0), days: new Array<number>(7).fill(0) },
     coveredTo: null,
     templates: {},
     streams: {},

@@ -29,7 +29,7 @@ export interface Rhythm {
 }
 
 export function emptyRhythm(): Rhythm {
-  return { gaps: [], peaks: [], hours: new Array(24).fill(0), days: new Array(7).fill(0) };
+  return { gaps: [], peaks: [], hours: new Array<number>(24).fill(0), days: new Array<number>(7).fill(0) };
 }
 
 export function hourOf(ms: number): number {

@@ -117,6 +117,7 @@ export function detectFrequency(input: DetectorInput): Anomaly[] {
         // Bursts this size are part of the source's rhythm.
         if (routine(seen(rate.rhythm.peaks, SEEN_SHARE * n), active)) continue;
         const p = log10UpperTail(n, m);
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a bucket with n > 0 lines has a cell
         if (p <= LOG10_CANDIDATE) spikes.push({ bucket: b, n, expected: m.mean, log10p: p, samples: cell!.samples });
         continue;
       }

@@ -143,6 +143,7 @@ export class SampleArena {
   take(h: number): string {
     const id = this.seg[h]!;
     if (id === -2) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- h was found in the index, which only holds interned strings
       const s = this.strings.get(h)!;
       this.release(h);
       return s;
@@ -193,6 +194,7 @@ export class SampleArena {
   }
 
   private dropOldest(): void {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- called only while more than one segment is left
     const s = this.segments.shift()!;
     this.firstId++;
     this.pool.push(s);

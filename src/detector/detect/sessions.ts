@@ -72,13 +72,14 @@ function signatureOfPairs(counts: readonly (string | number)[]): string {
     let j = order.length - 1;
     order.push(p);
     while (j >= 0 && counts[order[j]] > counts[p]) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- j stays inside order (insertion sort)
       order[j + 1] = order[j]!;
       j--;
     }
     order[j + 1] = p;
   }
   let sig = '';
-  for (let i = 0; i < order.length; i++) sig += (i === 0 ? '' : ' ') + counts[order[i]] + '*' + counts[order[i] + 1];
+  for (let i = 0; i < order.length; i++) sig += `${i === 0 ? '' : ' '}${counts[order[i]]}*${counts[order[i] + 1]}`;
   return sig;
 }
 

@@ -47,6 +47,7 @@ function correctGroups(parsed: readonly string[], truth: readonly string[]): { c
   const correct = new Set<string>();
   for (const [key, lines] of p) {
     const label = truth[lines[0]];
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- label is one of t's keys (the truth groups)
     if (lines.every((i) => truth[i] === label) && t.get(label)!.length === lines.length) correct.add(key);
   }
   return { correct, p, t };
@@ -56,6 +57,7 @@ export function groupingScores(parsed: readonly string[], truth: readonly string
   checkLengths(parsed, truth);
   const { correct, p, t } = correctGroups(parsed, truth);
   let correctLines = 0;
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- correct holds keys of p only
   for (const key of correct) correctLines += p.get(key)!.length;
   const n = parsed.length;
   const PGA = p.size === 0 ? 0 : correct.size / p.size;

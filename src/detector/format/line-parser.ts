@@ -279,9 +279,11 @@ export function createLineParser(format: LogFormat, options: LineParserOptions =
     case 'preset': {
       const p = presetByName(format.name);
       if (!p) throw new ConfigError(ErrorCode.SETTINGS_INVALID, { file: 'format', field: 'name' }, `unknown log format "${format.name}"`);
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- createLineParser fills defaultYear before choosing a parser
       return presetParser(p, opts.defaultYear!);
     }
     case 'logfmt':
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- createLineParser fills defaultYear before choosing a parser
       return logfmtParser(opts.defaultYear!);
     case 'auto':
       // resolveFormat (resolve.ts) turns auto into a concrete format from the file's first lines

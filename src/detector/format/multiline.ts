@@ -49,12 +49,12 @@ const opensTrace = (s: string): boolean => {
   const c = s.charCodeAt(0);
   return (c === 84 || c === 103 || c === 112) && TRACE_OPENER.test(s);
 };
-const TRACE_TAIL = /^(?:[\w.]+(?:Error|Exception|Exit|Interrupt|Warning|Fault)\b|[\w.\/*()\[\]-]+\(.*\)$)/;
+const TRACE_TAIL = /^(?:[\w.]+(?:Error|Exception|Exit|Interrupt|Warning|Fault)\b|[\w./*()[\]-]+\(.*\)$)/;
 
 // first chars CONTINUATION can start with: the regex runs only when the line opens with one
-const OPENERS = new Set([...' \t\f\v\u00a0aCS.TFgcD['].map((c) => c.charCodeAt(0)));
+const OPENERS = new Set(Array.from(' \t\f\v\u00a0aCS.TFgcD[', (c) => c.charCodeAt(0)));
 /** A Go stack frame's function line (`main.run`, `net/http.(*conn).serve(...)`): zap and panics print them unindented. */
-const GO_FRAME = /^[\w.\/-]+\.[\w.*()\[\]-]+$/;
+const GO_FRAME = /^[\w./-]+\.[\w.*()[\]-]+$/;
 
 export function looksLikeContinuation(line: string): boolean {
   const c = line.charCodeAt(0);

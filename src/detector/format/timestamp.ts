@@ -69,8 +69,6 @@ function scan(s: string): Scan | null {
       // +hh:mm / -hhmm after the time
       const sign = c === 43 ? 1 : -1;
       let j = i + 1;
-      let hh = 0;
-      let mm = 0;
       let k = 0;
       const digits: number[] = [];
       while (j < n && (isDigit(s.charCodeAt(j)) || s.charCodeAt(j) === 58) && k < 6) {
@@ -79,8 +77,8 @@ function scan(s: string): Scan | null {
         k++;
       }
       if (digits.length === 4 || digits.length === 2) {
-        hh = digits[0] * 10 + digits[1];
-        mm = digits.length === 4 ? digits[2] * 10 + digits[3] : 0;
+        const hh = digits[0] * 10 + digits[1];
+        const mm = digits.length === 4 ? digits[2] * 10 + digits[3] : 0;
         tz = sign * (hh * 60 + mm);
         i = j;
         continue;
@@ -238,7 +236,7 @@ export function parseTimestamp(text: string, defaultYear = new Date().getUTCFull
   let i = 0;
   let y = defaultYear;
   let mo = month;
-  let d = 0;
+  let d: number;
   if (month !== 0) {
     // `Dec 04 04:47:44 2005`, `Jun 14 15:16:01`, `04 Dec 2005 04:47:44`, `2005 Dec 04 ...`
     if (lens[0] === 4) { y = nums[0]; i = 1; }
@@ -270,7 +268,7 @@ export function parseTimestamp(text: string, defaultYear = new Date().getUTCFull
   let h = 0, mi = 0, sec = 0, milli = 0;
   if (i < k) {
     if (lens[i] === 6 && (i + 1 >= k || seps[i + 1] !== 58)) {
-      h = Math.floor(nums[i] / 10000); mi = Math.floor(nums[i] / 100) % 100; sec = nums[i] % 100; i++;
+      h = Math.floor(nums[i] / 10000); mi = Math.floor(nums[i] / 100) % 100; sec = nums[i] % 100;
     } else {
       h = nums[i++];
       if (i < k) mi = nums[i++];

@@ -16,7 +16,7 @@
  */
 import type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner } from './types.js';
 import { applyMasks, globalize } from '../mask/index.js';
-import { isVariableToken, WILDCARD } from '../mask/token.js';
+import { WILDCARD } from '../mask/token.js';
 import { createTokenBuffers, hashSignature, renderTokens, renderTokensMasked, signatureTokens, tokenizeLine } from './tokenize.js';
 import { find, fits, generalize, renderTemplate, type Cluster } from './cluster.js';
 import { templateIdFor } from './id.js';
@@ -144,6 +144,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   const removeGeneral = (c: Cluster) => {
     const list = generalByLength.get(c.sig.length);
     const i = list ? list.indexOf(c) : -1;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i >= 0 means indexOf found it in list
     if (i >= 0) list!.splice(i, 1);
   };
 
@@ -246,6 +247,7 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   for (const saved of readState(opts.state)) {
     const c = newCluster(saved.tokens, saved.sig, saved.id, saved.count);
     if (saved.sig[saved.sig.length - 1] === TAIL) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the cluster was indexed under its length when it was made
       const same = byLength.get(c.tokens.length)!;
       same.splice(same.indexOf(c), 1);
       c.general = true;

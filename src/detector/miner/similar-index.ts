@@ -112,6 +112,7 @@ export function createSimilarIndex(listed: (c: Cluster) => boolean): SimilarInde
           if (seen.has(c)) continue;
           seen.add(c);
           const same = shared(c.tokens, m, n);
+          // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- bestSame > 0 only once best is set; ties need a best
           if (same * 2 > n && (same > bestSame || (same === bestSame && c.index < best!.index))) {
             bestSame = same;
             best = c;

@@ -26,7 +26,7 @@ export function writeState(clusters: readonly Cluster[]): MinerState {
 export function readState(state: MinerState | undefined): SavedCluster[] {
   if (state === undefined) return [];
   if (state.kind !== STATE_KIND || state.version !== STATE_VERSION) {
-    throw new PipelineError(ErrorCode.INPUT_INVALID, `miner state: expected ${STATE_KIND} v${STATE_VERSION}, got ${String(state.kind)} v${String(state.version)}`);
+    throw new PipelineError(ErrorCode.INPUT_INVALID, `miner state: expected ${STATE_KIND} v${STATE_VERSION}, got ${state.kind} v${String(state.version)}`);
   }
   const data = state.data as { templates?: unknown };
   if (!Array.isArray(data?.templates)) throw new PipelineError(ErrorCode.INPUT_INVALID, 'miner state: data.templates must be an array');

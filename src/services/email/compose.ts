@@ -104,7 +104,7 @@ export function composeEmail(input: EmailInput, recipient?: string): ComposedEma
   const shown = incidents.slice(0, EMAIL_INCIDENTS);
   const findings = incidents.reduce((n, inc) => n + inc.findings, 0);
   const source = a.source ?? 'logs';
-  const headline = `${plural(total, 'incident')} (${plural(findings, 'finding')}${total > incidents.length ? ' in the first ' + incidents.length : ''}) in ${source}, run ${input.runId}.`;
+  const headline = `${plural(total, 'incident')} (${plural(findings, 'finding')}${total > incidents.length ? ` in the first ${incidents.length}` : ''}) in ${source}, run ${input.runId}.`;
   const more = total > shown.length ? `…and ${plural(total - shown.length, 'more incident')} in the report.` : '';
 
   const text: string[] = [clean(headline), '', ...shown.flatMap(textIncident)];

@@ -33,7 +33,10 @@ export async function resolveSourceFiles(paths: readonly string[], baseDir: stri
     if (matched.length === 0) {
       throw new PipelineError(ErrorCode.NOT_FOUND, `no log file matches "${p}" (resolved from ${baseDir})`, { retryable: false, details: { path: p } });
     }
-    for (const f of matched) if (!seen.has(f)) seen.add(f), files.push(f);
+    for (const f of matched) if (!seen.has(f)) {
+      seen.add(f);
+      files.push(f);
+    }
   }
   return files;
 }
@@ -65,6 +68,7 @@ async function chooseFormat(format: IngestInput['format'], files: readonly strin
     }
     if (v === 'low') log.warn(`log format ${r.name} matched only ${r.matched} of the first ${r.sampled} lines of ${basename(file)}; lines it did not match:\n${describeMisses(r)}`, { file: basename(file) });
   }
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the loop sets first on the first file, and callers pass at least one
   return first!;
 }
 

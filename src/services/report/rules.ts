@@ -125,6 +125,7 @@ function globMatch(pattern: string, text: string): boolean {
   // Linear: split on `*` and find the parts in order (no regex built from config text).
   const parts = pattern.split('*');
   if (parts.length === 1) return pattern === text;
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- split always returns at least one part
   if (!text.startsWith(parts[0]) || !text.endsWith(parts.at(-1)!)) return false;
   let at = parts[0].length;
   for (const part of parts.slice(1, -1)) {
@@ -132,11 +133,13 @@ function globMatch(pattern: string, text: string): boolean {
     if (i < 0) return false;
     at = i + part.length;
   }
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- split always returns at least one part
   return at <= text.length - parts.at(-1)!.length;
 }
 
 function matches(inc: Incident, kinds: ReadonlySet<string>, rule: RouteRule | undefined, minSeverity: Severity): boolean {
   if (severityRank(inc.severity) < severityRank(rule?.minSeverity ?? minSeverity)) return false;
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- checked in the condition of the same expression
   if (rule?.streams && !inc.streams.some((s) => rule.streams!.some((p) => globMatch(p, s)))) return false;
   if (rule?.kinds && !rule.kinds.some((k) => kinds.has(k))) return false;
   return true;
@@ -155,6 +158,7 @@ export function routeIncidents(incidents: readonly Incident[], findings: readonl
     if (seen.has(to.toLowerCase())) continue;
     seen.add(to.toLowerCase());
     const rule = config.notify.routes?.[to.toLowerCase()];
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- kinds has an entry for every incident
     const mine = incidents.filter((inc) => matches(inc, kinds.get(inc.id)!, rule, config.notify.minSeverity));
     if (mine.length > 0) routes.push({ to, incidents: mine });
   }
@@ -172,6 +176,7 @@ export function routeWebhooks(incidents: readonly Incident[], findings: readonly
   const kindOf = new Map(findings.map((f) => [f.id, f.kind]));
   const kinds = new Map(incidents.map((inc) => [inc.id, new Set(inc.findings.map((id) => kindOf.get(id) ?? ''))]));
   return (config.notify.webhooks ?? []).flatMap((webhook) => {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- kinds has an entry for every incident
     const mine = incidents.filter((inc) => matches(inc, kinds.get(inc.id)!, webhook, config.notify.minSeverity));
     return mine.length > 0 ? [{ webhook, incidents: mine }] : [];
   });

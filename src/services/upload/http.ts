@@ -120,10 +120,10 @@ function bearer(settings: HttpSettings, secrets: Env | undefined): Record<string
 export function httpUploader(settings: HttpSettings): Uploader {
   const timeoutMs = settings.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   return {
-    async plannedUri(runId) {
+    plannedUri(runId) {
       // A service that answers with a different Location wins at upload time (the email, sent
       // after the upload, links that); report.json, written before, names the PUT URL.
-      return putUrlFor(settings.baseUrl, runId, REPORT_NAME);
+      return Promise.resolve(putUrlFor(settings.baseUrl, runId, REPORT_NAME));
     },
     async upload(input, ctx) {
       const auth = bearer(settings, input.secrets);

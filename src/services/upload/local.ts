@@ -32,8 +32,8 @@ async function copyAtomic(src: string, dest: string, signal: AbortSignal): Promi
 export function localUploader(settings: LocalSettings): Uploader {
   const targetDir = (runId: string, baseDir: string) => resolve(baseDir, settings.dir, runId);
   return {
-    async plannedUri(runId, baseDir) {
-      return pathToFileURL(join(targetDir(runId, baseDir), REPORT_NAME)).href;
+    plannedUri(runId, baseDir) {
+      return Promise.resolve(pathToFileURL(join(targetDir(runId, baseDir), REPORT_NAME)).href);
     },
     async upload(input, ctx) {
       const files = await resolveArtifacts(input.runDir, input.artifacts);

@@ -74,6 +74,7 @@ export function postWebhook(url: string, body: string, headers: Readonly<Record<
     let written = false;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    // eslint-disable-next-line prefer-const -- done() below closes over req before the request exists
     let req: ClientRequest | undefined;
     const done = (err: WebhookError | undefined, answer?: PostAnswer) => {
       if (settled) return;
@@ -83,6 +84,7 @@ export function postWebhook(url: string, body: string, headers: Readonly<Record<
       if (err) {
         req?.destroy();
         reject(err);
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- done() is called with an answer whenever err is undefined
       } else resolve(answer!);
     };
     const noAnswer = (why: string, cause?: unknown) =>

@@ -46,6 +46,7 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal, what: string): Promise
       try {
         throwIfAborted(signal, what);
       } catch (err) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- throwIfAborted throws only PipelineErrors
         reject(err);
       }
     };

@@ -139,7 +139,10 @@ export async function mergeParts(
       for (const [run, path] of runs.entries()) {
         const next = recordReader(path, signal);
         const rec = await next();
-        if (rec) heap.push({ rec, run, next }), siftUp(heap, heap.length - 1);
+        if (rec) {
+          heap.push({ rec, run, next });
+          siftUp(heap, heap.length - 1);
+        }
       }
       let n = 0;
       while (heap.length > 0) {
@@ -147,7 +150,10 @@ export async function mergeParts(
         emit(top.rec);
         const rec = await top.next();
         if (rec) top.rec = rec;
-        else heap[0] = heap[heap.length - 1], heap.pop();
+        else {
+          heap[0] = heap[heap.length - 1];
+          heap.pop();
+        }
         if (heap.length > 0) siftDown(heap, 0);
         if (++n % 5_000 === 0) {
           throwIfAborted(signal, 'merging CloudWatch events');
