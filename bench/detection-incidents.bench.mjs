@@ -30,7 +30,7 @@ const slack = config.thresholds.bucketSeconds * 1000;
 async function scenario(RATE) {
   const work = await mkdtemp(join(tmpdir(), 'bench-incidents-'));
   const perKind = Object.fromEntries(INCIDENT_KINDS.map((k) => [k, { injected: 0, found: 0 }]));
-  let tp = 0, fp = 0, normalLines = 0, cleanFp = 0, cleanLines = 0, lines = 0;
+  let tp = 0, fp = 0, normalLines = 0, cleanFp = 0, cleanLines = 0;
   const falseAlarms = [];
   try {
     for (const seed of seeds) {
@@ -46,7 +46,6 @@ async function scenario(RATE) {
       const opts = { config, model: learned.model, sessionKey: truth.sessionKey, orderedInput: true };
 
       const r = await runDetector(src(win), opts);
-      lines += r.doc.input.lines;
       const incidents = truth.incidents.map((i) => ({ ...i, from: Date.parse(i.start), to: Date.parse(i.end), re: i.affects.map((a) => new RegExp(a)) }));
       normalLines += r.doc.input.lines - incidents.reduce((s, i) => s + i.injectedLines, 0);
       const overlaps = (a, i) => (a.lastSeen ?? a.firstSeen ?? 0) >= i.from - slack && (a.firstSeen ?? 0) < i.to + slack;

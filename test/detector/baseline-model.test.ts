@@ -64,7 +64,7 @@ describe('baseline model', () => {
     delete v1.rhythm;
     delete v1.span;
     delete v1.exposure;
-    for (const t of Object.values(v1.templates) as Record<string, unknown>[]) delete t.rhythm;
+    for (const t of Object.values<Record<string, unknown>>(v1.templates)) delete t.rhythm;
     const file = join(dir, 'v1.json');
     await writeFile(file, JSON.stringify(v1));
     const m = (await loadModel(file))!;

@@ -30,7 +30,7 @@ const SHAPES: ReadonlyArray<(w: () => string) => string> = [
   (w) => `cache ${w()} evicted entry for tenant`,
   (w) => `job ${w()} finished with status done`,
   (w) => `replica ${w()} lagging behind primary ${w()}`,
-  (w) => `worker pool resized to normal`,
+  () => `worker pool resized to normal`,
   (w) => `connection to ${w()} reset by peer`,
 ];
 

@@ -94,7 +94,7 @@ export async function startCloudWatchServer(): Promise<CloudWatchServer> {
   const assumeRole = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     // STS speaks the AWS query protocol: a form body in, XML out
     const form = new URLSearchParams(raw);
-    const accessKeyId = /^AWS4-HMAC-SHA256 Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    const accessKeyId = /^AWS4-HMAC-SHA256 Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
     requests.push({ target: `sts:${form.get('Action')}`, body: Object.fromEntries(form), accessKeyId });
     const expiration = new Date(Date.now() + 3_600_000).toISOString();
     const xml = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>` +
@@ -112,7 +112,7 @@ export async function startCloudWatchServer(): Promise<CloudWatchServer> {
     if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX) || !String(req.headers['content-type']).startsWith(JSON_11)) {
       error(res, 400, 'SerializationException', 'expected POST with X-Amz-Target and application/x-amz-json-1.1'); return;
     }
-    const auth = String(req.headers.authorization ?? '');
+    const auth = req.headers.authorization ?? '';
     const accessKeyId = /^AWS4-HMAC-SHA256 Credential=([^/]+)\//.exec(auth)?.[1];
     let body: Record<string, unknown>;
     try {

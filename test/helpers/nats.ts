@@ -95,7 +95,7 @@ export async function waitForPort(port: number, timeoutMs = 10_000): Promise<voi
       await nc.close();
       return;
     } catch (err) {
-      if (Date.now() > until) throw new Error(`nats-server on ${port} did not come up: ${(err as Error).message}`);
+      if (Date.now() > until) throw new Error(`nats-server on ${port} did not come up: ${(err as Error).message}`, { cause: err });
       await new Promise((r) => setTimeout(r, 100));
     }
   }

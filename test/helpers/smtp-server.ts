@@ -129,7 +129,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
             cb(null, 'queued');
             if (accepted) setImmediate(onReached); // after the 250 was written
           },
-          (err: Error) => cb(err),
+          (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
         );
       });
     },

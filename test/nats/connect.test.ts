@@ -21,7 +21,10 @@ const greets = (port: number) =>
     const until = Date.now() + 10_000;
     const attempt = () => {
       const s = connect(port, '127.0.0.1');
-      s.once('data', () => (s.destroy(), resolve()));
+      s.once('data', () => {
+        s.destroy();
+        resolve();
+      });
       s.once('error', () => (Date.now() > until ? reject(new Error('no server')) : setTimeout(attempt, 100)));
     };
     attempt();

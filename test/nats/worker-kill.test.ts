@@ -106,7 +106,7 @@ it('a worker SIGKILLed while filing the report: the other worker completes the r
     });
   });
   await submitRunRequest(nc, names, { runId, skipInstall: false, dryRun: false });
-  await finished.catch((err) => {
+  await finished.catch((err: unknown) => {
     throw new Error(`${(err as Error).message}\nworker a:\n${a.output()}\nworker b:\n${b?.output() ?? ''}`);
   });
 

@@ -51,7 +51,10 @@ function watchedDetect() {
   const fn: Services['executeLogAnomaly'] = async (input, ctx: ServiceContext) => {
     markStarted();
     try {
-      const out = await executeLogAnomaly(input, { ...ctx, progress: (p) => ((lines = Math.max(lines, p.current)), ctx.progress(p)) });
+      const out = await executeLogAnomaly(input, { ...ctx, progress: (p) => {
+        lines = Math.max(lines, p.current);
+        ctx.progress(p);
+      } });
       settle({ ok: true });
       return out;
     } catch (err) {

@@ -34,7 +34,10 @@ function executor(opts: { instant?: boolean } = {}) {
       done();
       return Promise.resolve({ kind: 'ran', status: 'completed' });
     }
-    return new Promise((resolve) => pending.push(() => (done(), resolve({ kind: 'ran', status: 'completed' }))));
+    return new Promise((resolve) => pending.push(() => {
+      done();
+      resolve({ kind: 'ran', status: 'completed' });
+    }));
   };
   return {
     execute,

@@ -63,7 +63,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(anomalies: Anomaly[] | unknown, cfg = config(), extra: Partial<AnalyzeInput> = {}) {
+async function run(anomalies: unknown, cfg = config(), extra: Partial<AnalyzeInput> = {}) {
   const anomaliesFile = join(dir, 'anomalies.json');
   await writeFile(anomaliesFile, JSON.stringify(Array.isArray(anomalies) ? doc(anomalies as Anomaly[]) : anomalies));
   const ctx = createStandaloneContext();
@@ -282,7 +282,7 @@ describe('analyzeReport invalid input', () => {
       createStandaloneContext(),
     ).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'INPUT_INVALID', retryable: false });
-    expect(String((err as Error).message)).toContain(`${anomaliesFile}: invalid JSON`);
+    expect((err as Error).message).toContain(`${anomaliesFile}: invalid JSON`);
   });
 
   it('writes no report when the input is invalid', async () => {

@@ -82,7 +82,10 @@ describe('file ingestion', () => {
     const controller = new AbortController();
     const ctx = createStandaloneContext({ signal: controller.signal });
     const origProgress = ctx.progress;
-    const abortingCtx = { ...ctx, progress: (p: Parameters<typeof origProgress>[0]) => (origProgress(p), controller.abort()) };
+    const abortingCtx = { ...ctx, progress: (p: Parameters<typeof origProgress>[0]) => {
+      origProgress(p);
+      controller.abort();
+    } };
     await expect(
       ingestLogs({ runDir: join(dir, 'run'), baseDir: dir, format: FORMAT, source: { type: 'file', paths: ['a.log'] } }, abortingCtx),
     ).rejects.toMatchObject({ code: 'ABORTED' });

@@ -28,7 +28,7 @@ describe('install_packages', () => {
 
   it('a failing command fails the step with its exit code, and later commands do not run', async () => {
     const ctx = createStandaloneContext();
-    const err = await installPackages({ commands: [[node, '-e', 'process.exit(3)'], [node, '-e', 'console.log("later")']], cwd: tmpdir() }, ctx).catch((e) => e);
+    const err = (await installPackages({ commands: [[node, '-e', 'process.exit(3)'], [node, '-e', 'console.log("later")']], cwd: tmpdir() }, ctx).catch((e: unknown) => e)) as PipelineError;
     expect(err).toBeInstanceOf(PipelineError);
     expect(err.code).toBe('COMMAND_FAILED');
     expect(err.message).toMatch(/exited with code 3/);
@@ -56,7 +56,7 @@ describe('install_packages', () => {
 
   it('a step timeout (the signal aborts with a timeout) stops the command and says it timed out', async () => {
     const ctx = createStandaloneContext({ signal: AbortSignal.timeout(300) });
-    const err = await installPackages({ commands: [[node, '-e', 'setTimeout(() => {}, 60000)']], cwd: tmpdir() }, ctx).catch((e) => e);
+    const err = (await installPackages({ commands: [[node, '-e', 'setTimeout(() => {}, 60000)']], cwd: tmpdir() }, ctx).catch((e: unknown) => e)) as PipelineError;
     expect(err).toMatchObject({ code: 'TIMEOUT', retryable: true });
     expect(err.message).toMatch(/timed out/);
   });

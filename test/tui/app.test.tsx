@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
-import { ReplaySubject, from } from 'rxjs';
+import { ReplaySubject, from, type Observable } from 'rxjs';
 import type { BusEvent } from '../../src/bus/events.js';
 import { RunTuiApp } from '../../src/tui/app.js';
 import { failedRun, happyRun, HOSTILE, hostileRun, longInstall, P, retryRun, SCRIPT_START, scriptBuilder, skippedRun } from '../helpers/event-scripts.js';
@@ -8,7 +8,7 @@ import { failedRun, happyRun, HOSTILE, hostileRun, longInstall, P, retryRun, SCR
 const CLOCK = () => SCRIPT_START + 3000;
 const KEY = { down: '\u001b[B', enter: '\r', escape: '\u001b', ctrlC: '\u0003' } as const;
 
-function mount(events$: ReplaySubject<BusEvent> | ReturnType<typeof from<BusEvent[]>>, opts: { mode?: 'local' | 'remote'; onCancel?: () => void } = {}) {
+function mount(events$: ReplaySubject<BusEvent> | Observable<BusEvent>, opts: { mode?: 'local' | 'remote'; onCancel?: () => void } = {}) {
   const onCancel = opts.onCancel ?? vi.fn();
   const app = render(<RunTuiApp events$={events$} mode={opts.mode ?? 'local'} onCancel={onCancel} clock={CLOCK} animate={false} fps={200} />);
   const frame = () => app.lastFrame() ?? '';
