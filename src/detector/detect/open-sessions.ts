@@ -162,8 +162,8 @@ export class OpenSessions {
     for (let k = 0; k < kept; k++) {
       const at = slot * SESSION_SAMPLES + k;
       if (withSamples) {
-        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- every taken sample slot was written with a stream index
-        samples.push({ raw: this.sampleRaw.take(at), lineNo: this.sampleNo[at], stream: this.streams[this.sampleStream[at]]!, timestamp: this.sampleTimed[at] === 1 ? this.sampleTs[at] : null });
+         
+        samples.push({ raw: this.sampleRaw.take(at), lineNo: this.sampleNo[at], stream: this.streams[this.sampleStream[at]], timestamp: this.sampleTimed[at] === 1 ? this.sampleTs[at] : null });
       } else this.sampleRaw.release(at);
     }
     const timed = this.timed[slot] === 1;

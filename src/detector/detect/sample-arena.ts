@@ -141,32 +141,33 @@ export class SampleArena {
 
   /** The line under handle h; h is free afterwards. */
   take(h: number): string {
-    const id = this.seg[h]!;
+    const id = this.seg[h];
     if (id === -2) {
       // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- h was found in the index, which only holds interned strings
       const s = this.strings.get(h)!;
       this.release(h);
       return s;
     }
-    const s = this.segments[id - this.firstId]!.buf.toString('utf8', this.off[h]!, this.off[h]! + this.len[h]!);
+    const s = this.segments[id - this.firstId].buf.toString('utf8', this.off[h], this.off[h] + this.len[h]);
     this.release(h);
     return s;
   }
 
   /** Frees handle h without reading it. */
   release(h: number): void {
-    const id = this.seg[h]!;
+    const id = this.seg[h];
     this.seg[h] = -1;
     if (id === -1) return;
     if (id === -2) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a handle marked -2 holds its text in strings
       this.stringBytes -= 2 * this.strings.get(h)!.length;
       this.strings.delete(h);
       return;
     }
-    const s = this.segments[id - this.firstId]!;
+    const s = this.segments[id - this.firstId];
     s.live--;
-    this.segmentLive -= this.len[h]!;
-    while (this.segments.length > 1 && this.segments[0]!.live === 0) this.dropOldest();
+    this.segmentLive -= this.len[h];
+    while (this.segments.length > 1 && this.segments[0].live === 0) this.dropOldest();
   }
 
   /** The newest segment with `bytes` free, opened if need be. */
@@ -204,13 +205,13 @@ export class SampleArena {
   private compact(): void {
     const size = this.segmentSize;
     while (this.segments.length > 2 && this.segments.length * size > 1.5 * this.segmentLive + 2 * size) {
-      const old = this.segments[0]!;
+      const old = this.segments[0];
       for (let i = 0; i < old.written; i++) {
-        const h = old.handles[i]!;
+        const h = old.handles[i];
         if (this.seg[h] !== old.id) continue;
-        const n = this.len[h]!;
+        const n = this.len[h];
         const cur = this.room(n);
-        old.buf.copy(cur.buf, cur.used, this.off[h]!, this.off[h]! + n);
+        old.buf.copy(cur.buf, cur.used, this.off[h], this.off[h] + n);
         this.seg[h] = cur.id;
         this.off[h] = cur.used;
         cur.used += n;

@@ -62,6 +62,7 @@ export class SessionKeys {
     while (size < 2 * cap) size *= 2;
     this.table = new Int32Array(size);
     this.mask = size - 1;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the chain from head links open slots only
     for (let s = this.head; s !== -1; s = this.next[s]!) this.place(s);
   }
 
@@ -71,7 +72,7 @@ export class SessionKeys {
     this.lastHash = h;
     this.lastKey = key;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
-      const e = this.table[i]!;
+      const e = this.table[i];
       if (e === 0) return -1;
       if (this.hash[e - 1] === h && this.equals(e - 1, key)) return e - 1;
     }
@@ -105,12 +106,12 @@ export class SessionKeys {
   /** Closes `slot` (open). */
   remove(slot: number): void {
     const mask = this.mask;
-    let i = this.hash[slot]! & mask;
+    let i = this.hash[slot] & mask;
     while (this.table[i] !== slot + 1) i = (i + 1) & mask;
     // backward-shift deletion: later entries of the probe run move up, so no tombstones pile up
     for (let j = (i + 1) & mask; this.table[j] !== 0; j = (j + 1) & mask) {
-      const e = this.table[j]!;
-      const home = this.hash[e - 1]! & mask;
+      const e = this.table[j];
+      const home = this.hash[e - 1] & mask;
       const stays = i <= j ? i < home && home <= j : i < home || home <= j;
       if (!stays) {
         this.table[i] = e;
@@ -119,8 +120,8 @@ export class SessionKeys {
     }
     this.table[i] = 0;
     if (this.len[slot] === -1) this.strings.delete(slot);
-    const p = this.prev[slot]!;
-    const n = this.next[slot]!;
+    const p = this.prev[slot];
+    const n = this.next[slot];
     if (p === -1) this.head = n;
     else this.next[p] = n;
     if (n === -1) this.tail = p;
@@ -130,9 +131,10 @@ export class SessionKeys {
 
   /** The key of an open slot, as a new string. */
   keyOf(slot: number): string {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a slot whose length is -1 keeps its key in strings
     if (this.len[slot] === -1) return this.strings.get(slot)!;
     const base = slot * KEY_BYTES;
-    return String.fromCharCode(...this.bytes.subarray(base, base + this.len[slot]!));
+    return String.fromCharCode(...this.bytes.subarray(base, base + this.len[slot]));
   }
 
   /** The oldest open slot, or -1. */
@@ -142,17 +144,17 @@ export class SessionKeys {
 
   /** The slot opened after `slot`, or -1 (read it before closing `slot`). */
   after(slot: number): number {
-    return this.next[slot]!;
+    return this.next[slot];
   }
 
   private place(slot: number): void {
-    let i = this.hash[slot]! & this.mask;
+    let i = this.hash[slot] & this.mask;
     while (this.table[i] !== 0) i = (i + 1) & this.mask;
     this.table[i] = slot + 1;
   }
 
   private equals(slot: number, key: string): boolean {
-    const n = this.len[slot]!;
+    const n = this.len[slot];
     if (n === -1) return this.strings.get(slot) === key;
     if (n !== key.length) return false;
     const base = slot * KEY_BYTES;
