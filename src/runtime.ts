@@ -78,7 +78,7 @@ export function runDirFor(settings: PipelineSettings, runId: string, outDir?: st
   return runDir;
 }
 
-export { openDurableRun, settingsHash, leaseIntervalFrom, LeaseHeldError, type DurableRun } from './durable/index.js';
+export { openDurableRun, settingsHash, leaseIntervalFrom, type DurableRun } from './durable/index.js';
 
 export function startRun(opts: StartRunOptions): RunHandle {
   const { settings, params } = opts;

@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-export type Shell = (typeof SHELLS)[number];
 
 interface Entry {
   readonly name: string;

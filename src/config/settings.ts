@@ -11,7 +11,6 @@ import type { LogSource, PipelineSettings, UploadSettings } from './settings-typ
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { parseYaml } from './yaml-schema.js';
 
-export { DEFAULT_TIMEOUTS, defaultRetryPolicy } from './settings-schema.js';
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
 

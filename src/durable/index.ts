@@ -10,7 +10,7 @@ import type { Lease, LeaseInfo } from './lease.js';
 import { checkResumable, clearStepOutputs, readRunState, readStepOutputs, removeOrphanTemps, writeRunState, writeSnapshot, writeStepOutput } from './run-state.js';
 import { messageOf } from '../errors.js';
 
-export { LeaseHeldError, leaseIntervalFrom, type Lease, type LeaseInfo } from './lease.js';
+export { leaseIntervalFrom, type Lease, type LeaseInfo } from './lease.js';
 export { settingsHash } from './run-state.js';
 
 export interface DurableRunOptions {

@@ -51,9 +51,6 @@ export interface PipelineOutput {
   readonly cancelReason?: string;
 }
 
-/** The one event from outside: sent on SIGINT/SIGTERM or by the TUI. */
-export type PipelineEvent = { type: 'CANCEL'; reason?: string };
-
 function postProcessInput(c: PipelineContext): PostProcessInput {
   const { job, outputs } = c;
   const ingest = doneOutput(outputs, 'execute_cloudwatchLog_injetion');

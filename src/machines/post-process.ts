@@ -11,8 +11,6 @@ import { flowActions, flowGuards, flowNode, flowOutput } from './flow.js';
 import { retryActions, retryGuards } from './task.js';
 import { initialRetryContext, type FlowOutput, type RetryContext, type RetryInput } from './types.js';
 
-export const POST_PATH = StepId.reportPostProcess;
-
 export interface PostProcessInput extends RetryInput {
   readonly analysis: Omit<AnalyzeFlowInput, keyof RetryInput | 'upload'>;
   readonly upload: UploadInput;

@@ -46,8 +46,6 @@ export function createLogger(write: (level: LogLevel, msg: string, fields?: LogF
   };
 }
 
-export const silentLogger: Logger = createLogger(() => {});
-
 /** A context for tests and standalone commands: logs into an array, never aborts unless told. */
 export function createStandaloneContext(
   opts: { signal?: AbortSignal; attempt?: number; onLog?: (level: LogLevel, msg: string, fields?: LogFields) => void } = {},

@@ -3,7 +3,7 @@
  * (happy, skips, retry, failure, cancel, hostile log text), stamped like the real bus stamps
  * them (v, runId, gap-free seq, ISO time) on a fixed clock.
  */
-import { findStep, StepId } from '../../src/dag.js';
+import { findStep } from '../../src/dag.js';
 import type { AnomalyBrief, BusEvent, BusEventDraft, IncidentBrief, LogLevel, RunStatus, RunSummary, StepStatus } from '../../src/bus/events.js';
 
 export const SCRIPT_START = Date.parse('2026-11-26T18:00:00.000Z');
@@ -203,7 +203,6 @@ export function hostileRun(): BusEvent[] {
   return b.run('failed', { exitCode: 1, failedStep: P.install, error: { name: 'Error', code: 'COMMAND_FAILED', message: '\u001b]0;t\u0007boom', retryable: false } }).events;
 }
 
-export { StepId };
 
 const incident = (id: string, severity: string, title: string, findings: number, trigger: AnomalyBrief): IncidentBrief => ({ id, title, severity, onset: SCRIPT_START, streams: ['app'], findings, trigger });
 

@@ -14,15 +14,6 @@ export interface TmuxOptions {
   readonly command: string;
 }
 
-export function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export class TmuxSession {
   readonly socket = `lap-tui-${process.pid}-${randomBytes(4).toString('hex')}`;
   private started = false;

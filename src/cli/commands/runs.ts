@@ -24,22 +24,6 @@ function duration(ms: number | undefined): string {
   return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
-export function formatRunsTable(records: readonly RunRecord[]): string {
-  const rows = [
-    ['RUN ID', 'STATUS', 'STARTED', 'DURATION', 'ANOMALIES', 'REPORT'],
-    ...records.map((r) => [
-      r.runId,
-      r.status === 'started' && r.currentStep ? `running:${r.currentStep.split('/').pop()}` : r.status,
-      r.startedAt ? r.startedAt.replace('T', ' ').slice(0, 19) : '-',
-      duration(r.durationMs),
-      r.anomalies === undefined ? '-' : `${r.anomalies}${r.reported !== undefined ? ` (${r.reported} reported)` : ''}`,
-      r.reportUri ?? '-',
-    ]),
-  ].map((cells) => cells.map((c) => clean(c)));
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
-}
-
 export async function readRunRecords(kv: import('@nats-io/kv').KV): Promise<RunRecord[]> {
   const out: RunRecord[] = [];
   for await (const key of await kv.keys()) {

@@ -55,9 +55,6 @@ export interface ReadLinesOptions {
    */
   readonly start?: number;
 }
-
-/** The `.gz` suffix, for stream names only: whether a file is gzip is decided by its bytes (file-kind.ts). */
-export const isGzipPath = (path: string): boolean => /\.gz$/i.test(path);
 /**
  * The chunks of a regular file, read synchronously into one reused buffer: a 64 KB read from the
  * page cache takes tens of microseconds, less than the engine spends on the lines it yields, while

@@ -5,7 +5,7 @@
 import { ConfigError, ErrorCode, messageOf } from '../../errors.js';
 import { userRegExp } from '../../util/linear-regex.js';
 
-export { maskToken, isVariableToken, WILDCARD } from './token.js';
+export { maskToken, isVariableToken } from './token.js';
 
 /** Compiles user mask patterns (global flag added), naming the bad one on error. */
 export function compileMasks(patterns: readonly string[], where = 'masks'): RegExp[] {

@@ -22,7 +22,6 @@ export const ALPHA_CLASS = ALPHA;
 export const DIGIT_CLASS = DIGIT;
 export const SLASH_CLASS = SLASH;
 export const EQ_CLASS = EQ;
-export const COLON_CLASS = COLON;
 export const STAR_CLASS = STAR;
 export const DOT_CLASS = DOT;
 
@@ -386,11 +385,6 @@ const letterIndex = (c: number) => {
   const l = (c | 32) - 97;
   return l >= 0 && l < 26 ? l : -1;
 };
-
-/** Weekday or month name (the caller checks it sits next to a date number, the timestamp masker). */
-export function isDateWord(t: string): boolean {
-  return isDateWordAt(t, 0, t.length);
-}
 
 /** isDateWord on s[a, b) without slicing unless the 3-letter prefix already fits. */
 export function isDateWordAt(s: string, a: number, b: number): boolean {

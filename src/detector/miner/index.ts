@@ -27,7 +27,7 @@ import { createTailIndex, tailShape, TAIL, type TailMerge } from './tails.js';
 import { createSimilarIndex } from './similar-index.js';
 import { FamilyTable } from './families.js';
 
-export type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner, ParsedLine } from './types.js';
+export type { MinerOptions, TemplateMiner } from './types.js';
 
 export interface ExtendedMinerOptions extends MinerOptions {
   /** Distinct values a position must take before it is a variable; default 4. */

@@ -369,12 +369,6 @@ export function signatureTokens(buf: TokenBuffers): string[] {
   return out;
 }
 
-export function rawTokens(buf: TokenBuffers): string[] {
-  const out = new Array<string>(buf.length);
-  for (let t = 0; t < buf.length; t++) out[t] = buf.text.slice(buf.starts[t], buf.ends[t]);
-  return out;
-}
-
 function hasCode(s: string, c: number, a: number, b: number): boolean {
   for (let i = a; i < b; i++) if (s.charCodeAt(i) === c) return true;
   return false;

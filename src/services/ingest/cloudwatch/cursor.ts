@@ -70,6 +70,3 @@ export async function saveCursor(runDir: string, i: number, cursor: GroupCursor)
   await writeJsonAtomic(cursorPath(runDir, i), cursor);
 }
 
-export async function removeState(runDir: string): Promise<void> {
-  await rm(stateDir(runDir), { recursive: true, force: true });
-}
