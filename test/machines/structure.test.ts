@@ -24,7 +24,7 @@ describe('machine structure', () => {
     // Flows are the states invoking child machines; skips say why.
     const flows = declared().filter((d) => d.startsWith('emitFlow'));
     expect([...new Set(flows.map((d) => d.split(':')[1]))].sort()).toEqual(['prepare_prerequisite', 'report_postProcess', 'report_postProcess/analyze_report']);
-    const skips = declared().filter((d) => d.startsWith('emitSkipped')).map((d) => `${d.split(':')[1]!.split('/').at(-1)}:${d.split(':')[2]}`);
+    const skips = declared().filter((d) => d.startsWith('emitSkipped')).map((d) => `${d.split(':')[1].split('/').at(-1)}:${d.split(':')[2]}`);
     const resumed = STEP_PATHS.map((p) => p.split('/').at(-1)!).filter((s) => !['prepare_prerequisite', 'report_postProcess'].includes(s)).map((s) => `${s}:resumed`);
     expect(skips.sort()).toEqual(['install_packages:skip_install', 'send_notification_emails:dry_run', ...resumed].sort());
   });
