@@ -55,7 +55,7 @@ describe.skipIf(!loghub.present)('Loghub-2k group accuracy', () => {
     const mean = Object.values(scores).reduce((a, b) => a + b, 0) / systems.length;
     expect(Object.keys(scores)).toHaveLength(16);
     expect(mean, JSON.stringify(scores)).toBeGreaterThanOrEqual(0.95);
-  });
+  }, 120_000); // mines 16 systems: 9-31 s under load (it once hit the 30 s default in a loaded full run)
 });
 
 /**
@@ -81,7 +81,7 @@ describe.skipIf(!loghub.present)('Loghub-2k template accuracy (Loghub-2.0 correc
     const table = JSON.stringify(rows);
     for (const k of ['GA', 'FGA', 'PA', 'FTA'] as const) expect(mean(k), `${k}: ${table}`).toBeGreaterThanOrEqual(FLOORS[k]);
     for (const name of GA_KEPT) expect(rows[name].GA, name).toBeGreaterThanOrEqual(0.985);
-  });
+  }, 120_000); // mines and scores 14 systems: as slow as the test above under load
 });
 
 describe('group accuracy on the fixture in Loghub layout', () => {
