@@ -117,7 +117,7 @@ describe('log-anomaly run (built CLI)', () => {
     expect(cfg.code).toBe(2);
     expect(cfg.stderr).toMatch(/bad\.yaml:\d+:\d+ .*attempts/);
     expect(cfg.stderr.trim().split('\n')).toHaveLength(1);
-  });
+  }, 90_000); // four CLI processes one after another: past the 30 s default once on a loaded machine
 
   it('exits 2 when the run fails on an invalid detection config, as the README says', async () => {
     const dir = await mkdtemp(join(out, 'badcfg-'));
