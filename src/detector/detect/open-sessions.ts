@@ -8,6 +8,7 @@
  */
 import { SampleArena, type SampleArenaOptions } from './sample-arena.js';
 import { SessionKeys } from './session-keys.js';
+import { grown } from '../../util/typed-array.js';
 
 /** Distinct templates a slot holds inline; a session with more keeps the rest in an overflow array. */
 const INLINE = 8;
@@ -232,21 +233,9 @@ export class OpenSessions {
   private grow(): void {
     // doubling, but not past the most sessions the tracker keeps open (50,001 would take 65,536)
     const cap = Math.max(this.cap + 1, Math.min(Math.max(1024, this.cap * 2), this.maxSlots));
-    const f64 = (a: Float64Array, k: number) => {
-      const b = new Float64Array(cap * k);
-      b.set(a);
-      return b;
-    };
-    const u8 = (a: Uint8Array, k: number) => {
-      const b = new Uint8Array(cap * k);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array, k: number) => {
-      const b = new Int32Array(cap * k);
-      b.set(a);
-      return b;
-    };
+    const f64 = (a: Float64Array<ArrayBuffer>, k: number) => grown(a, cap * k);
+    const u8 = (a: Uint8Array<ArrayBuffer>, k: number) => grown(a, cap * k);
+    const i32 = (a: Int32Array<ArrayBuffer>, k: number) => grown(a, cap * k);
     this.first = f64(this.first, 1);
     this.last = f64(this.last, 1);
     this.timed = u8(this.timed, 1);
@@ -257,9 +246,7 @@ export class OpenSessions {
     this.sampleNo = f64(this.sampleNo, SESSION_SAMPLES);
     this.sampleTs = f64(this.sampleTs, SESSION_SAMPLES);
     this.sampleTimed = u8(this.sampleTimed, SESSION_SAMPLES);
-    const u32 = new Uint32Array(cap * SESSION_SAMPLES);
-    u32.set(this.sampleStream);
-    this.sampleStream = u32;
+    this.sampleStream = grown(this.sampleStream, cap * SESSION_SAMPLES);
     this.sampleRaw.reserve(cap * SESSION_SAMPLES);
     this.keys.reserve(cap);
     this.cap = cap;

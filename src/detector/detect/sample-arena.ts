@@ -23,6 +23,7 @@
  * fewer samples. Long free-text lines times tens of thousands of open sessions would otherwise
  * take hundreds of MB.
  */
+import { grown } from '../../util/typed-array.js';
 
 /** Default budget of live sample bytes: the repo generator's 50,000 open sessions keep about 15 MB. */
 export const SAMPLE_BYTES = 32 << 20;
@@ -100,14 +101,9 @@ export class SampleArena {
   /** Makes room for handles 0..n-1. */
   reserve(n: number): void {
     if (n <= this.seg.length) return;
-    const grow = (a: Int32Array, fill: number) => {
-      const b = new Int32Array(n).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.seg = grow(this.seg, -1);
-    this.off = grow(this.off, 0);
-    this.len = grow(this.len, 0);
+    this.seg = grown(this.seg, n, -1);
+    this.off = grown(this.off, n);
+    this.len = grown(this.len, n);
   }
 
   /**

@@ -7,6 +7,7 @@
  * live. Here a session's key is bytes in an array allocated once; a key is made a string again
  * only for the few sessions kept as examples.
  */
+import { grown } from '../../util/typed-array.js';
 
 /** Key chars stored inline (request, trace and block ids fit); longer or non-Latin-1 keys stay strings. */
 const KEY_BYTES = 40;
@@ -45,18 +46,11 @@ export class SessionKeys {
   /** Makes room for slots 0..cap-1. */
   reserve(cap: number): void {
     if (cap <= this.cap) return;
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.hash = i32(this.hash);
-    this.len = i32(this.len);
-    this.prev = i32(this.prev);
-    this.next = i32(this.next);
-    const bytes = new Uint8Array(cap * KEY_BYTES);
-    bytes.set(this.bytes);
-    this.bytes = bytes;
+    this.hash = grown(this.hash, cap);
+    this.len = grown(this.len, cap);
+    this.prev = grown(this.prev, cap);
+    this.next = grown(this.next, cap);
+    this.bytes = grown(this.bytes, cap * KEY_BYTES);
     this.cap = cap;
     let size = 16;
     while (size < 2 * cap) size *= 2;

@@ -26,6 +26,7 @@ import {
   WILDCARD,
 } from '../mask/token.js';
 import { findSpan, isSqlVerb, isStatementLabel, span } from './spans.js';
+import { grown } from '../../util/typed-array.js';
 
 export interface TokenBuffers {
   text: string;
@@ -55,18 +56,11 @@ export function createTokenBuffers(capacity = 64): TokenBuffers {
 
 function grow(buf: TokenBuffers): void {
   const n = buf.starts.length * 2;
-  const g32 = (a: Int32Array) => {
-    const b = new Int32Array(n);
-    b.set(a);
-    return b;
-  };
-  buf.starts = g32(buf.starts);
-  buf.ends = g32(buf.ends);
-  buf.xs = g32(buf.xs);
-  buf.ys = g32(buf.ys);
-  const v = new Uint8Array(n);
-  v.set(buf.vars);
-  buf.vars = v;
+  buf.starts = grown(buf.starts, n);
+  buf.ends = grown(buf.ends, n);
+  buf.xs = grown(buf.xs, n);
+  buf.ys = grown(buf.ys, n);
+  buf.vars = grown(buf.vars, n);
 }
 
 /**
