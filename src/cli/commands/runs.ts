@@ -8,9 +8,12 @@ import { openNatsForCli } from '../../bus/nats/cli-support.js';
 import { loadSettings } from '../../config/settings.js';
 import { UsageError } from '../../errors.js';
 import { filterRuns, listLocalRuns, sortNewestFirst, type LocalRun } from '../../runs/local-runs.js';
+import type { KV } from '@nats-io/kv';
 import type { RunRecord } from '../../bus/nats/run-record.js';
 import { openRunsKv } from '../../bus/nats/setup.js';
-import { openLivenessProbe, type LivenessProbe } from '../../bus/nats/run-liveness.js';
+import { leaseLivenessProbe, type LivenessProbe } from '../../bus/nats/run-liveness.js';
+import { openLeaseKv } from '../../durable/lease-nats.js';
+import type { LeaseInfo } from '../../durable/lease.js';
 import { sanitizeForTerminal as clean } from '../../util/sanitize.js';
 import type { CliIo } from '../io.js';
 
@@ -24,7 +27,7 @@ function duration(ms: number | undefined): string {
   return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
-export async function readRunRecords(kv: import('@nats-io/kv').KV): Promise<RunRecord[]> {
+export async function readRunRecords(kv: KV): Promise<RunRecord[]> {
   const out: RunRecord[] = [];
   for await (const key of await kv.keys()) {
     const e = await kv.get(key);
@@ -36,6 +39,30 @@ export async function readRunRecords(kv: import('@nats-io/kv').KV): Promise<RunR
     }
   }
   return out.sort((a, b) => (b.startedAt ?? b.updatedAt).localeCompare(a.startedAt ?? a.updatedAt));
+}
+
+/**
+ * Runs that hold a NATS lease but have no record in the runs KV. The record is folded from acked
+ * events and put a few ms after the first one is stored, so an execution SIGKILLed in between
+ * leaves its events and its lease but no record; `watch` finds it by its lease, so `runs` lists it
+ * too, as started: the liveness probe then tells running from crashed.
+ */
+export async function leaseOnlyRuns(leases: KV, recorded: readonly RunRecord[]): Promise<RunRecord[]> {
+  const known = new Set(recorded.map((r) => r.runId));
+  const out: RunRecord[] = [];
+  for await (const key of await leases.keys()) {
+    if (known.has(key)) continue;
+    const e = await leases.get(key);
+    if (!e || e.operation !== 'PUT') continue;
+    let l: LeaseInfo;
+    try {
+      l = e.json<LeaseInfo>();
+    } catch {
+      continue; // not a lease we can read: nothing to list
+    }
+    out.push({ v: 1, runId: l.runId, status: 'started', startedAt: l.startedAt, updatedAt: l.heartbeatAt, executions: 1, lastSeq: 0, by: l.host });
+  }
+  return out;
 }
 
 /** A row of `runs`: the local folder's view, the KV registry's, or both merged by run id. */
@@ -127,8 +154,10 @@ export async function runs(opts: RunsOptions, io: CliIo): Promise<number> {
   if (opts.nats || io.env.NATS_URL || settings.nats) {
     const ctx = await openNatsForCli({ nats: opts.nats, settings, name: 'log-anomaly runs' }, io);
     try {
-      remote = await readRunRecords(await openRunsKv(ctx.nc, ctx.names, ctx.limits));
-      dead = await deadRuns(remote, await openLivenessProbe(ctx.nc, ctx.names.prefix));
+      const recorded = await readRunRecords(await openRunsKv(ctx.nc, ctx.names, ctx.limits));
+      const leases = await openLeaseKv(ctx.nc, ctx.names.prefix);
+      remote = [...recorded, ...(await leaseOnlyRuns(leases, recorded))];
+      dead = await deadRuns(remote, leaseLivenessProbe(leases));
       where = `${dir} and ${ctx.where} (bucket ${ctx.names.runsBucket})`;
     } finally {
       await ctx.nc.close().catch(() => undefined);
