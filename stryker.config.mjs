@@ -24,10 +24,41 @@ export const AREAS = {
     testFiles: ['test/services/*.test.ts'],
     ignoreStatic: true,
   },
-  detector: {
-    mutate: ['src/detector/engine.ts', 'src/detector/detect/**/*.ts', '!src/detector/detect/types.ts'],
-    testFiles: ['test/detector/*.test.ts'],
+  // The detector in three parts, each with the fast unit tests that exercise it: all of
+  // test/detector at once was 1,647 mutants and an estimated 8 hours at one runner (a surviving
+  // engine mutant reran every test that runs the engine). Left out everywhere: the Loghub and
+  // generated-log end-to-end tests (no-incident, detect-generator, loghub-accuracy), cancel-cpu
+  // (seconds of detection per test) and the parser/miner tests; the randomized merge tests in
+  // merge-invariants.test.ts repeat merge-invariants-random's.
+  'detector-engine': {
+    mutate: ['src/detector/engine.ts'],
+    testFiles: [
+      'test/detector/detect-kinds.test.ts', 'test/detector/detect-traffic.test.ts', 'test/detector/notices.test.ts',
+      'test/detector/engine-input.test.ts', 'test/detector/baseline-model.test.ts', 'test/detector/stream-silence.test.ts',
+      'test/detector/merge-invariants-random.test.ts',
+    ],
     ignoreStatic: true,
+    // an infinite-loop mutant is cut short (the covering tests take a few seconds)
+    timeoutMS: 5_000,
+  },
+  'detector-stats': {
+    mutate: ['src/detector/detect/{stats,buckets,explain,frequency,error-rate,stream-silence,templates,variants}.ts'],
+    testFiles: [
+      'test/detector/detect-kinds.test.ts', 'test/detector/detect-traffic.test.ts', 'test/detector/detect-rhythm.test.ts',
+      'test/detector/notices.test.ts', 'test/detector/stream-silence.test.ts', 'test/detector/baseline-model.test.ts',
+      'test/detector/detect-stats.test.ts',
+    ],
+    ignoreStatic: true,
+    timeoutMS: 5_000,
+  },
+  'detector-sessions': {
+    mutate: ['src/detector/detect/{sessions,session-detector,session-score,session-keys,open-sessions,sample-arena,heap-growth}.ts'],
+    testFiles: [
+      'test/detector/session-tracker.test.ts', 'test/detector/session-keys.test.ts', 'test/detector/sample-arena.test.ts',
+      'test/detector/detect-kinds.test.ts', 'test/detector/merge-invariants-random.test.ts', 'test/detector/detect-sessions.test.ts',
+    ],
+    ignoreStatic: true,
+    timeoutMS: 5_000,
   },
 };
 
@@ -49,7 +80,7 @@ export default {
   incrementalFile: `reports/stryker-incremental-${area}.json`,
   // Not for the machines: a machine's graph is built at module load, so most of its mutants are static.
   ignoreStatic: AREAS[area].ignoreStatic ?? false,
-  timeoutMS: 15_000,
+  timeoutMS: AREAS[area].timeoutMS ?? 15_000,
   dryRunTimeoutMinutes: 20,
   ignorePatterns: ['dist', 'runs', 'bench-out', 'bench/.venv', 'coverage', '.cache', 'reports'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
