@@ -3,15 +3,18 @@
  * `npm run test:mutation [-- AREA...] [-- stryker flags]`: StrykerJS over one area at a time
  * (default: every area in stryker.config.mjs), each with its own test files and incremental file,
  * so a rerun tests only the mutants whose code or covering tests changed.
- * `npm run test:mutation -- machines --force` retests every mutant of src/machines.
+ * `npm run test:mutation -- machines --force` retests every mutant of src/machines;
+ * `-- detector` runs the detector's three areas.
  */
 import { spawnSync } from 'node:child_process';
 import { AREAS } from '../stryker.config.mjs';
 
 const args = process.argv.slice(2);
-const named = args.filter((a) => a in AREAS);
-const flags = args.filter((a) => !(a in AREAS));
-const stray = flags.filter((a) => /^[a-z]+$/.test(a));
+// An area, or the prefix of split ones: `detector` is detector-engine, detector-stats and detector-sessions.
+const areasOf = (a) => (a in AREAS ? [a] : Object.keys(AREAS).filter((k) => k.startsWith(`${a}-`)));
+const named = args.flatMap(areasOf);
+const flags = args.filter((a) => areasOf(a).length === 0);
+const stray = flags.filter((a) => /^[a-z-]+$/.test(a) && !a.startsWith('-'));
 if (stray.length > 0) {
   console.error(`unknown area(s): ${stray.join(', ')}; areas: ${Object.keys(AREAS).join(', ')}`);
   process.exit(2);
