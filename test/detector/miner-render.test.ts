@@ -111,6 +111,18 @@ describe('template text', () => {
     // a mask that only sees the address and port as one value: the template still shows both
     expect(one('served 10.0.0.1:80 ok', { masks: [/(\d+\.){3}\d+(:\d+)?/g] })).toBe('served <*>:<*> ok');
   });
+
+  it('when masks only group, a dotted name they took is shown as written until its lines show it varying; a host name stays <*>', () => {
+    const masks = [/([\w-]+\.){2,}[\w-]+/g];
+    const m = createMiner({ masks, masksGroupOnly: true });
+    expect(m.add('deny mach-lookup com.apple.networking.captive').template).toBe('deny mach-lookup com.apple.networking.captive');
+    expect(m.add('deny mach-lookup com.apple.networking.captive').template).toBe('deny mach-lookup com.apple.networking.captive');
+    const c = m.add('deny mach-lookup com.apple.networkd');
+    expect(c.template).toBe('deny mach-lookup com.apple.<*>');
+    expect(m.template(c.templateId)).toBe('deny mach-lookup com.apple.<*>');
+    expect(one('could not resolve proxy.cse.cuhk.edu.hk error 11001', { masks, masksGroupOnly: true })).toBe('could not resolve <*> error <*>');
+    expect(one('could not resolve db.example.com now', { masks, masksGroupOnly: true })).toBe('could not resolve <*> now');
+  });
 });
 
 describe('what the values of a position share stays in the template', () => {

@@ -75,6 +75,20 @@ export function generalize(tpl: readonly string[], other: readonly string[], n: 
   return next ?? tpl;
 }
 
+/** generalize at the given positions only (the other positions keep the template's text). */
+export function generalizeAt(tpl: readonly string[], other: readonly string[], positions: readonly number[]): readonly string[] {
+  if (tpl.length !== other.length) return tpl;
+  let next: string[] | null = null;
+  for (const i of positions) {
+    if (tpl[i] === other[i] || tpl[i] === WILDCARD) continue;
+    const merged = mergeToken(tpl[i], other[i]);
+    if (merged === tpl[i]) continue;
+    next ??= tpl.slice();
+    next[i] = merged;
+  }
+  return next ?? tpl;
+}
+
 /** Whether a signature fits a generalized pattern of the same length. */
 export function fits(pattern: readonly string[], sig: readonly string[], n: number): boolean {
   for (let i = 0; i < n; i++) {

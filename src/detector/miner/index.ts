@@ -18,7 +18,7 @@ import type { MinedLine, MinerOptions, MinerState, TemplateInfo, TemplateMiner }
 import { applyMasks, globalize } from '../mask/index.js';
 import { WILDCARD } from '../mask/token.js';
 import { createTokenBuffers, hashSignature, renderTokens, renderTokensMasked, signatureTokens, tokenizeLine } from './tokenize.js';
-import { find, fits, generalize, renderTemplate, type Cluster } from './cluster.js';
+import { find, fits, generalize, generalizeAt, renderTemplate, type Cluster } from './cluster.js';
 import { templateIdFor } from './id.js';
 import { readState, writeState } from './state.js';
 import { MinedResult } from './mined.js';
@@ -112,6 +112,8 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
   // a template is in byLength exactly while it is neither merged nor a tail template
   const similarIndex = createSimilarIndex((c) => c.parent === null && !tails.isTail(c));
   let lastIndex = -1;
+  /** Positions the configured masks changed in the current line (masksGroupOnly). */
+  const touched: number[] = [];
 
   const newCluster = (tokens: readonly string[], sig: readonly string[], id?: string, count = 0): Cluster => {
     const text = tokens.join(' ');
@@ -348,6 +350,16 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
         if (c.parent !== null) c = find(c);
         const tail = tails.join(born);
         if (tail !== null) c = mergeTail(tail, born);
+      }
+    }
+    if (masksGroupOnly && !isNew && masked !== content) {
+      // a masked part shown as written (renderTokensMasked) stays only while every line agrees
+      touched.length = 0;
+      const tokens = renderTokensMasked(buf, content, rawFrom, rawBuf, true, touched);
+      const next = generalizeAt(c.tokens, tokens, touched);
+      if (next !== c.tokens) {
+        c.tokens = next;
+        c.text = null;
       }
     }
     c.count++;

@@ -488,10 +488,15 @@ export function renderTokens(buf: TokenBuffers): string[] {
  * nothing of shapes (`10.0.0.1:50010` becomes one `<*>`), so a token is rendered from the line as
  * written (`raw`, tokenized into `rawBuf`) when the built-in maskers find a variable there too and
  * the mask did not take more of it (`job-<*>` from the line stays `<*>` when a mask took all of
- * `job-17`), unless `shapesWin` (the mask groups, the built-in shapes render). When a mask joined
- * or split tokens the two do not line up, and the masked line is rendered as it is.
+ * `job-17`). With `shapesWin` (the masks group, the template shows what a person would write) a
+ * token the masks changed is rendered from the line as written even when the built-in maskers
+ * find nothing in it: a dotted name (`com.apple.xpc.launchd`) is a constant until the lines of
+ * its template show it varying (the miner merges the values, `com.apple.<*>`); a host name ending
+ * in a top-level domain stays `<*>`, an address even when it repeats. Positions the masks
+ * changed go to `touched` (left empty when a mask joined or split tokens: then the two do not
+ * line up, and the masked line is rendered as it is, or the raw one with `shapesWin`).
  */
-export function renderTokensMasked(buf: TokenBuffers, raw: string, from: number, rawBuf: TokenBuffers, shapesWin = false): string[] {
+export function renderTokensMasked(buf: TokenBuffers, raw: string, from: number, rawBuf: TokenBuffers, shapesWin = false, touched?: number[]): string[] {
   const out = renderTokens(buf);
   tokenizeLine(raw, rawBuf, true, from);
   if (rawBuf.length !== buf.length) return shapesWin ? renderTokens(rawBuf) : out;
@@ -499,7 +504,20 @@ export function renderTokensMasked(buf: TokenBuffers, raw: string, from: number,
     const m = out[t];
     if (!m.includes(WILDCARD)) continue;
     const r = renderAt(rawBuf, t);
-    if (r.includes(WILDCARD) && (shapesWin || isVariableToken(r) || !isVariableToken(m))) out[t] = r;
+    if (r === m) continue;
+    touched?.push(t);
+    if (r.includes(WILDCARD) ? shapesWin || isVariableToken(r) || !isVariableToken(m) : shapesWin && !isAddress(rawBuf, t)) out[t] = r;
   }
   return out;
+}
+
+/** Generic top-level domains seen in host names (two-letter country codes are matched by length). */
+const TLD = new Set(['com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'info', 'biz', 'io', 'local', 'lan', 'internal']);
+
+/** The token, brackets and punctuation peeled, is a host name ending in a top-level domain (`proxy.cse.cuhk.edu.hk`). */
+function isAddress(buf: TokenBuffers, t: number): boolean {
+  const m = /[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){2,}/.exec(buf.text.slice(buf.starts[t], buf.ends[t]));
+  if (m === null || !HOST.test(m[0])) return false;
+  const last = m[0].slice(m[0].lastIndexOf('.') + 1);
+  return (last.length === 2 && /^[a-z]{2}$/.test(last)) || TLD.has(last);
 }
