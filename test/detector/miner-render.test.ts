@@ -123,6 +123,13 @@ describe('template text', () => {
     expect(one('could not resolve proxy.cse.cuhk.edu.hk error 11001', { masks, masksGroupOnly: true })).toBe('could not resolve <*> error <*>');
     expect(one('could not resolve db.example.com now', { masks, masksGroupOnly: true })).toBe('could not resolve <*> now');
   });
+
+  it('when masks only group, a variable keeps its shape only while every line of its template has it', () => {
+    const m = createMiner({ masks: [/HWID=\d+/g], masksGroupOnly: true });
+    expect(m.add('Component 00:1f:3a is unavailable (HWID=1973)').template).toBe('Component <*>:<*>:<*> is unavailable (HWID=<*>)');
+    const b = m.add('Component alt0x7 is unavailable (HWID=3180)');
+    expect(m.template(b.templateId)).toBe('Component <*> is unavailable (HWID=<*>)');
+  });
 });
 
 describe('what the values of a position share stays in the template', () => {

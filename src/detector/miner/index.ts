@@ -353,9 +353,11 @@ export function createMiner(opts: ExtendedMinerOptions = {}): InternalMiner {
       }
     }
     if (masksGroupOnly && !isNew && masked !== content) {
-      // a masked part shown as written (renderTokensMasked) stays only while every line agrees
+      // a masked part shown as written (renderTokensMasked) stays only while every line agrees;
+      // so does the shape of a variable (`<*>:<*>:<*>` only while every value has it)
       touched.length = 0;
       const tokens = renderTokensMasked(buf, content, rawFrom, rawBuf, true, touched);
+      for (let t = 0; t < tokens.length; t++) if (tokens[t].includes(WILDCARD) && !touched.includes(t)) touched.push(t);
       const next = generalizeAt(c.tokens, tokens, touched);
       if (next !== c.tokens) {
         c.tokens = next;
