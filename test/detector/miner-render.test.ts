@@ -43,6 +43,9 @@ describe('template text', () => {
     const b = m.add('link up on eth1 at 100 Mb/s');
     expect(a.template).toBe('link up on eth0 at <*> Mb/s');
     expect(m.resolve!(b.templateId)).toBe(m.resolve!(a.templateId));
+    // punctuation after it does not make it a value
+    expect(one('wl0: MDNS: 0 SRV Recs')).toBe('wl0: MDNS: <*> SRV Recs');
+    expect(one('DHCPDISCOVER from 10.0.0.1 via eth1: no free leases')).toBe('DHCPDISCOVER from <*> via eth1: no free leases');
   });
 
   it('a name with one digit inside it is a constant: function and class names are written as they are', () => {

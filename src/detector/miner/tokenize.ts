@@ -455,6 +455,11 @@ function isNameDigit(s: string, start: number, x: number): boolean {
 
 const isGlue = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 
+function hasGlue(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) if (isGlue(s.charCodeAt(i))) return true;
+  return false;
+}
+
 function renderAt(buf: TokenBuffers, t: number): string {
   const s = buf.text;
   const x = buf.xs[t];
@@ -465,7 +470,8 @@ function renderAt(buf: TokenBuffers, t: number): string {
   // a name ending in one digit (`ssh2`, `eth1`, `IPV6`) is masked so that `eth0`/`eth1` share a
   // signature, but as written it is a name: the template shows it (a family that proves it
   // varies turns it into <*>)
-  if (y === x + 1 && y === end && isNameDigit(s, start, x)) return s.slice(start, end);
+  // (punctuation may follow: `wl0:`, `eth1,` are the same names)
+  if (y === x + 1 && isNameDigit(s, start, x) && !hasGlue(s, y, end)) return s.slice(start, end);
   // a variable glued to word characters (`blk_<*>`, `<*>ms`) is one variable: no separator
   // tells the constant part from the value
   let a = x;
