@@ -48,6 +48,16 @@ describe('template text', () => {
     expect(one('DHCPDISCOVER from 10.0.0.1 via eth1: no free leases')).toBe('DHCPDISCOVER from <*> via eth1: no free leases');
   });
 
+  it('a qualified name keeps its method: only the qualifier with digits is a value', () => {
+    expect(one('IO80211AWDLPeerManager::setAwdlAutoMode Resuming AWDL')).toBe('<*>::setAwdlAutoMode Resuming AWDL');
+    expect(one('ARPT: 697702.656868: AirPort_Brcm43xx::powerChange: System Sleep')).toBe('ARPT: <*>: <*>::powerChange: System Sleep');
+    const m = createMiner();
+    const a = m.add('Dev2::open() power up');
+    const b = m.add('Dev2::close() power up');
+    expect(a.template).toBe('<*>::open() power up');
+    expect(m.resolve!(b.templateId)).not.toBe(m.resolve!(a.templateId));
+  });
+
   it('a name with one digit inside it is a constant: function and class names are written as they are', () => {
     expect(one('jk2_init() Found child 6725 in scoreboard slot 10')).toBe('jk2_init() Found child <*> in scoreboard slot <*>');
     expect(one('Slf4jLogger started')).toBe('Slf4jLogger started');

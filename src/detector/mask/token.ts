@@ -132,6 +132,15 @@ export function planScanned(s: string, start: number, end: number, flags: number
     if (isNameWithDigit(s, a, b)) return -1;
     variable = true;
   }
+  // `IO80211Manager::setMode`, `AirPort_Brcm43xx::powerChange:`: a qualified code name whose
+  // last part is a plain method name: the method names the event, only the qualifier varies
+  if (variable && (flags & COLON) !== 0) {
+    const q = qualifiedMethod(s, a, b);
+    if (q > a) {
+      plan.y = q;
+      return a;
+    }
+  }
   // `taskID[2019352994]`, `deny(1)`, `hibernate_setup(2)`: a name and its bracketed value, like
   // key=value: the name stays
   if (variable && (flags & (AT | STAR)) === 0 && (flags & ALPHA) !== 0) {
@@ -339,6 +348,21 @@ function bracketedValue(s: string, a: number, b: number, end: number): number {
     if (isDigitCode(c)) digit = true;
   }
   return digit ? k + 1 : 0;
+}
+
+/**
+ * Where the last `::` starts when [a, b) is `qualifier::method` (the method letters and `_`,
+ * optionally `()`, nothing else; the qualifier with a digit); else -1.
+ */
+function qualifiedMethod(s: string, a: number, b: number): number {
+  let e = b;
+  if (e - a > 2 && s.charCodeAt(e - 1) === 41 && s.charCodeAt(e - 2) === 40) e -= 2; // `()`
+  else if (e - a > 1 && s.charCodeAt(e - 1) === 40) e -= 1; // `(` once `)` was peeled
+  let i = e;
+  while (i > a && (((s.charCodeAt(i - 1) | 32) >= 97 && (s.charCodeAt(i - 1) | 32) <= 122) || s.charCodeAt(i - 1) === 95)) i--;
+  if (e - i < 2 || i - a < 3 || s.charCodeAt(i - 1) !== 58 || s.charCodeAt(i - 2) !== 58) return -1;
+  for (let k = a; k < i - 2; k++) if (isDigitCode(s.charCodeAt(k))) return i - 2;
+  return -1;
 }
 
 /** The last `(` or `[` in (a, b), or -1. */
