@@ -28,34 +28,34 @@ export const AREAS = {
   // test/detector at once was 1,647 mutants and an estimated 8 hours at one runner (a surviving
   // engine mutant reran every test that runs the engine). Left out everywhere: the Loghub and
   // generated-log end-to-end tests (no-incident, detect-generator, loghub-accuracy), cancel-cpu
-  // (seconds of detection per test) and the parser/miner tests; the randomized merge tests in
-  // merge-invariants.test.ts repeat merge-invariants-random's.
+  // (seconds of detection per test), the parser/miner tests and the randomized merge-invariants
+  // tests (seconds each, rerun for every surviving mutant).
   'detector-engine': {
     mutate: ['src/detector/engine.ts'],
+    // In this order (vitest.stryker.config.ts): the broad, fast detect-kinds first, so most mutants die early.
     testFiles: [
-      'test/detector/detect-kinds.test.ts', 'test/detector/detect-traffic.test.ts', 'test/detector/notices.test.ts',
-      'test/detector/engine-input.test.ts', 'test/detector/baseline-model.test.ts', 'test/detector/stream-silence.test.ts',
-      'test/detector/merge-invariants-random.test.ts',
+      'test/detector/detect-kinds.test.ts', 'test/detector/notices.test.ts', 'test/detector/detect-traffic.test.ts',
+      'test/detector/engine-input.test.ts', 'test/detector/stream-silence.test.ts', 'test/detector/baseline-model.test.ts',
     ],
     ignoreStatic: true,
-    // an infinite-loop mutant is cut short (the covering tests take a few seconds)
-    timeoutMS: 5_000,
   },
   'detector-stats': {
     mutate: ['src/detector/detect/{stats,buckets,explain,frequency,error-rate,stream-silence,templates,variants}.ts'],
     testFiles: [
-      'test/detector/detect-kinds.test.ts', 'test/detector/detect-traffic.test.ts', 'test/detector/detect-rhythm.test.ts',
-      'test/detector/notices.test.ts', 'test/detector/stream-silence.test.ts', 'test/detector/baseline-model.test.ts',
-      'test/detector/detect-stats.test.ts',
+      'test/detector/detect-stats.test.ts', 'test/detector/detect-kinds.test.ts', 'test/detector/detect-traffic.test.ts',
+      'test/detector/notices.test.ts', 'test/detector/stream-silence.test.ts', 'test/detector/detect-rhythm.test.ts',
+      'test/detector/baseline-model.test.ts',
     ],
     ignoreStatic: true,
+    // an infinite-loop mutant is cut short (its covering tests take a few seconds; the engine's
+    // take longer and vary more under load, so it keeps the default)
     timeoutMS: 5_000,
   },
   'detector-sessions': {
     mutate: ['src/detector/detect/{sessions,session-detector,session-score,session-keys,open-sessions,sample-arena,heap-growth}.ts'],
     testFiles: [
-      'test/detector/session-tracker.test.ts', 'test/detector/session-keys.test.ts', 'test/detector/sample-arena.test.ts',
-      'test/detector/detect-kinds.test.ts', 'test/detector/merge-invariants-random.test.ts', 'test/detector/detect-sessions.test.ts',
+      'test/detector/detect-sessions.test.ts', 'test/detector/session-tracker.test.ts', 'test/detector/session-keys.test.ts',
+      'test/detector/sample-arena.test.ts', 'test/detector/detect-kinds.test.ts',
     ],
     ignoreStatic: true,
     timeoutMS: 5_000,

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import base from './vitest.config.js';
 // @ts-expect-error: a plain .mjs config without types
 import { AREAS } from './stryker.config.mjs';
@@ -10,6 +11,23 @@ import { AREAS } from './stryker.config.mjs';
  * No global setup: nothing here needs dist/.
  */
 const area = (process.env.MUTATION_AREA ?? 'machines') as keyof typeof AREAS;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-member-access -- AREAS comes from a plain .mjs file without types (see the import)
+const testFiles = (AREAS[area] as { testFiles: string[] }).testFiles;
+
+/**
+ * Test files in the order the area lists them: Stryker's runner stops at the first failing test,
+ * and vitest's own order (slowest file first) made a killed mutant wait for the slowest file first.
+ */
+class AreaOrder extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = testFiles.findIndex((t) => f.moduleId.endsWith(t));
+      return i === -1 ? testFiles.length : i;
+    };
+    // stable: files a glob matched keep vitest's order among themselves
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 // Spread, not mergeConfig: mergeConfig concatenates arrays, so the full suite's include would stay.
 export default defineConfig({
@@ -17,8 +35,8 @@ export default defineConfig({
   test: {
     ...base.test,
     globalSetup: [],
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-member-access -- AREAS comes from a plain .mjs file without types (see the import)
-    include: (AREAS[area] as { testFiles: string[] }).testFiles,
+    include: testFiles,
+    sequence: { ...base.test?.sequence, sequencer: AreaOrder },
     exclude: ['test/detector/loghub-accuracy.test.ts', 'test/detector/miner-parse-cli.test.ts'],
   },
 });
