@@ -24,7 +24,7 @@ export const AREAS = {
     testFiles: ['test/services/*.test.ts'],
     ignoreStatic: true,
   },
-  // The detector in three parts, each with the fast unit tests that exercise it: all of
+  // The detector in four parts, each with the fast unit tests that exercise it: all of
   // test/detector at once was 1,647 mutants and an estimated 8 hours at one runner (a surviving
   // engine mutant reran every test that runs the engine). Left out everywhere: the Loghub and
   // generated-log end-to-end tests (no-incident, detect-generator, loghub-accuracy), cancel-cpu
@@ -32,9 +32,10 @@ export const AREAS = {
   // tests (seconds each, rerun for every surviving mutant).
   'detector-engine': {
     mutate: ['src/detector/engine.ts'],
-    // In this order (vitest.stryker.config.ts): the broad, fast detect-kinds first, so most mutants die early.
+    // In this order (vitest.stryker.config.ts): the engine's own counters on a handful of lines
+    // first, then the broad detect-kinds, so most mutants die early.
     testFiles: [
-      'test/detector/detect-kinds.test.ts', 'test/detector/notices.test.ts', 'test/detector/detect-traffic.test.ts',
+      'test/detector/engine-counters.test.ts', 'test/detector/detect-kinds.test.ts', 'test/detector/notices.test.ts', 'test/detector/detect-traffic.test.ts',
       'test/detector/engine-input.test.ts', 'test/detector/stream-silence.test.ts', 'test/detector/baseline-model.test.ts',
     ],
     ignoreStatic: true,
@@ -42,7 +43,7 @@ export const AREAS = {
   'detector-stats': {
     mutate: ['src/detector/detect/{stats,buckets,explain,frequency,error-rate,stream-silence,templates,variants}.ts'],
     testFiles: [
-      'test/detector/detect-stats.test.ts', 'test/detector/detect-kinds.test.ts', 'test/detector/detect-traffic.test.ts',
+      'test/detector/detect-stats.test.ts', 'test/detector/detect-findings.test.ts', 'test/detector/detect-kinds.test.ts', 'test/detector/detect-traffic.test.ts',
       'test/detector/notices.test.ts', 'test/detector/stream-silence.test.ts', 'test/detector/detect-rhythm.test.ts',
       'test/detector/baseline-model.test.ts',
     ],
@@ -52,11 +53,16 @@ export const AREAS = {
     timeoutMS: 5_000,
   },
   'detector-sessions': {
-    mutate: ['src/detector/detect/{sessions,session-detector,session-score,session-keys,open-sessions,sample-arena,heap-growth}.ts'],
-    testFiles: [
-      'test/detector/detect-sessions.test.ts', 'test/detector/session-tracker.test.ts', 'test/detector/session-keys.test.ts',
-      'test/detector/sample-arena.test.ts', 'test/detector/detect-kinds.test.ts',
-    ],
+    mutate: ['src/detector/detect/{sessions,session-detector,session-score,heap-growth}.ts'],
+    testFiles: ['test/detector/detect-sessions.test.ts', 'test/detector/session-tracker.test.ts', 'test/detector/detect-kinds.test.ts'],
+    ignoreStatic: true,
+    timeoutMS: 5_000,
+  },
+  // Where open sessions live (typed arrays, the key table, the sample arena): loops over slots
+  // and byte offsets, each tested on its own.
+  'detector-session-store': {
+    mutate: ['src/detector/detect/{open-sessions,session-keys,sample-arena}.ts'],
+    testFiles: ['test/detector/session-tracker.test.ts', 'test/detector/session-keys.test.ts', 'test/detector/sample-arena.test.ts'],
     ignoreStatic: true,
     timeoutMS: 5_000,
   },
