@@ -4,13 +4,13 @@
  * (default: every area in stryker.config.mjs), each with its own test files and incremental file,
  * so a rerun tests only the mutants whose code or covering tests changed.
  * `npm run test:mutation -- machines --force` retests every mutant of src/machines;
- * `-- detector` runs the detector's three areas.
+ * `-- detector` runs every detector-* area.
  */
 import { spawnSync } from 'node:child_process';
 import { AREAS } from '../stryker.config.mjs';
 
 const args = process.argv.slice(2);
-// An area, or the prefix of split ones: `detector` is detector-engine, detector-stats and detector-sessions.
+// An area, or the prefix of split ones: `detector` is every detector-* area.
 const areasOf = (a) => (a in AREAS ? [a] : Object.keys(AREAS).filter((k) => k.startsWith(`${a}-`)));
 const named = args.flatMap(areasOf);
 const flags = args.filter((a) => areasOf(a).length === 0);
