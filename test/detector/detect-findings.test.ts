@@ -114,3 +114,47 @@ describe('rare_template', () => {
     for (let i = 1; i < rare.length; i++) expect(rare[i - 1].score).toBeGreaterThanOrEqual(rare[i].score);
   });
 });
+
+describe('error_rate_surge', () => {
+  it('without a baseline: against the rest of the input, this bucket left out; the template behind most problem lines is the evidence', async () => {
+    const at = T0 + 40 * MIN;
+    const surge = spread(at, 5 * MIN, 60, (i) => `payment gateway timeout after ${900 + i}ms`, 'ERROR');
+    const input = byTime([...normal(T0, HOUR), ...surge]);
+    const r = await runDetector([arraySource(input)], { config: cfg });
+    const found = kind(r.doc.anomalies, 'error_rate_surge');
+    expect(found).toHaveLength(1);
+    const f = found[0];
+    const t = r.run.totals.get(at)!;
+    let lines = 0;
+    let errors = 0;
+    for (const c of r.run.totals.values()) {
+      lines += c.n;
+      errors += c.errors;
+    }
+    const expected = (t.n * (errors - t.errors + 0.5)) / (lines - t.n + 1);
+    const pct = (x: number) => `${(x * 100).toFixed(x * 100 < 1 ? 2 : x * 100 < 10 ? 1 : 0)}%`;
+    expect(t.errors).toBe(62);
+    expect(f.explanation).toBe(`errors and warnings were 62 of ${t.n} lines (${pct(62 / t.n)}) in 5 minutes; the rest of this input (${pct(expected / t.n)}), about ${Math.round(expected * 10) / 10} expected`);
+    expect(f).toMatchObject({ count: 62, expected: round2(expected), bucket: at, firstSeen: at, lastSeen: at + 5 * MIN - 1, stream: 'app', template: 'payment gateway timeout after <*>' });
+    expect(f.id).toBe(`error_rate_surge:${f.templateId}:${at}`);
+    expect(f.samples.map((s) => s.line)).toEqual(surge.slice(0, 2).map((l) => l.raw));
+    expect(f.severity).toBe('critical');
+  });
+
+  it('with a baseline: against its share of problem lines; consecutive buckets are one finding', async () => {
+    const m = await baselineModel();
+    const start = T0 + 2 * HOUR;
+    const surge = spread(start + 20 * MIN, 10 * MIN, 120, (i) => `payment gateway timeout after ${900 + i}ms`, 'ERROR');
+    const r = await runDetector([arraySource(byTime([...normal(start, HOUR), ...surge]))], { config: cfg, model: m });
+    const [f] = kind(r.doc.anomalies, 'error_rate_surge');
+    expect([f.bucket, f.lastSeen, f.count]).toEqual([start + 20 * MIN, start + 30 * MIN - 1, 124]);
+    // the baseline's share: 48 warnings in 1,728 lines
+    expect(f.explanation).toMatch(/^errors and warnings were 124 of \d+ lines \(\d+%\) in 10 minutes; baseline 2\.8%, about [\d.]+ expected$/);
+  });
+
+  it('a bucket with fewer problem lines than the minimum count (5) is never a surge; a dozen is', async () => {
+    const run = (n: number) => runDetector([arraySource(byTime([...spread(T0, HOUR, 600, (i) => `heartbeat worker-${i % 3} queue depth ${i % 11}`), ...spread(T0 + 10 * MIN, MIN, n, (i) => `disk ${i} failed`, 'ERROR')]))], { config: cfg });
+    expect(kind((await run(4)).doc.anomalies, 'error_rate_surge')).toEqual([]);
+    expect(kind((await run(12)).doc.anomalies, 'error_rate_surge').map((a) => a.count)).toEqual([12]);
+  });
+});
