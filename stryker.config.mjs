@@ -24,7 +24,7 @@ export const AREAS = {
   // area's whole run did not fit in an evening on two shared cores). Index files only re-export.
   'services-report': {
     mutate: ['src/services/analyze-report.ts', 'src/services/report/*.ts'],
-    testFiles: ['test/services/analyze-report.test.ts', 'test/services/report-rules.test.ts'],
+    testFiles: ['test/services/analyze-report.test.ts', 'test/services/report-rules.test.ts', 'test/services/report-golden.test.ts'],
     ignoreStatic: true,
   },
   'services-notify': {
