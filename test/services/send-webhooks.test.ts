@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { sendWebhooks, WEBHOOK_LEDGER_FILE } from '../../src/services/send-webhooks.js';
 import { createStandaloneContext } from '../../src/services/context.js';
 import { verifyWebhookSignature } from '../../src/services/webhook/sign.js';
+import { untrusted } from '../../src/services/webhook/payload-slack.js';
 import type { AnalyzeOutput, WebhookInput, WebhookTarget } from '../../src/contracts.js';
 import { startHttpServer, unusedUrl, type RecordedRequest, type TestHttpServer } from '../helpers/http-server.js';
 
@@ -221,6 +222,15 @@ describe('Slack incoming webhook', () => {
     const all = [body.text, ...body.blocks.filter((b) => b.type === 'section').map((b) => b.text!.text)].join('\n');
     expect(all).not.toMatch(/&(?!amp;|lt;|gt;)/);
     expect(all).not.toMatch(/@here/);
+  });
+
+  it('Slack text is cut only when it is longer than its limit (counted after escaping), then with room for the ellipsis', () => {
+    expect(untrusted('abcdef', 6)).toBe('abcdef');
+    expect(untrusted('abcdefg', 6)).toBe('abcde…');
+    expect(untrusted('a&b', 5)).toBe('a…');
+    expect(untrusted('a&b', 7)).toBe('a&amp;b');
+    expect(untrusted('@here', 6)).toBe('@\u200bhere');
+    expect(untrusted('x @everyone  @channel\n', 40)).toBe('x @\u200beveryone @\u200bchannel ');
   });
 
   it('says where the report is when it could not be uploaded', async () => {

@@ -29,15 +29,15 @@ export function untrusted(text: string, max: number): string {
   // `max` bounds the escaped text (what counts against Slack's limits); the cut falls between
   // source characters, so an entity like `&amp;` is never split.
   const chars = Array.from(one);
-  let len = 0;
-  let i = 0;
-  for (; i < chars.length; i++) {
-    const c = chars[i];
-    const w = escapeMrkdwn(c).length + (c === '@' ? 1 : 0); // room for the zero-width space
-    if (len + w > max - 1) break;
-    len += w;
+  const width = (c: string) => escapeMrkdwn(c).length + (c === '@' ? 1 : 0); // room for the zero-width space
+  let cut = one;
+  if (chars.reduce((n, c) => n + width(c), 0) > max) {
+    // Too long: keep what fits with the ellipsis.
+    let len = 0;
+    let i = 0;
+    for (; i < chars.length && len + width(chars[i]) <= max - 1; i++) len += width(chars[i]);
+    cut = chars.slice(0, i).join('') + '…';
   }
-  const cut = i < chars.length ? chars.slice(0, i).join('') + '…' : one;
   return escapeMrkdwn(cut).replace(/@(channel|here|everyone)\b/gi, '@\u200b$1');
 }
 
