@@ -29,7 +29,7 @@ export const AREAS = {
   },
   'services-notify': {
     mutate: ['src/services/{send-emails,send-notifications,send-webhooks}.ts', 'src/services/{email,webhook}/*.ts'],
-    testFiles: ['test/services/send-emails.test.ts', 'test/services/send-notifications.test.ts', 'test/services/send-webhooks.test.ts'],
+    testFiles: ['test/services/send-emails.test.ts', 'test/services/send-notifications.test.ts', 'test/services/send-webhooks.test.ts', 'test/services/notify-golden.test.ts'],
     ignoreStatic: true,
   },
   'services-upload': {
