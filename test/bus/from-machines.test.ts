@@ -56,4 +56,38 @@ describe('machine events to step events', () => {
       ...STEP_PATHS.filter((p) => p !== 'install_packages').map((p) => `${p} cancelled (not reached)`),
     ]);
   });
+
+  it('startedAt is when the bus first saw a step running; a step never running has neither startedAt nor durationMs', () => {
+    const { a, drafts } = adapter();
+    a.onEmitted({ type: 'step.skipped', path: 'install_packages', reason: 'skip_install' });
+    a.onEmitted({ type: 'step.running', path: CONFIG, attempt: 1, maxAttempts: 3 });
+    a.onEmitted({ type: 'step.done', path: CONFIG, attempt: 1, output: { version: '7', origin: 'http://c.test/x.yaml', fromCache: true, stale: true, file: 'f', config: {} } });
+    a.finish('run failed');
+    const config = drafts.filter((d) => d.step === CONFIG);
+    // now() reads 10 for running, 20 for done.
+    expect(config.map((d) => d.startedAt)).toEqual([new Date(10).toISOString(), new Date(10).toISOString()]);
+    expect(config[1]).toMatchObject({ status: 'done', durationMs: 10, facts: { configVersion: '7', etag: null, revision: null, fromCache: true, stale: true, origin: 'http://c.test/x.yaml' } });
+    for (const d of drafts.filter((x) => x.step !== CONFIG)) {
+      expect(d, d.step).not.toHaveProperty('startedAt');
+      expect(d, d.step).not.toHaveProperty('durationMs');
+    }
+    expect(drafts[0]).toMatchObject({ step: 'install_packages', status: 'skipped', reason: 'skip_install', kind: 'task', name: 'install_packages' });
+  });
+
+  it('a flow done with a step still open inside ends that step (sibling failed); a flow carries no facts', () => {
+    const { a, drafts, brief } = adapter();
+    a.onEmitted({ type: 'flow.running', path: 'prepare_prerequisite' });
+    a.onEmitted({ type: 'step.running', path: INGEST, attempt: 1, maxAttempts: 3 });
+    a.onEmitted({ type: 'flow.done', path: 'prepare_prerequisite', output: { config: {}, ingest: {} } });
+    expect(brief()).toEqual(['prepare_prerequisite running', `${INGEST} running`, `${INGEST} cancelled (sibling failed)`, 'prepare_prerequisite done']);
+    expect(drafts[3]).not.toHaveProperty('facts');
+    // Kinds come from the DAG (which names them as the original diagram does).
+    expect(drafts.map((d) => d.kind)).toEqual(['task', 'flow', 'flow', 'task']);
+  });
+
+  it('a path outside the DAG is reported as a task', () => {
+    const { a, drafts } = adapter();
+    a.onEmitted({ type: 'step.running', path: 'extra/side_step', attempt: 1, maxAttempts: 1 });
+    expect(drafts[0]).toMatchObject({ step: 'extra/side_step', name: 'side_step', kind: 'task', status: 'running' });
+  });
 });
