@@ -9,12 +9,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeReport } from '../../src/services/analyze-report.js';
+import { analyzeReport, toIncidentBrief } from '../../src/services/analyze-report.js';
 import { createStandaloneContext } from '../../src/services/context.js';
 import type { DetectionConfig } from '../../src/config/detection-types.js';
 import type { AnomaliesDoc, Anomaly } from '../../src/detector/anomalies-schema.js';
 import { renderMarkdown } from '../../src/services/report/render-md.js';
 import { renderHtml } from '../../src/services/report/render-html.js';
+import { mergeBuckets } from '../../src/services/report/chart.js';
+import type { ReportedFinding } from '../../src/services/report/rules.js';
 import type { ReportDoc } from '../../src/services/report/model.js';
 
 const T = Date.UTC(2026, 11, 4, 8, 0, 0);
@@ -58,6 +60,7 @@ const ANOMALIES: Anomaly[] = [
   finding({ id: 'new_template:e1', templateId: 'e1', template: 'cert renewed for <*>', severity: 'low', score: 1.5, stream: 'edge', firstSeen: T + 14_400_000, lastSeen: T + 14_400_000 }),
   finding({ id: 'new_template:i1', templateId: 'i1', template: 'health`check ok', severity: 'high' }),
   finding({ id: 'new_template:m1', templateId: 'm1', template: 'muted thing <*>', severity: 'high' }),
+  finding({ id: 'rare_template:m1', templateId: 'm1', template: 'muted thing <*>', kind: 'rare_template', severity: 'medium' }),
   finding({ id: 'new_template:c1', templateId: 'c1', template: 'accepted thing <*>', severity: 'high' }),
   finding({ id: 'session_anomaly:d1', templateId: 'd1', template: 'session oddity', kind: 'session_anomaly', severity: 'high' }),
   finding({ id: 'frequency_spike:s1', templateId: 's1', template: 'weak spike <*>', kind: 'frequency_spike', severity: 'high', score: 1.9 }),
@@ -169,7 +172,7 @@ describe('report files, whole', () => {
     expect(mdHeads(many(50))).toBe(50);
     expect(renderMarkdown(many(50))).not.toContain('more in report.json');
     expect(mdHeads(many(52))).toBe(50);
-    expect(renderMarkdown(many(52))).toContain('\n…and 2 more in report.json.\n');
+    expect(renderMarkdown(many(52)).endsWith('\n…and 2 more in report.json.\n\n')).toBe(true);
     const htmlHeads = (r: ReportDoc) => renderHtml(r).match(/<h3 id="finding-/g)?.length;
     expect(htmlHeads(many(200))).toBe(200);
     expect(renderHtml(many(200))).not.toContain('more in report.json');
@@ -177,7 +180,7 @@ describe('report files, whole', () => {
     expect(renderHtml(many(203))).toContain('<p class="muted">…and 3 more in report.json.</p>');
   });
 
-  it('no findings: both files say so, and HTML has no suppressed table', async () => {
+  it('no findings: both files say so, and there is no suppressed table', async () => {
     const { json } = await analyze();
     const report = JSON.parse(json) as ReportDoc;
     const none: ReportDoc = {
@@ -185,9 +188,13 @@ describe('report files, whole', () => {
       incidents: [],
       findings: [],
       reportUri: null,
+      counts: { total: 0, reported: 0, suppressed: 0, bySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 }, byKind: {} },
+      notify: { ...report.notify, shouldNotify: false, reason: 'No notification: no finding was reported.' },
       suppressed: { byReason: { ...report.suppressed.byReason, ignore_pattern: 0, muted: 0, accepted: 0, kind_disabled: 0, below_min_score: 0, below_min_severity: 0 }, ignoredBy: {}, mutedBy: {} },
     };
     const md = renderMarkdown(none);
+    await expect(md).toMatchFileSnapshot('./__reports__/empty.md');
+    await expect(renderHtml(none)).toMatchFileSnapshot('./__reports__/empty.html');
     expect(md).toContain('## Incidents\n\nNo incidents: no findings passed the rules.\n');
     expect(md).toContain('## Findings\n\nNo findings passed the rules.\n');
     expect(md).not.toContain('## Suppressed');
@@ -196,5 +203,154 @@ describe('report files, whole', () => {
     expect(html).toContain('<h2>Incidents</h2>\n<p>No incidents: no findings passed the rules.</p>\n<h2>Findings</h2>\n<p>No findings passed the rules.</p>\n');
     expect(html).not.toContain('<h2>Suppressed</h2>');
     expect(html).not.toContain('<th>Report</th>');
+  });
+});
+
+/** A sparse run: more findings and incidents than the summary carries, no webhooks, no timestamps, no baseline. */
+function sparseFindings(): Anomaly[] {
+  const out: Anomaly[] = [];
+  for (let i = 1; i <= 11; i++) {
+    out.push(finding({
+      id: `f${i}`, templateId: `t${i}`, template: i === 1 ? 'op1 ``x`` failed on <*>' : `op${i} failed on <*>`, stream: `svc${i}`,
+      kind: i === 3 ? 'error_rate_surge' : 'new_template', severity: 'high', score: ((i * 7) % 11) + 1,
+      firstSeen: T + i * 7_200_000, lastSeen: T + i * 7_200_000 + 60_000,
+      samples: [sample(i === 1 ? 'op1 ```fenced``` failed' : `op${i} failed on node${i}`, i, `svc${i}`)],
+    }));
+  }
+  // Same template: the spike's own sample is not an instance of it, so its brief borrows the other's.
+  out.push(finding({ id: 'conn-b', templateId: 'c', template: 'conn reset by <*>', kind: 'frequency_spike', severity: 'high', score: 20, stream: 'conn', firstSeen: T + 100_000_000, lastSeen: T + 100_060_000, samples: [sample('session 42 started', 50, 'conn')] }));
+  out.push(finding({ id: 'conn-r', templateId: 'r', template: 'conn reset by <*> on retry', severity: 'high', score: 15, stream: 'conn2', firstSeen: T + 110_000_000, lastSeen: T + 110_060_000, samples: [sample('conn reset by timeout', 60, 'conn2')] }));
+  out.push(finding({ id: 'conn-a', templateId: 'c', template: 'conn reset by <*>', severity: 'low', score: 1, stream: 'conn', firstSeen: T + 100_000_000, lastSeen: T + 100_060_000, samples: [sample('conn reset by peer', 51, 'conn')] }));
+  out.push(finding({ id: 'noise', templateId: 'n', template: 'noise <*>', severity: 'high' }));
+  return out;
+}
+
+describe('a sparse run', () => {
+  async function sparse(histogram: AnomaliesDoc['histogram'], anomalies = sparseFindings()) {
+    const anomaliesFile = join(dir, 'anomalies.json');
+    await writeFile(anomaliesFile, JSON.stringify({ ...DOC, baseline: null, histogram, anomalies }));
+    const ctx = createStandaloneContext();
+    const cfg: DetectionConfig = {
+      ...CONFIG,
+      rules: { minSeverity: 'low', kinds: {} },
+      ignore: ['^noise'],
+      mutes: [],
+      notify: {
+        recipients: ['a@example.com', 'kinds@example.com'],
+        routes: { 'a@example.com': { streams: ['nomatch', 'svc*'] }, 'kinds@example.com': { kinds: ['error_rate_surge', 'silence'] } },
+        minSeverity: 'low',
+        subjectPrefix: '',
+      },
+    };
+    const out = await analyzeReport(
+      {
+        runDir: dir, runId: 'sparse-1', dryRun: false, anomaliesFile, config: cfg,
+        configMeta: { version: '3', origin: 'file:detection.yaml' },
+        ingest: { lines: 10, streams: [], from: null, to: null, source: 'file:x.log' },
+      },
+      ctx,
+    );
+    return { out, ctx, report: JSON.parse(await readFile(out.reportJson, 'utf8')) as ReportDoc };
+  }
+
+  it('the summary carries the top ten findings and incidents; routes keep their totals; no webhooks, no histogram', async () => {
+    const { out, ctx, report } = await sparse({ start: null, bucketSeconds: 60, counts: [5, 6], anomalous: [false, true] });
+    // Most severe first, then highest score.
+    expect(out.top.map((b) => b.score)).toEqual([20, 15, 11, 10, 9, 8, 7, 6, 5, 4]);
+    expect(out.top[0]).toMatchObject({ template: 'conn reset by <*>', sample: 'conn reset by peer' });
+    expect(out.incidents).toHaveLength(10);
+    expect(out.routes?.map((r) => [r.to, r.incidents.length, r.total])).toEqual([['a@example.com', 10, 11], ['kinds@example.com', 1, 1]]);
+    expect(out.routes?.[1].incidents[0].trigger.kind).toBe('error_rate_surge');
+    expect(out).not.toHaveProperty('webhooks');
+    expect(out).not.toHaveProperty('histogram');
+    // Eleven incidents are routed (the conn ones match no rule).
+    expect(out.notifyReason).toBe('Notify 2 of 2 recipient(s) about 11 incident(s) (most severe: high).');
+    expect(ctx.logs.filter((l) => l.level === 'info').slice(0, 2)).toEqual([
+      { level: 'info', msg: 'analysis done', fields: { total: 15, reported: 14, incidents: report.incidents.length, suppressed: 1, shouldNotify: true } },
+      { level: 'info', msg: out.notifyReason, fields: undefined },
+    ]);
+    // Only an ignore pattern suppressed anything; the first incident spans two streams.
+    const shown: ReportDoc = { ...report, generatedAt: '2026-12-04T12:00:00.000Z', incidents: report.incidents.map((inc, i) => (i === 0 ? { ...inc, streams: [...inc.streams, `${inc.streams[0]}-db`] } : inc)) };
+    await expect(renderMarkdown(shown)).toMatchFileSnapshot('./__reports__/sparse.md');
+    await expect(renderHtml(shown)).toMatchFileSnapshot('./__reports__/sparse.html');
+  });
+
+  it('a histogram with a start but no buckets is left out of the summary', async () => {
+    const { out } = await sparse({ start: T, bucketSeconds: 60, counts: [], anomalous: [] }, []);
+    expect(out).not.toHaveProperty('histogram');
+  });
+
+  it('a cancel while the report files are written stops before report.json', async () => {
+    const anomaliesFile = join(dir, 'anomalies.json');
+    await writeFile(anomaliesFile, JSON.stringify(DOC));
+    const ac = new AbortController();
+    const ctx = createStandaloneContext({ signal: ac.signal });
+    // Cancelled as report.md is announced: report.html is the next write.
+    const artifact = ctx.artifact;
+    const names: string[] = [];
+    const err = await analyzeReport(
+      {
+        runDir: dir, runId: 'c-1', dryRun: false, anomaliesFile, config: CONFIG, configMeta: { version: '12', origin: 'x' },
+        ingest: { lines: 1, streams: [], from: null, to: null, source: 's' },
+      },
+      { ...ctx, artifact: (a) => { names.push(a.name); artifact(a); ac.abort(); } },
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ABORTED', message: 'analyze_report aborted' });
+    expect(names).toEqual(['report.md']);
+    await expect(readFile(join(dir, 'report.json'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a cancel after the last HTML write still stops before report.json', async () => {
+    const anomaliesFile = join(dir, 'anomalies.json');
+    await writeFile(anomaliesFile, JSON.stringify(DOC));
+    const ac = new AbortController();
+    const ctx = createStandaloneContext({ signal: ac.signal });
+    const err = await analyzeReport(
+      {
+        runDir: dir, runId: 'c-2', dryRun: false, anomaliesFile, config: CONFIG, configMeta: { version: '12', origin: 'x' },
+        ingest: { lines: 1, streams: [], from: null, to: null, source: 's' },
+      },
+      { ...ctx, artifact: (a) => { if (a.name === 'report.html') ac.abort(); } },
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ABORTED', message: 'analyze_report aborted' });
+    await expect(readFile(join(dir, 'report.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('analyze_report input problems', () => {
+  const input = (anomaliesFile: string, cfg = CONFIG) => ({
+    runDir: dir, runId: 'e-1', dryRun: false, anomaliesFile, config: cfg, configMeta: { version: '12', origin: 'https://config.test/d.yaml' },
+    ingest: { lines: 1, streams: [], from: null, to: null, source: 's' },
+  });
+
+  it('a missing anomalies.json is NOT_FOUND, an unreadable one IO, an unparsable one INPUT_INVALID naming the file', async () => {
+    const missing = join(dir, 'nope.json');
+    expect(await analyzeReport(input(missing), createStandaloneContext()).catch((e: unknown) => e)).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(new RegExp(`^cannot read ${missing}: `)) });
+    expect(await analyzeReport(input(dir), createStandaloneContext()).catch((e: unknown) => e)).toMatchObject({ code: 'IO', message: expect.stringMatching(/^cannot read .*EISDIR/) });
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '[1,');
+    expect(await analyzeReport(input(bad), createStandaloneContext()).catch((e: unknown) => e)).toMatchObject({ code: 'INPUT_INVALID', details: { file: bad } });
+  });
+
+  it('a bad ignore pattern names the detection config it came from', async () => {
+    const file = join(dir, 'anomalies.json');
+    await writeFile(file, JSON.stringify(DOC));
+    const err = await analyzeReport(input(file, { ...CONFIG, ignore: ['ok', '(open'] }), createStandaloneContext()).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('detection config https://config.test/d.yaml');
+  });
+
+  it('an incident brief carries at most ten streams and a title of at most 120 characters', () => {
+    const f = { ...ANOMALIES[0], severity: 'high', detectorSeverity: 'high' } as ReportedFinding;
+    const streams = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    const brief = toIncidentBrief({ id: 'i', title: 'x'.repeat(130), severity: 'high', trigger: f.id, findings: [f.id], streams, onset: 1, end: 2, volume: 3 }, new Map([[f.id, f]]), [f]);
+    expect(brief.streams).toEqual(streams.slice(0, 10));
+    expect(brief.title).toBe('x'.repeat(119) + '…');
+  });
+
+  it('chart bars of a histogram without a start carry no start', () => {
+    expect(mergeBuckets({ start: null, bucketSeconds: 60, counts: [1, 2], anomalous: [false, true] }).bars).toEqual([
+      { count: 1, anomalous: false, start: null },
+      { count: 2, anomalous: true, start: null },
+    ]);
   });
 });

@@ -77,4 +77,39 @@ describe('webhook routing (the recipients rule fields)', () => {
     const cfg = config({ notify: { recipients: [], minSeverity: 'high', subjectPrefix: '', webhooks: [hook({ streams: ['db'] })] } });
     expect(decideNotify(findings, cfg, [], routeWebhooks(incidents, findings, cfg))).toEqual({ shouldNotify: false, reason: "No notification: no incident matches any recipient's or webhook's rule." });
   });
+
+  it('a webhook without rule fields takes every incident at notify.minSeverity; below it, the reason names the severities', () => {
+    const cfg = config({ notify: { recipients: [], minSeverity: 'critical', subjectPrefix: '', webhooks: [hook({})] } });
+    expect(routeWebhooks(incidents, findings, cfg).map((r) => r.incidents.map((i) => i.id))).toEqual([['pay']]);
+    const high = [findings[1]];
+    const only = [incidents[1]];
+    expect(decideNotify(high, cfg, [], routeWebhooks(only, high, cfg))).toEqual({ shouldNotify: false, reason: 'No notification: the most severe reported finding is high, below notify.minSeverity critical.' });
+  });
+});
+
+describe('recipient routing: stream patterns and kinds', () => {
+  const findingOf = (id: string, kind: Anomaly['kind']) => ({ ...anomaly({ id, kind }), severity: 'high' as const, detectorSeverity: 'high' as const });
+  const incOn = (stream: string, kind: Anomaly['kind'] = 'new_template') =>
+    ({ id: `inc-${stream}-${kind}`, title: stream, severity: 'high', trigger: `f-${stream}-${kind}`, findings: [`f-${stream}-${kind}`], streams: [stream], onset: null, end: null, volume: 1 }) as Incident;
+  const told = (rule: { streams?: string[]; kinds?: Anomaly['kind'][] }, incs: Incident[]) => {
+    const findings = incs.map((i) => findingOf(i.trigger, i.id.endsWith('frequency_spike') ? 'frequency_spike' : 'new_template'));
+    const cfg = config({ notify: { recipients: ['r@example.com'], routes: { 'r@example.com': rule }, minSeverity: 'high', subjectPrefix: '' } });
+    return routeIncidents(incs, findings, cfg).flatMap((r) => r.incidents.map((i) => i.streams[0]));
+  };
+  const streams = (pattern: string, names: string[]) => told({ streams: [pattern] }, names.map((n) => incOn(n)));
+
+  it('a * matches any run of characters, at the start, middle or end; without a * the name must be equal', () => {
+    expect(streams('pay*', ['pay', 'payments', 'xpay'])).toEqual(['pay', 'payments']);
+    expect(streams('*-db', ['pay-db', '-db', 'pay-db2'])).toEqual(['pay-db', '-db']);
+    expect(streams('a*b*c', ['abc', 'axxbyyc', 'acb', 'ab', 'abbc'])).toEqual(['abc', 'axxbyyc', 'abbc']);
+    // The prefix and the suffix may not overlap.
+    expect(streams('ab*ba', ['aba', 'abba', 'abxba'])).toEqual(['abba', 'abxba']);
+    expect(streams('a*x*a', ['axa', 'aa', 'axxa'])).toEqual(['axa', 'axxa']);
+    expect(streams('api', ['api', 'api2', 'xapi'])).toEqual(['api']);
+  });
+
+  it('a rule matches when any of its stream patterns matches any stream, and any of its kinds is in the incident', () => {
+    expect(told({ streams: ['nope', 'pay*'] }, [incOn('payments'), incOn('web')])).toEqual(['payments']);
+    expect(told({ kinds: ['silence', 'frequency_spike'] }, [incOn('a', 'frequency_spike'), incOn('b', 'new_template')])).toEqual(['a']);
+  });
 });
