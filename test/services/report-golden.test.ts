@@ -300,6 +300,19 @@ describe('a sparse run', () => {
     await expect(readFile(join(dir, 'report.json'))).rejects.toThrow(/ENOENT/);
   });
 
+  it('a step cancelled before it starts reads nothing and writes nothing', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const err = await analyzeReport(
+      {
+        runDir: dir, runId: 'c-0', dryRun: false, anomaliesFile: join(dir, 'absent.json'), config: CONFIG, configMeta: { version: '12', origin: 'x' },
+        ingest: { lines: 1, streams: [], from: null, to: null, source: 's' },
+      },
+      createStandaloneContext({ signal: ac.signal }),
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ABORTED', message: 'analyze_report aborted' });
+  });
+
   it('a cancel after the last HTML write still stops before report.json', async () => {
     const anomaliesFile = join(dir, 'anomalies.json');
     await writeFile(anomaliesFile, JSON.stringify(DOC));
