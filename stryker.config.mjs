@@ -20,8 +20,9 @@ export const AREAS = {
     ignoreStatic: true,
   },
   // The services (~4,600 lines) in five parts, each with the test files that exercise it, so each
-  // can be run and reported on its own (a mutant reruns only the tests that covered it, but one
-  // area's whole run did not fit in an evening on two shared cores). Index files only re-export.
+  // can be run and reported on its own: report alone is 731 mutants and notify 1,202, about half an
+  // hour and over an hour at one runner on two shared cores. The index files (each picks an
+  // implementation) stay out, as before.
   'services-report': {
     mutate: ['src/services/analyze-report.ts', 'src/services/report/*.ts'],
     testFiles: ['test/services/analyze-report.test.ts', 'test/services/report-rules.test.ts', 'test/services/report-golden.test.ts'],
