@@ -78,7 +78,30 @@ describe('new_template', () => {
   });
 });
 
+describe('new_template at 100 lines', () => {
+  it('an error template of 100 lines is critical, an ordinary one medium', async () => {
+    const m = await baselineModel();
+    const start = T0 + 2 * HOUR;
+    const input = byTime([
+      ...normal(start, HOUR),
+      ...spread(start, 30 * MIN, 100, (i) => `replica ${i} lost quorum on term ${i * 3}`, 'ERROR'),
+      ...spread(start, 30 * MIN, 100, (i) => `compaction pass ${i} merged segments into level ${i % 4}`),
+    ]);
+    const r = await runDetector([arraySource(input)], { config: cfg, model: m });
+    expect(kind(r.doc.anomalies, 'new_template').map((a) => [a.template.split(' ')[0], a.count, a.severity]).sort()).toEqual([
+      ['compaction', 100, 'medium'],
+      ['replica', 100, 'critical'],
+    ]);
+  });
+});
+
 describe('rare_template', () => {
+  it('sorted by score, not by first appearance', async () => {
+    const input = byTime([...normal(T0, HOUR), line(T0 + 1000, 'config reload picked up new routes'), line(T0 + 50 * MIN, 'kernel: segfault at 0000 ip 7f3a rare event', 'ERROR')]);
+    const r = await runDetector([arraySource(input)], { config: cfg });
+    expect(kind(r.doc.anomalies, 'rare_template').map((a) => a.template.split(' ')[0])).toEqual(['kernel:', 'config']);
+  });
+
   it('without a baseline: templates of at most 3 lines in a run of 200 or more, scored by how rare, by level', async () => {
     const input = byTime([
       ...normal(T0, HOUR),
@@ -148,6 +171,8 @@ describe('error_rate_surge', () => {
     const r = await runDetector([arraySource(byTime([...normal(start, HOUR), ...surge]))], { config: cfg, model: m });
     const [f] = kind(r.doc.anomalies, 'error_rate_surge');
     expect([f.bucket, f.lastSeen, f.count]).toEqual([start + 20 * MIN, start + 30 * MIN - 1, 124]);
+    // evidence: the first lines of each bucket, three at most
+    expect(f.samples.map((s) => s.line)).toEqual([surge[0].raw, surge[1].raw, surge[60].raw]);
     // the baseline's share: 48 warnings in 1,728 lines
     expect(f.explanation).toMatch(/^errors and warnings were 124 of \d+ lines \(\d+%\) in 10 minutes; baseline 2\.8%, about [\d.]+ expected$/);
   });
