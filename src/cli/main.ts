@@ -19,9 +19,13 @@ async function main(argv: string[]): Promise<void> {
   }
   quietAwsNodeWarning(process.env);
   let code: number = ExitCode.ok;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    argv,
+  );
   try {
     await program.parseAsync(argv);
     process.exitCode = code;
