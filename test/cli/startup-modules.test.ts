@@ -3,7 +3,8 @@
  * CLI runs with test/helpers/loaded-modules.mjs, which lists every ES module and CommonJS file the
  * process loaded. A regression guard, not a timing test: a static import that drags the AWS SDK,
  * nodemailer, Ink/React, NATS, prom-client or croner into `detect` or `parse` fails here, wherever
- * in the import graph it was added.
+ * in the import graph it was added. Packages stay outside the CLI bundle (scripts/bundle-cli.mjs), so
+ * they are seen by their node_modules paths; one more test holds that the bundle is what runs.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -22,8 +23,8 @@ const heavy = (pkg: string) => HEAVY.some((h) => (h.endsWith('/') ? pkg.startsWi
 let dir: string;
 let tiny: string;
 
-/** The package names (`yaml`, `@nats-io/nats-core`) of every module `node ARGS` loaded. */
-async function packagesLoaded(args: readonly string[]): Promise<string[]> {
+/** Every module `node ARGS` loaded: ES module URLs and CommonJS paths, one per line. */
+async function modulesLoaded(args: readonly string[]): Promise<string[]> {
   const out = join(dir, `loaded-${Math.random().toString(36).slice(2)}.txt`);
   const r = spawnSync(process.execPath, ['--import', hook, ...args], {
     cwd: repoRoot,
@@ -31,8 +32,13 @@ async function packagesLoaded(args: readonly string[]): Promise<string[]> {
     encoding: 'utf8',
   });
   expect(r.status, r.stderr).toBe(0);
+  return [...new Set((await readFile(out, 'utf8')).split('\n').filter(Boolean))];
+}
+
+/** The package names (`yaml`, `@nats-io/nats-core`) of every module `node ARGS` loaded. */
+async function packagesLoaded(args: readonly string[]): Promise<string[]> {
   const names = new Set<string>();
-  for (const line of (await readFile(out, 'utf8')).split('\n')) {
+  for (const line of await modulesLoaded(args)) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line.slice(line.lastIndexOf('node_modules/')));
     if (m) names.add(m[1]);
   }
@@ -64,6 +70,15 @@ describe('start-up: what each command loads', { timeout: 60_000 }, () => {
   it('detect and parse on a plain file load only commander of our dependencies (no yaml without a config, no tinyglobby without a glob)', async () => {
     expect(await packagesLoaded([cliPath, 'detect', tiny, '--format', FORMAT, '--json'])).toEqual(['commander']);
     expect(await packagesLoaded([cliPath, 'parse', tiny, '--format', FORMAT])).toEqual(['commander']);
+  });
+
+  it('detect and parse load the bundled CLI (scripts/bundle-cli.mjs): a dozen files of ours, not the ~80 modules tsc emits', async () => {
+    const ours = async (args: string[]) => (await modulesLoaded([cliPath, ...args])).filter((m) => m.includes('/dist/') && !m.includes('node_modules'));
+    for (const args of [['detect', tiny, '--format', FORMAT, '--json'], ['parse', tiny, '--format', FORMAT]]) {
+      const files = await ours(args);
+      expect(files.length, files.join('\n')).toBeLessThanOrEqual(12);
+      expect(files.every((f) => /\/dist\/cli\/(main|chunk-[\w-]+)\.js$/.test(f)), files.join('\n')).toBe(true);
+    }
   });
 
   it('sees what a command does load: yaml for --config, tinyglobby for a directory', async () => {
