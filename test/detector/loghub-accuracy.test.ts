@@ -62,7 +62,7 @@ describe.skipIf(!loghub.present)('Loghub-2k group accuracy', () => {
  * Floors against the Loghub-2.0 corrected ground truth (14 systems), keyed by template string as
  * its evaluator does: grouping must not pay for readable templates. Raise them as templates improve.
  */
-const FLOORS = { GA: 0.985, FGA: 0.96, PA: 0.905, FTA: 0.838 };
+const FLOORS = { GA: 0.985, FGA: 0.96, PA: 0.908, FTA: 0.843 };
 /** Systems whose GA (lh2) is at or above 0.985: they stay there. */
 const GA_KEPT = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'BGL', 'HPC', 'HealthApp', 'Apache', 'Proxifier', 'OpenSSH', 'OpenStack'];
 

@@ -51,6 +51,7 @@ describe('template text', () => {
   it('a qualified name keeps its method: only the qualifier with digits is a value', () => {
     expect(one('IO80211AWDLPeerManager::setAwdlAutoMode Resuming AWDL')).toBe('<*>::setAwdlAutoMode Resuming AWDL');
     expect(one('ARPT: 697702.656868: AirPort_Brcm43xx::powerChange: System Sleep')).toBe('ARPT: <*>: <*>::powerChange: System Sleep');
+    expect(one('10.251.30.85:50010:Got exception while serving blk_1 to /10.251.90.64:')).toBe('<*>:<*>:Got exception while serving <*> to <*>:');
     const m = createMiner();
     const a = m.add('Dev2::open() power up');
     const b = m.add('Dev2::close() power up');

@@ -352,7 +352,8 @@ function bracketedValue(s: string, a: number, b: number, end: number): number {
 
 /**
  * Where the last `::` starts when [a, b) is `qualifier::method` (the method letters and `_`,
- * optionally `()`, nothing else; the qualifier with a digit); else -1.
+ * optionally `()`, nothing else; the qualifier with a digit), or the last `:` when it is an
+ * address (digits, dots, colons) glued to a Capitalised word; else -1.
  */
 function qualifiedMethod(s: string, a: number, b: number): number {
   let e = b;
@@ -360,9 +361,19 @@ function qualifiedMethod(s: string, a: number, b: number): number {
   else if (e - a > 1 && s.charCodeAt(e - 1) === 40) e -= 1; // `(` once `)` was peeled
   let i = e;
   while (i > a && (((s.charCodeAt(i - 1) | 32) >= 97 && (s.charCodeAt(i - 1) | 32) <= 122) || s.charCodeAt(i - 1) === 95)) i--;
-  if (e - i < 2 || i - a < 3 || s.charCodeAt(i - 1) !== 58 || s.charCodeAt(i - 2) !== 58) return -1;
-  for (let k = a; k < i - 2; k++) if (isDigitCode(s.charCodeAt(k))) return i - 2;
-  return -1;
+  if (e - i < 2 || i - a < 2 || s.charCodeAt(i - 1) !== 58) return -1;
+  if (s.charCodeAt(i - 2) === 58) {
+    for (let k = a; k < i - 2; k++) if (isDigitCode(s.charCodeAt(k))) return i - 2;
+    return -1;
+  }
+  // `10.251.30.85:50010:Got`: an address, then a word after its colon (a space left out)
+  const cap = s.charCodeAt(i);
+  if (e !== b || cap < 65 || cap > 90) return -1;
+  for (let k = a; k < i - 1; k++) {
+    const c = s.charCodeAt(k);
+    if (!(isDigitCode(c) || c === 46 || c === 58)) return -1;
+  }
+  return isDigitCode(s.charCodeAt(i - 2)) ? i - 1 : -1;
 }
 
 /** The last `(` or `[` in (a, b), or -1. */
