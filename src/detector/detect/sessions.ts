@@ -10,7 +10,7 @@
  */
 import type { AnomalySample } from '../anomalies-schema.js';
 import { OpenSessions, type SampleLine } from './open-sessions.js';
-import { limitHeapGrowth } from './heap-growth.js';
+import { capYoungGeneration, limitHeapGrowth } from './heap-growth.js';
 
 export interface SessionModelData {
   /** Normal sessions learned. */
@@ -112,7 +112,7 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
   const maxOpen = opts.maxOpen ?? 50_000;
   const maxSignatures = opts.maxSignatures ?? 50_000;
   const open = new OpenSessions({ maxOpen, sampleBytes: opts.sampleBytes });
-  // tens of thousands of sessions' worth of promoted lines: keep the old generation near what is live
+  // tens of thousands of sessions' worth of promoted lines: keep the heap near what is live
   limitHeapGrowth();
   const sigs = new Map<string, SignatureAcc>();
   let dropped = 0;
@@ -182,6 +182,7 @@ export function createSessionTracker(opts: SessionTrackerOptions = {}): SessionT
       }
       // The key is a slice of the line; a new session keeps its chars (session-keys.ts).
       open.add(key, templateId, line, ts);
+      if ((lineNo & 0xfff) === 0) capYoungGeneration();
       if ((lineNo & 0xffff) === 0 || open.size > maxOpen) sweep();
     },
     finish() {
