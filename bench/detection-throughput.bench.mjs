@@ -8,6 +8,7 @@
 //   BENCH_RUNS=7 ...                                           # repetitions (default 5)
 //   BENCH_COMPARE_DIST=/path/to/other/dist ...                 # also time another build (e.g. an older commit) in the same run
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -40,6 +41,7 @@ async function child(mode, dir, baseDir) {
   const c0 = process.cpuUsage();
   let lines = 0;
   let anomalies = null;
+  let findings = null;
   if (mode === 'readline') {
     for (const f of files) for await (const _ of createInterface({ input: createReadStream(f), crlfDelay: Infinity })) lines++;
   } else if (mode === 'batches') {
@@ -64,11 +66,13 @@ async function child(mode, dir, baseDir) {
     const r = await runDetector(src(dir), { config: DEFAULT_DETECTION_CONFIG, model, orderedInput: true, sessionKey });
     lines = r.doc.input.lines;
     anomalies = r.doc.anomalies.length;
+    // a digest of the findings (samples included), so two builds' outputs can be compared
+    findings = createHash('sha256').update(JSON.stringify(r.doc.anomalies)).digest('hex').slice(0, 16);
   }
   const ms = performance.now() - t0;
   const c = process.cpuUsage(c0);
   const cpuMs = (c.user + c.system) / 1000;
-  process.stdout.write(JSON.stringify({ lines, ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, anomalies }) + '\n');
+  process.stdout.write(JSON.stringify({ lines, ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, anomalies, findings }) + '\n');
 }
 
 function measure(mode, dir, baseDir, dist) {
