@@ -180,3 +180,48 @@ describe('signatures and session models', () => {
     expect(mergeSessions(a, b, 2).signatures).toEqual({ 'b*1': 7, 'a*1': 6 });
   });
 });
+
+describe('invariant learning, edges', () => {
+  it('only templates with minSupport sessions take part; the more common template is an invariant\'s `a`', () => {
+    // z in 11 sessions, a in 6: with tolerance 0.5 the 5 without a still allow an invariant, but a lacks support
+    const m = model({ 'a*1 z*1': 6, 'z*1': 5 });
+    expect(createSessionScorer(m, { tolerance: 0.5 }).invariants).toEqual([]);
+    expect(createSessionScorer(m, { tolerance: 0.5, minSupport: 6 }).invariants).toEqual([{ a: 'z', b: 'a', ra: 1, rb: 1 }]);
+  });
+
+  it('the ratio learned is the most common one, not the first seen', () => {
+    expect(createSessionScorer(model({ 'a*1 b*2': 3, 'a*1 b*1': 1000 })).invariants).toEqual([{ a: 'a', b: 'b', ra: 1, rb: 1 }]);
+  });
+
+  it('sessions with either template count against an invariant, including those without its `a`', () => {
+    // b in 102 sessions, a in 101: b is `a`; 'a*1' lacks it and breaks 1:1 like 'b*1' does (3 of 103, 2.9%)
+    const m = model({ 'a*1 b*1': 100, 'a*1': 1, 'b*1': 2 });
+    expect(createSessionScorer(m, { tolerance: 0.025 }).invariants).toEqual([]);
+    expect(createSessionScorer(m, { tolerance: 0.03 }).invariants).toEqual([{ a: 'b', b: 'a', ra: 1, rb: 1 }]);
+  });
+
+  it('a share broken of exactly the tolerance still gives an invariant', () => {
+    expect(createSessionScorer(model({ 'a*1 b*1': 30, 'a*1': 10 }), { tolerance: 0.25 }).invariants).toEqual([{ a: 'a', b: 'b', ra: 1, rb: 1 }]);
+  });
+
+  it('"never together" is not an invariant', () => {
+    // b is almost never beside a: the best ratio is 1:0, which says nothing a session can break
+    expect(createSessionScorer(model({ 'a*1': 5000, 'a*1 b*1': 10 })).invariants).toEqual([]);
+  });
+
+  it('a 1:2 invariant holds for 2:4 and blames the template that fell short', () => {
+    const s = createSessionScorer(model({ 'a*1 b*2': 100 }));
+    expect(s.invariants).toEqual([{ a: 'a', b: 'b', ra: 1, rb: 2 }]);
+    expect(s.score(counts('a*2 b*4'), 'a*2 b*4')).toBeNull();
+    expect(s.score(counts('a*3 b*2'), 'a*3 b*2')?.templateId).toBe('b');
+    expect(s.score(counts('a*1 b*3'), 'a*1 b*3')?.templateId).toBe('a');
+  });
+
+  it('a finding with an unseen template among its reasons is error-level though not all its reasons are unseen templates', () => {
+    // unseen z (4) and the broken a-b (3): 7, high; error-level lifts it to critical
+    const s = createSessionScorer(model({ 'a*1 b*1': 100 }));
+    expect(s.score(counts('a*2 b*1 z*1'), 'a*2 b*1 z*1')?.score).toBe(7);
+    const [f] = detectSessions(new Map([acc('a*2 b*1 z*1', 1, [{ key: 'k' }])]), model({ 'a*1 b*1': 100 }), (id) => id);
+    expect(f.severity).toBe('critical');
+  });
+});

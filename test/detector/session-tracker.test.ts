@@ -84,3 +84,111 @@ describe('session tracker', () => {
     expect(seen).toEqual([1, 1, 1]);
   });
 });
+
+/** Signature -> sessions, to compare a whole run's outcome. */
+const tally = (sigs: ReturnType<ReturnType<typeof createSessionTracker>['finish']>) => Object.fromEntries([...sigs].map(([sig, acc]) => [sig, acc.sessions]));
+
+// A session closed by a sweep and seen again opens anew: its later lines make a signature of their
+// own. That split is how these tests see which sessions a sweep closed.
+describe('session tracker sweeps', () => {
+  it('past capacity on ordered input, closes every idle session (not only the oldest two) and keeps a session exactly idleMs old or with no time', () => {
+    const t = createSessionTracker({ maxOpen: 10, orderedInput: true, idleMs: 1000 });
+    let n = 0;
+    for (const k of ['s0', 's1', 's2', 's3']) t.add(k, 'a', line(++n), n); // idle at 5000
+    t.add('nul', 'a', line(++n), null); // no time: never idle by time
+    t.add('edge', 'a', line(++n), 4000); // 5000 - 4000 is not more than idleMs
+    for (const k of ['w0', 'w1', 'w2', 'w3', 'w4']) t.add(k, 'b', line(++n), 5000); // the 11th session sweeps
+    for (const k of ['s3', 'nul', 'edge', 'w0']) t.add(k, 'late', line(++n), 5001);
+    const sigs = t.finish();
+    expect(tally(sigs)).toEqual({ 'a*1': 4, 'late*1': 1, 'a*1 late*1': 2, 'b*1 late*1': 1, 'b*1': 4 });
+    // the first three closed are the examples, in closing order
+    expect(sigs.get('a*1')!.examples.map((e) => e.key)).toEqual(['s0', 's1', 's2']);
+    expect(sigs.get('a*1 late*1')!.examples.map((e) => [e.key, e.first, e.last])).toEqual([
+      ['nul', 5001, 5001],
+      ['edge', 4000, 5001],
+    ]);
+    expect(t.dropped).toBe(0);
+  });
+
+  it('idle is judged by the latest time seen, not the line that triggers the sweep', () => {
+    const t = createSessionTracker({ maxOpen: 5, orderedInput: true, idleMs: 1000 });
+    for (const k of ['i0', 'i1', 'i2']) t.add(k, 'a', line(1), 0);
+    for (const k of ['n0', 'n1']) t.add(k, 'b', line(2), 5000);
+    // a straggler, 4,500 behind the latest: it and the three at 0 are idle, the two at 5000 are not
+    t.add('x', 'c', line(3), 500);
+    for (const k of ['i2', 'n1', 'x']) t.add(k, 'late', line(4), 5000);
+    expect(tally(t.finish())).toEqual({ 'a*1': 3, 'late*1': 2, 'b*1': 1, 'b*1 late*1': 1, 'c*1': 1 });
+  });
+
+  it('a sweep remembers the oldest time still open, so the next sweep past capacity finds the sessions idle since', () => {
+    const t = createSessionTracker({ maxOpen: 10, orderedInput: true, idleMs: 1000 });
+    for (const k of ['i0', 'i1', 'i2']) t.add(k, 'a', line(1), 0);
+    for (const k of ['x0', 'x1', 'x2']) t.add(k, 'x', line(2), 4500);
+    for (let i = 0; i < 5; i++) t.add(`w${i}`, 'b', line(3), 5000); // sweeps: the three at 0 close
+    // at 5800 the three at 4500 are idle (the ones at 5000 not): the next sweep closes all three, not just the two oldest
+    for (let i = 0; i < 3; i++) t.add(`v${i}`, 'c', line(4), 5800);
+    t.add('x2', 'late', line(5), 5800);
+    expect(tally(t.finish())).toEqual({ 'a*1': 3, 'x*1': 3, 'late*1': 1, 'b*1': 5, 'c*1': 3 });
+  });
+
+  it('ordered input without idleMs closes sessions idle more than 30 minutes', () => {
+    const t = createSessionTracker({ maxOpen: 10, orderedInput: true });
+    const later = 30 * 60_000 + 1;
+    for (const k of ['s0', 's1', 's2']) t.add(k, 'a', line(1), 0);
+    t.add('edge', 'a', line(2), 1); // exactly 30 minutes before the latest
+    for (let i = 0; i < 7; i++) t.add(`w${i}`, 'b', line(3), later);
+    for (const k of ['s2', 'edge']) t.add(k, 'late', line(4), later);
+    expect(tally(t.finish())).toEqual({ 'a*1': 3, 'late*1': 1, 'a*1 late*1': 1, 'b*1': 7 });
+  });
+
+  it('past capacity on unordered input closes the oldest sessions down to 90%, however long idle the others', () => {
+    const t = createSessionTracker({ maxOpen: 10, idleMs: 1000 });
+    for (let i = 0; i < 11; i++) t.add(`s${i}`, 'a', line(i), i < 5 ? 0 : 1e9);
+    for (const k of ['s1', 's2']) t.add(k, 'late', line(20), 1e9);
+    expect(tally(t.finish())).toEqual({ 'a*1': 10, 'late*1': 1, 'a*1 late*1': 1 });
+  });
+
+  it('at capacity (not past it) nothing is swept, idle or not', () => {
+    const t = createSessionTracker({ maxOpen: 3, orderedInput: true, idleMs: 1000 });
+    t.add('old', 'a', line(1), 0);
+    t.add('p', 'b', line(2), 5000);
+    t.add('q', 'b', line(3), 5000);
+    t.add('old', 'again', line(4), 5000);
+    expect(tally(t.finish())).toEqual({ 'a*1 again*1': 1, 'b*1': 2 });
+  });
+
+  it('every 65,536 lines a sweep closes idle sessions of ordered input, and only those while under capacity', () => {
+    const t = createSessionTracker({ maxOpen: 5, orderedInput: true, idleMs: 1000 });
+    t.add('nul', 'a', line(1), null);
+    t.add('old', 'a', line(2), 0);
+    t.add('edge', 'a', line(3), 4000);
+    t.add('old', 'a', line(4), 2500); // idle by 5000, but no sweep runs before line 65,536
+    for (let i = 5; i <= 65_536; i++) t.add('busy', 'b', line(i), 5000);
+    for (const k of ['nul', 'old', 'edge']) t.add(k, 'late', line(0), 5000);
+    expect(tally(t.finish())).toEqual({ 'a*1 late*1': 2, 'a*2': 1, 'late*1': 1, 'b*65532': 1 });
+  });
+
+  it('every 65,536 lines a sweep of unordered input under capacity closes nothing', () => {
+    const t = createSessionTracker({ maxOpen: 3, idleMs: 1000 });
+    t.add('p', 'a', line(1), 0);
+    t.add('q', 'a', line(2), 0);
+    for (let i = 3; i <= 65_536; i++) t.add('busy', 'b', line(i), 1e9);
+    t.add('p', 'late', line(0), 1e9);
+    expect(tally(t.finish())).toEqual({ 'a*1 late*1': 1, 'a*1': 1, 'b*65534': 1 });
+  });
+
+  it('past maxSignatures a new signature is dropped and counted; known ones still count', () => {
+    const t = createSessionTracker({ maxSignatures: 2 });
+    const keys: [string, string][] = [['k1', 'a'], ['k2', 'b'], ['k3', 'c'], ['k4', 'a'], ['k5', 'c'], ['k6', 'b'], ['k7', 'a'], ['k8', 'a']];
+    keys.forEach(([k, id], i) => t.add(k, id, line(i), i));
+    const sigs = t.finish();
+    expect(tally(sigs)).toEqual({ 'a*1': 4, 'b*1': 2 });
+    expect(t.dropped).toBe(2);
+    // three examples a signature, the first closed
+    expect(sigs.get('a*1')!.examples.map((e) => [e.key, e.samples.map((s) => s.lineNo)])).toEqual([
+      ['k1', [0]],
+      ['k4', [3]],
+      ['k7', [6]],
+    ]);
+  });
+});
