@@ -194,8 +194,10 @@ export function decideNotify(reported: readonly ReportedFinding[], config: Detec
     return { shouldNotify: false, reason: `No notification: ${why}.` };
   }
   const incidents = new Set([...routes, ...hooks].flatMap((r) => r.incidents.map((i) => i.id))).size;
+  // Addresses differing only in case are one mailbox and get one email (routeIncidents), so they count once.
+  const mailboxes = new Set(recipients.map((r) => r.toLowerCase())).size;
   const who = [
-    ...(recipients.length > 0 ? [`${routes.length} of ${recipients.length} recipient(s)`] : []),
+    ...(recipients.length > 0 ? [`${routes.length} of ${mailboxes} recipient(s)`] : []),
     ...(webhooks.length > 0 ? [`${hooks.length} of ${webhooks.length} webhook(s)`] : []),
   ].join(' and ');
   return {
