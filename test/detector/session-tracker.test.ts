@@ -110,6 +110,14 @@ describe('session tracker sweeps', () => {
     expect(t.dropped).toBe(0);
   });
 
+  it('past capacity on ordered input with fewer idle sessions than the excess, the oldest still close down to 90%', () => {
+    const t = createSessionTracker({ maxOpen: 10, orderedInput: true, idleMs: 1000 });
+    t.add('s0', 'a', line(1), 0); // the only idle one
+    for (let i = 1; i <= 10; i++) t.add(`s${i}`, 'b', line(2), 5000);
+    for (const k of ['s1', 's2']) t.add(k, 'late', line(3), 5000);
+    expect(tally(t.finish())).toEqual({ 'a*1': 1, 'b*1': 9, 'late*1': 1, 'b*1 late*1': 1 });
+  });
+
   it('idle is judged by the latest time seen, not the line that triggers the sweep', () => {
     const t = createSessionTracker({ maxOpen: 5, orderedInput: true, idleMs: 1000 });
     for (const k of ['i0', 'i1', 'i2']) t.add(k, 'a', line(1), 0);
