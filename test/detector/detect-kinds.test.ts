@@ -5,6 +5,8 @@ import { line, spread, byTime, T0, MIN } from './detect-helpers.js';
 
 const HOUR = 60 * MIN;
 const cfg = DEFAULT_DETECTION_CONFIG;
+/** The default config with one kind switched off. */
+const switchedOff = (k: keyof typeof cfg.rules.kinds): typeof cfg => ({ ...cfg, rules: { ...cfg.rules, kinds: { ...cfg.rules.kinds, [k]: { ...cfg.rules.kinds[k], enabled: false } } } });
 
 /** Two hours of normal traffic: logins 10 per 5 min, heartbeats every 5 s, a few warnings. */
 function normal(from: number, ms: number) {
@@ -88,6 +90,16 @@ describe('detectors', () => {
     expect(surge!.explanation).toMatch(/errors and warnings were \d+ of \d+ lines/);
   });
 
+  it('error_rate_surge switched off in the config: not reported, the rest of the run unchanged', async () => {
+    const model = await baselineModel();
+    const start = T0 + 2 * HOUR;
+    const input = byTime([...normal(start, HOUR), ...spread(start + 40 * MIN, 5 * MIN, 60, (i) => `slow query took ${900 + i}ms on table orders`, 'WARN')]);
+    const on = await runDetector([arraySource(input)], { config: cfg, model });
+    const off = await runDetector([arraySource(input)], { config: switchedOff('error_rate_surge'), model });
+    expect(on.doc.anomalies.some((a) => a.kind === 'error_rate_surge')).toBe(true);
+    expect(off.doc.anomalies).toEqual(on.doc.anomalies.filter((a) => a.kind !== 'error_rate_surge'));
+  });
+
   it('rare_template only without a baseline', async () => {
     const input = byTime([...normal(T0, HOUR), line(T0 + 5 * MIN, 'kernel: segfault at 0000 ip 7f3a rare event', 'ERROR')]);
     const r = await runDetector([arraySource(input)], { config: cfg });
@@ -135,6 +147,19 @@ describe('detectors', () => {
     expect(sess[0].count).toBe(3);
     expect(sess[0].explanation).toMatch(/3 sessions .*2x but .*1x, which normal sessions have equally often/);
     expect(sess[0].session).toMatch(/^\d+-\d$/);
+  });
+
+  it('session_anomaly switched off in the config: not reported even with a session key', async () => {
+    const session = (from: number, n: number, charges = 1) =>
+      Array.from({ length: n }, (_, s) => {
+        const id = `${from}-${s}`;
+        const t = from + s * 1000;
+        return [line(t, `req=${id} POST /orders`), ...Array.from({ length: charges }, (_, c) => line(t + 1 + c, `req=${id} charge started amount 12.50`)), line(t + 9, `req=${id} 201 created`)];
+      }).flat();
+    const run = (config: typeof cfg) =>
+      runDetector([arraySource([...session(T0 + HOUR, 200), ...session(T0 + 2 * HOUR, 3, 2)])], { config, baselineSources: [arraySource(session(T0, 300))], sessionKey: 'req=(\\S+)' });
+    expect((await run(cfg)).doc.anomalies.filter((a) => a.kind === 'session_anomaly')).toHaveLength(1);
+    expect((await run(switchedOff('session_anomaly'))).doc.anomalies.filter((a) => a.kind === 'session_anomaly')).toEqual([]);
   });
 
   it('a disabled kind is not reported', async () => {
